@@ -1,0 +1,1 @@
+"""Generated 2SMS client (placeholder until the generator lands)."""

@@ -1,0 +1,76 @@
+"""`twosms-contract`: one entry point, one subcommand per stage.
+
+Exit codes: 0 success, 1 findings (lint, contract violations, drift, breaking changes),
+2 usage or unreadable input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from twosms_contract.errors import ContractKitError
+from twosms_contract.paths import DEFAULT_SPEC
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _lint(args: argparse.Namespace) -> int:
+    from twosms_contract.lint import lint_document
+    from twosms_contract.spec import load_spec
+
+    spec = load_spec(args.spec)
+    findings = lint_document(spec)
+    for finding in findings:
+        print(finding.render())
+    if findings:
+        print(f"{spec.path}: {len(findings)} finding(s)", file=sys.stderr)
+        return 1
+    print(f"{spec.path}: clean (OpenAPI 3.1 valid, examples valid, project rules hold)")
+    return 0
+
+
+def _add_lint(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = sub.add_parser("lint", help="validate the OpenAPI document and the project's rules")
+    parser.add_argument("spec", nargs="?", type=Path, default=DEFAULT_SPEC, help="the spec file")
+    parser.set_defaults(handler=_lint)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="twosms-contract",
+        description="Contract kit for the 2SMS messaging API v2.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _add_lint(sub)
+    for register in _extra_commands():
+        register(sub)
+    return parser
+
+
+def _extra_commands() -> list[
+    Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]
+]:
+    """Subcommands of the other stages, each registered by its own module."""
+    registrars: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = []
+    return registrars
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Handler = args.handler
+    try:
+        return handler(args)
+    except ContractKitError as exc:
+        print(f"twosms-contract {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,101 @@
+"""The loaded OpenAPI document, with `$ref` resolution and JSON-Schema validators."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+from twosms_contract.errors import SpecLoadError
+from twosms_contract.paths import DEFAULT_SPEC
+from twosms_contract.yamlio import parse_yaml, read_text
+
+SPEC_URI = "urn:twosms:spec"
+
+
+def pointer_escape(token: str) -> str:
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+def pointer_unescape(token: str) -> str:
+    return token.replace("~1", "/").replace("~0", "~")
+
+
+def resolve_pointer(document: Any, pointer: str) -> Any:
+    """Resolve a local JSON pointer (`#/components/...`); KeyError when it does not resolve."""
+    if not pointer.startswith("#"):
+        raise KeyError(pointer)
+    node = document
+    for raw in pointer[1:].split("/")[1:]:
+        token = pointer_unescape(raw)
+        if isinstance(node, dict) and token in node:
+            node = node[token]
+        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            node = node[int(token)]
+        else:
+            raise KeyError(pointer)
+    return node
+
+
+@dataclass(frozen=True)
+class Spec:
+    """An OpenAPI document as loaded from `path`; `sha256` is of the file's bytes."""
+
+    path: Path
+    document: dict[str, Any] = field(repr=False)
+    sha256: str
+
+    @cached_property
+    def registry(self) -> Registry[Any]:
+        resource: Resource[Any] = Resource.from_contents(
+            self.document, default_specification=DRAFT202012
+        )
+        registry: Registry[Any] = Registry().with_resource(SPEC_URI, resource)
+        return registry
+
+    def deref(self, node: Any) -> Any:
+        """Follow `$ref`s (local ones) until a node without one."""
+        seen: set[str] = set()
+        while isinstance(node, dict) and "$ref" in node:
+            ref = node["$ref"]
+            if ref in seen:
+                raise KeyError(f"$ref cycle at {ref}")
+            seen.add(ref)
+            node = resolve_pointer(self.document, ref)
+        return node
+
+    def validator(self, pointer: str) -> jsonschema.protocols.Validator:
+        """A Draft 2020-12 validator (formats checked) for the schema at a local pointer."""
+        schema = {"$ref": f"{SPEC_URI}{pointer}"}
+        return jsonschema.Draft202012Validator(
+            schema,
+            registry=self.registry,
+            format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER,
+        )
+
+    def schema_validator(self, name: str) -> jsonschema.protocols.Validator:
+        return self.validator(f"#/components/schemas/{name}")
+
+    @property
+    def contract(self) -> dict[str, Any]:
+        value = self.document.get("x-contract", {})
+        return value if isinstance(value, dict) else {}
+
+
+def load_spec(path: Path | str = DEFAULT_SPEC) -> Spec:
+    """Load an OpenAPI document (YAML or JSON); raises SpecLoadError with file and line."""
+    path = Path(path)
+    text = read_text(path)
+    document = parse_yaml(text, source=str(path))
+    if not isinstance(document, dict):
+        kind = type(document).__name__
+        raise SpecLoadError(str(path), f"the top level is {kind}, not an OpenAPI mapping")
+    return Spec(
+        path=path, document=document, sha256=hashlib.sha256(text.encode("utf-8")).hexdigest()
+    )
