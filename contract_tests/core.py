@@ -1,0 +1,89 @@
+"""The suite's vocabulary: what a probe sends, what it saw, and what it reports.
+
+A *check* is a family of rules (`error-codes`, `success-invariants`, `auth`, ...); a *rule*
+is one statement of the contract (`NoRecipients`, `credits-arithmetic`, ...). Every
+violation names both, with what was received and what the contract expects, and the
+exchange that shows it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class RecordedRequest:
+    """An HTTP request as sent (the bearer token is redacted when reported)."""
+
+    method: str
+    url: str
+    headers: tuple[tuple[str, str], ...]
+    body: bytes | None = None
+    json_body: Any = None  # the JSON value when the body was built from one
+
+
+@dataclass(frozen=True, slots=True)
+class RecordedResponse:
+    """An HTTP response as received."""
+
+    status: int
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+
+    def header(self, name: str) -> str | None:
+        lowered = name.lower()
+        for key, value in self.headers:
+            if key.lower() == lowered:
+                return value
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    """One way the server broke the contract."""
+
+    check: str
+    rule: str
+    message: str
+    received: str
+    expected: str
+    request: RecordedRequest | None = None
+    response: RecordedResponse | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Exchange:
+    """A request and its response."""
+
+    request: RecordedRequest
+    response: RecordedResponse
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What one probe or property found: how many cases ran and what broke."""
+
+    check: str
+    rule: str
+    cases: int = 0
+    violations: list[Violation] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Probe:
+    """A deterministic, targeted test of one rule.
+
+    `run` gets the session (see `contract_tests.session.Session`) and yields violations;
+    it must make at least one request, and count them in `session.cases`.
+    """
+
+    id: str
+    check: str
+    rule: str
+    description: str
+    run: Callable[[Any], Iterable[Violation]]
+
+
+CheckResults = Mapping[tuple[str, str], Outcome]
