@@ -105,6 +105,8 @@ def _media_examples() -> list[tuple[str, str, Any]]:
             bodies += [(status, r) for status, r in operation.get("responses", {}).items()]
             for where, body in bodies:
                 for media, obj in SPEC.deref(body).get("content", {}).items():
+                    if "schema" not in obj:
+                        continue  # a body the spec does not constrain
                     schema = obj["schema"]["$ref"]
                     for name, example in obj.get("examples", {}).items():
                         value = SPEC.deref(example)["value"]

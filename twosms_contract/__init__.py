@@ -1,12 +1,34 @@
 """Contract kit for the 2SMS messaging API v2.
 
-Public surface: the spec loader (`load_spec`), the contract rules read from the spec's
-`x-contract` extension (`load_contract`), the lint (`lint_document`) and the CLI
-(`twosms-contract`).
+Public surface: the spec loader (`load_spec`, `Spec`), the errors, and the CLI
+(`twosms-contract`). Imports are lazy so that the CLI starts fast: jsonschema, pulled in by
+`spec`, costs more than a second to import.
 """
 
-from twosms_contract.errors import ContractKitError, SpecLoadError
-from twosms_contract.paths import DEFAULT_SPEC
-from twosms_contract.spec import Spec, load_spec
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from twosms_contract.errors import ContractKitError, SpecLoadError
+    from twosms_contract.paths import DEFAULT_SPEC
+    from twosms_contract.spec import Spec, load_spec
 
 __all__ = ["DEFAULT_SPEC", "ContractKitError", "Spec", "SpecLoadError", "load_spec"]
+
+_HOMES = {
+    "ContractKitError": "twosms_contract.errors",
+    "SpecLoadError": "twosms_contract.errors",
+    "DEFAULT_SPEC": "twosms_contract.paths",
+    "Spec": "twosms_contract.spec",
+    "load_spec": "twosms_contract.spec",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'twosms_contract' has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(home), name)

@@ -70,14 +70,21 @@ class Spec:
             node = resolve_pointer(self.document, ref)
         return node
 
+    @cached_property
+    def _validators(self) -> dict[str, jsonschema.protocols.Validator]:
+        return {}
+
     def validator(self, pointer: str) -> jsonschema.protocols.Validator:
         """A Draft 2020-12 validator (formats checked) for the schema at a local pointer."""
-        schema = {"$ref": f"{SPEC_URI}{pointer}"}
-        return jsonschema.Draft202012Validator(
-            schema,
-            registry=self.registry,
-            format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER,
-        )
+        cached = self._validators.get(pointer)
+        if cached is None:
+            cached = jsonschema.Draft202012Validator(
+                {"$ref": f"{SPEC_URI}{pointer}"},
+                registry=self.registry,
+                format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER,
+            )
+            self._validators[pointer] = cached
+        return cached
 
     def schema_validator(self, name: str) -> jsonschema.protocols.Validator:
         return self.validator(f"#/components/schemas/{name}")
