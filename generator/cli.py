@@ -1,0 +1,79 @@
+"""`twosms-contract generate [--spec FILE] [--out DIR] [--check]`."""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import sys
+from pathlib import Path
+
+from twosms_contract.paths import DEFAULT_SPEC, GENERATED_DIR
+
+
+def run(spec: Path, out: Path, *, check: bool, package: str) -> int:
+    """Write the generated package, or (`check`) exit 1 with a diff when `out` drifted."""
+    from generator import expected_paths, generate
+    from generator.header import generator_fingerprint
+    from generator.load import spec_label
+    from generator.write import check as drift_of
+    from generator.write import unchanged, write
+    from twosms_contract.yamlio import read_text
+
+    if check:
+        text = read_text(spec)
+        if unchanged(
+            out,
+            expected_paths(package=package),
+            label=spec_label(spec),
+            spec_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+            generator=generator_fingerprint(),
+        ):
+            print(f"{out}: up to date with {spec_label(spec)}")
+            return 0
+        drift = drift_of(generate(spec, package=package), out)
+        if drift.clean:
+            print(f"{out}: up to date with {spec_label(spec)}")
+            return 0
+        sys.stdout.write(drift.diff)
+        summary = ", ".join(
+            f"{len(paths)} {what}"
+            for what, paths in (
+                ("changed", drift.changed),
+                ("missing", drift.missing),
+                ("extra", drift.extra),
+            )
+            if paths
+        )
+        print(
+            f"{out}: differs from what {spec_label(spec)} gives ({summary}); "
+            "run `make generate` (never edit generated files)",
+            file=sys.stderr,
+        )
+        return 1
+    touched = write(generate(spec, package=package), out)
+    for path in touched:
+        print(f"wrote {out / path}")
+    print(f"{out}: {len(touched)} file(s) changed")
+    return 0
+
+
+def _handler(args: argparse.Namespace) -> int:
+    return run(args.spec, args.out, check=args.check, package=args.package)
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the `generate` subcommand."""
+    parser = sub.add_parser(
+        "generate", help="generate the pydantic models and httpx clients from the spec"
+    )
+    parser.add_argument("--spec", type=Path, default=DEFAULT_SPEC, help="the OpenAPI document")
+    parser.add_argument(
+        "--out", type=Path, default=GENERATED_DIR, help="the directory that holds the package"
+    )
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1 with a unified diff when the files differ from the spec's",
+    )
+    parser.add_argument("--package", default="twosms_client", help=argparse.SUPPRESS)
+    parser.set_defaults(handler=_handler)
