@@ -1,0 +1,58 @@
+"""The mock server: CONTRACT.md, executable, as an ASGI (Starlette) application.
+
+    from mockserver import create_app
+    app = create_app()                  # the demo account, the project's spec
+    app.state.mock                      # its MockState: tokens, ledger, IDs, sandbox, behaviour
+
+Layout (each module small, one job):
+
+- `app`: `create_app()`, `MockState` (all the state, reachable as `app.state.mock`), the
+  sandbox endpoints (`GET`/`DELETE /_sandbox/messages`).
+- `behaviour`: `Behaviour`, every check and step as one method: `check_path`,
+  `check_method`, `check_http`, `check_auth`, `check_media_type`, `read_body`/`check_size`,
+  `check_charset`, `check_json`, `check_schema`, one `check_<rule>` per business rule of
+  `x-contract.checks` (in the spec's order), `check_balance`, then `message_text`,
+  `count_parts`, `price`, `result`, `issue_ids`, `build_success`, `record`; `token` for
+  `POST /Token`; `fail(check_id, reason)` gives each check its spec status and code.
+- `validation`: the request schema (jsonschema_rs fast path, jsonschema for the reasons).
+- `parts`: SMS part counting. `ledger`: credits and message IDs. `tokens`: bearer tokens.
+  `sandbox`: accepted messages. `http`: reading the body with a cap, writing answers.
+  `instants`: RFC 3339 comparisons. `cli`: `twosms-contract mock` and `mock-sandbox`.
+- `testing`: `MockClient` (a synchronous in-process client with a token at hand),
+  `public_request()`, `raw_asgi_request()` (headers exactly as given, for malformed HTTP).
+
+Tokens for tests: `state.issue_token()`, `state.mint_expired_token()`, or `clock=` to
+`create_app` and move the clock past `token_lifetime`.
+
+Changing one piece (for fault injection, or a server that differs on purpose): subclass
+`Behaviour`, override the one method, and pass the class to `create_app`:
+
+    class WrongAt160(Behaviour):
+        def count_parts(self, text: str) -> PartCount:
+            count = super().count_parts(text)
+            return replace(count, parts=2) if count.units == 160 else count
+    app = create_app(behaviour=WrongAt160)
+
+Or swap it on a running app: `app.state.mock.behaviour = WrongAt160(app.state.mock)`
+(the behaviour is looked up per request). Every check returns a `Failure` or None, so
+`check_auth = lambda self, request: None` turns auth off, and a `build_success` that drops
+a key breaks the 200 envelope. The state objects are plain too: `state.ledger`,
+`state.ids`, `state.tokens`, `state.sandbox` can be replaced by subclasses of `Ledger`,
+`MessageIds`, `TokenStore`, `Sandbox`.
+"""
+
+from mockserver.app import SANDBOX_PATH, MockState, create_app
+from mockserver.behaviour import Behaviour, Failure, SendContext
+from mockserver.parts import PartCount, PartCounter, PartRules
+
+__all__ = [
+    "SANDBOX_PATH",
+    "Behaviour",
+    "Failure",
+    "MockState",
+    "PartCount",
+    "PartCounter",
+    "PartRules",
+    "SendContext",
+    "create_app",
+]
