@@ -1,0 +1,54 @@
+"""`twosms-contract diff OLD NEW`: the CLI face of the breaking-change report."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from twosms_contract.diff.model import Level
+from twosms_contract.diff.render import FORMATS, render
+from twosms_contract.diff.report import build_report, default_generate
+from twosms_contract.diff.source import DiffInputError, load_source
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        fail_on = Level.parse(args.fail_on)
+    except ValueError as exc:
+        raise DiffInputError(f"--fail-on: {exc}") from None
+    old = load_source(args.old)
+    new = load_source(args.new)
+    generate, unavailable = (None, "--no-code given") if args.no_code else default_generate()
+    report = build_report(old, new, generate=generate, unavailable=unavailable)
+    sys.stdout.write(render(report, args.format, fail_on=fail_on))
+    return 1 if report.fails(fail_on) else 0
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the `diff` subcommand to the CLI."""
+    parser = sub.add_parser(
+        "diff",
+        help="classify the changes between two versions of the spec (breaking or not)",
+        description=(
+            "Classify every change from OLD to NEW as ERR (breaks existing clients or"
+            " servers), WARN (may break) or INFO, with what it does to the generated client."
+            " OLD and NEW are files or git revisions (HEAD~1:spec/twosms-v2.yaml)."
+            " Exit 1 when a change at or above --fail-on is found."
+        ),
+    )
+    parser.add_argument("old", metavar="OLD", help="a spec file, or REV:path")
+    parser.add_argument("new", metavar="NEW", help="a spec file, or REV:path")
+    parser.add_argument("--format", choices=FORMATS, default="text", help="output format")
+    parser.add_argument(
+        "--fail-on",
+        default="ERR",
+        type=str.upper,
+        choices=[level.name for level in Level],
+        help="exit 1 when a change at or above this level is found (default ERR)",
+    )
+    parser.add_argument(
+        "--no-code",
+        action="store_true",
+        help="skip the generated-code join (do not run the generator)",
+    )
+    parser.set_defaults(handler=run)
