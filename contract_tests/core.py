@@ -61,6 +61,18 @@ class Exchange:
     response: RecordedResponse
 
 
+@dataclass(frozen=True, slots=True)
+class BoundaryObservation:
+    """One row of the report's boundary table: a limit probed below, at or above."""
+
+    limit: str  # e.g. "GSM-7 single part (160 septets)"
+    side: str  # "below" | "at" | "above"
+    value: str  # what was sent, e.g. "160 septets"
+    expected: str  # e.g. "1 part" or "400 InvalidReference"
+    observed: str
+    ok: bool
+
+
 @dataclass(slots=True)
 class Outcome:
     """What one probe or property found: how many cases ran and what broke."""

@@ -1,0 +1,232 @@
+"""`twosms-contract test`: run the contract suite against the embedded mock or a live server.
+
+Exit codes: 0 the server conforms, 1 it breaks the contract, 2 usage or configuration
+errors (unreachable server, refused credentials, bad fixtures file), each one line.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from twosms_contract.errors import ContractKitError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from contract_tests.runner import SuiteResult
+    from contract_tests.session import Session
+
+DEFAULT_PROFILE = "ci"  # kept equal to runner.DEFAULT_PROFILE (a test checks it)
+PROFILE_NAMES = ("quick", "ci", "thorough")
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is not 1 or more")
+    return value
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the `test` subcommand to the `twosms-contract` parser."""
+    parser = sub.add_parser(
+        "test",
+        help="run the contract suite against a server (default: the embedded mock)",
+        description=(
+            "Run the contract suite: targeted probes of every rule, domain properties and "
+            "Schemathesis over the spec. Without --base-url, the embedded mock in process "
+            "with the demo account. Exit 0 conforming, 1 violations, 2 usage errors."
+        ),
+    )
+    parser.add_argument(
+        "--base-url", metavar="URL", help="a live server, e.g. http://127.0.0.1:8080"
+    )
+    parser.add_argument("--client-id", metavar="ID", help="client id for POST /Token")
+    parser.add_argument("--client-secret", metavar="SECRET", help="client secret for POST /Token")
+    parser.add_argument("--token", metavar="TOKEN", help="a bearer token to use instead of /Token")
+    parser.add_argument(
+        "--fixtures", metavar="FILE", type=Path, help="the account facts (YAML or JSON)"
+    )
+    parser.add_argument(
+        "--profile",
+        choices=PROFILE_NAMES,
+        default=DEFAULT_PROFILE,
+        help=f"how many examples (default: {DEFAULT_PROFILE})",
+    )
+    parser.add_argument(
+        "--max-examples", metavar="N", type=_positive, help="examples per operation and property"
+    )
+    parser.add_argument("--seed", metavar="N", type=int, help="seed for reproducible runs")
+    parser.add_argument(
+        "--workers", metavar="N", type=_positive, default=1, help="Schemathesis workers"
+    )
+    parser.add_argument("--junit-xml", metavar="FILE", type=Path, help="write a JUnit XML report")
+    parser.add_argument("--report", metavar="FILE.md", type=Path, help="write a Markdown report")
+    parser.set_defaults(handler=_run, parser=parser)
+
+
+def _check_usage(args: argparse.Namespace) -> None:
+    parser: argparse.ArgumentParser = args.parser
+    if (args.client_id is None) != (args.client_secret is None):
+        parser.error("--client-id and --client-secret go together")
+    if args.token is not None and args.client_id is not None:
+        parser.error("--token replaces --client-id/--client-secret: give one or the other")
+    if args.base_url is not None and not args.base_url.startswith(("http://", "https://")):
+        parser.error(f"--base-url {args.base_url!r} is not an http:// or https:// URL")
+    for option, path in (("--junit-xml", args.junit_xml), ("--report", args.report)):
+        if path is not None and not path.parent.is_dir():
+            parser.error(f"{option} {path}: no such directory {str(path.parent)!r}")
+
+
+def open_session(
+    *,
+    base_url: str | None,
+    fixtures: Path | None,
+    client_id: str | None = None,
+    client_secret: str | None = None,
+    token: str | None = None,
+) -> Session:
+    """The session the arguments describe: the embedded mock, or a live server."""
+    from contract_tests.session import Session
+    from twosms_contract.fixtures import load_account
+    from twosms_contract.spec import load_spec
+
+    spec = load_spec()
+    account = load_account(fixtures)
+    credentials: dict[str, Any] = {
+        "client_id": client_id,
+        "client_secret": client_secret,
+        "token": token,
+    }
+    if base_url is None:
+        from mockserver import create_app
+
+        app = create_app(account=account, spec=spec)
+        session = Session.for_app(app, account=account, spec=spec, **credentials)
+        # The embedded mock can mint an expired token, so the expiry probe applies too.
+        session.expired_token = app.state.mock.mint_expired_token()
+        return session
+    return Session.for_url(base_url, account=account, spec=spec, **credentials)
+
+
+def _run(args: argparse.Namespace) -> int:
+    _check_usage(args)
+    from rich.console import Console
+
+    from contract_tests.runner import run_suite
+
+    console = Console(stderr=True)
+    session = open_session(
+        base_url=args.base_url,
+        fixtures=args.fixtures,
+        client_id=args.client_id,
+        client_secret=args.client_secret,
+        token=args.token,
+    )
+    try:
+        with _RichProgress(console) as progress:
+            result = run_suite(
+                session,
+                profile=args.profile,
+                max_examples=args.max_examples,
+                seed=args.seed,
+                workers=args.workers,
+                progress=progress,
+            )
+    finally:
+        session.close()
+    print_summary(result, Console())
+    _write_reports(result, junit=args.junit_xml, markdown=args.report)
+    return 0 if result.conforms else 1
+
+
+def _write_reports(result: SuiteResult, *, junit: Path | None, markdown: Path | None) -> None:
+    from contract_tests.report import junit_xml, markdown_report
+
+    for path, render in ((junit, junit_xml), (markdown, markdown_report)):
+        if path is None:
+            continue
+        try:
+            path.write_text(render(result), encoding="utf-8")
+        except OSError as exc:
+            raise ContractKitError(f"cannot write {path}: {exc.strerror}") from None
+
+
+class _RichProgress:
+    """The runner's `Progress`, drawn with rich on stderr."""
+
+    def __init__(self, console: Console) -> None:
+        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        self._progress = Progress(
+            SpinnerColumn(),
+            TextColumn("[bold]{task.description}"),
+            TextColumn("{task.fields[cases]} cases"),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+        )
+        self._task = self._progress.add_task("starting", total=None, cases=0)
+
+    def __enter__(self) -> _RichProgress:
+        self._progress.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._progress.__exit__(None, None, None)
+
+    def stage(self, name: str) -> None:
+        self._progress.update(self._task, description=name)
+
+    def advance(self, cases: int) -> None:
+        self._progress.update(self._task, cases=cases)
+
+
+def print_summary(result: SuiteResult, console: Console) -> None:
+    """The end-of-run table: per check and rule, passed or failed, then the totals."""
+    from rich.table import Table
+
+    table = Table(title=f"Contract suite against {result.target}", title_justify="left")
+    table.add_column("check")
+    table.add_column("rule")
+    table.add_column("cases", justify="right")
+    table.add_column("result")
+    for rule in result.rules:
+        verdict = {
+            "passed": "[green]passed[/green]",
+            "n/a": "[dim]n/a[/dim]",
+            "failed": f"[red]FAILED[/red] ({len(rule.violations)} distinct)",
+        }[rule.verdict]
+        table.add_row(rule.check, rule.rule, str(rule.cases), verdict)
+    console.print(table)
+    for rule in result.failed:
+        first = rule.minimal
+        assert first is not None
+        console.print(f"[red]FAILED[/red] {rule.check} / {rule.rule}: {first.message}", markup=True)
+        console.print(f"    Received: {_short(first.received)}", markup=False)
+        console.print(f"    Expected: {_short(first.expected)}", markup=False)
+    for note in result.notes:
+        console.print(f"note: {note}", markup=False)
+    passed = sum(rule.verdict == "passed" for rule in result.rules)
+    stages = ", ".join(
+        f"{stage} {result.stage_cases.get(stage, 0)} in {seconds:.1f} s"
+        for stage, seconds in result.stage_seconds.items()
+    )
+    console.print(
+        f"{result.cases} cases in {result.seconds:.1f} s ({result.cases_per_second:.0f} cases/s;"
+        f" {stages}); {passed} rules passed, {len(result.failed)} failed"
+        f" (profile {result.profile}, seed {result.seed if result.seed is not None else 'random'})",
+        markup=False,
+    )
+    verdict = "conforms to the contract" if result.conforms else "BREAKS the contract"
+    console.print(f"The server {verdict}.", markup=False)
+
+
+def _short(text: str, limit: int = 300) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,515 @@
+"""The response rules of the contract, applied to every exchange of the send endpoint.
+
+Check `response` (envelope and schema of every answer, headers of 401/405, media type),
+and on every 200 the check `success-invariants` (CONTRACT.md "What a 200 says"), with the
+account's facts when the request's answer is fixed by them (`oracle.judge`).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from contract_tests.core import Exchange, Violation
+from contract_tests.oracle import Delivery, Refusal, judge, parse_time
+from contract_tests.sms import parts
+
+RESPONSE, SUCCESS = "response", "success-invariants"
+#: Every (check, rule) that `check_exchange` can report.
+RULES: tuple[tuple[str, str], ...] = (
+    *(
+        (RESPONSE, rule)
+        for rule in (
+            "not-a-server-error",
+            "no-answer",
+            "documented-status",
+            "media-type",
+            "envelope-schema",
+            "code-status",
+            "www-authenticate",
+            "allow-header",
+        )
+    ),
+    *(
+        (SUCCESS, rule)
+        for rule in (
+            "counts-are-decimal",
+            "credits-arithmetic",
+            "ledger-continuity",
+            "unique-ids",
+            "message-text",
+            "quick-recipient-count",
+            "standard-ids",
+            "sms-parts",
+            "advanced-ids",
+            "result",
+            "accepted-invalid",
+            "user-id",
+            "fixture-counts",
+        )
+    ),
+)
+_DOCUMENTED = {200, 400, 401, 402, 404, 405, 413, 415}
+_COUNTS = (
+    "NoOfContacts",
+    "NoOfQuickRecipients",
+    "NoOfSMS",
+    "NoOfEmails",
+    "PreTransaction",
+    "PostTransaction",
+    "CreditsUsed",
+)
+_DECIMAL = re.compile(r"^[0-9]+$")
+# A send date this close to the run's clock may be either side of "now" on the server.
+_CLOCK_SLACK = timedelta(minutes=10)
+
+
+def _v(
+    exchange: Exchange, check: str, rule: str, message: str, received: Any, expected: Any
+) -> Violation:
+    return Violation(
+        check=check,
+        rule=rule,
+        message=message,
+        received=received if isinstance(received, str) else json.dumps(received, default=str),
+        expected=expected if isinstance(expected, str) else json.dumps(expected, default=str),
+        request=exchange.request,
+        response=exchange.response,
+    )
+
+
+def request_json(exchange: Exchange) -> Any:
+    """The JSON the request carried, or None when it carried none that parses."""
+    if exchange.request.json_body is not None:
+        return exchange.request.json_body
+    body = exchange.request.body
+    if not body:
+        return None
+    try:
+        return json.loads(body)
+    except ValueError:
+        return None
+
+
+def response_json(exchange: Exchange) -> Any:
+    try:
+        return json.loads(exchange.response.body)
+    except ValueError:
+        return None
+
+
+def check_exchange(session: Any, exchange: Exchange) -> list[Violation]:
+    """Every response rule for one exchange of `POST /api/v2/sms/messages`."""
+    found = check_envelope(session, exchange)
+    if exchange.response.status != 200:
+        return found
+    if any(v.rule == "envelope-schema" for v in found):
+        _follow_ledger(session, exchange)
+        return found
+    return found + _success(session, exchange)
+
+
+def _follow_ledger(session: Any, exchange: Exchange) -> None:
+    """Keep the run's view of the balance even from a 200 whose envelope is broken, so that
+    one broken answer is reported once, not again as a break in the ledger."""
+    try:
+        post = int(response_json(exchange)["ResponseData"]["Detail"]["PostTransaction"])
+    except (TypeError, KeyError, ValueError):
+        return
+    with session.seen.lock:
+        session.seen.last_post_transaction = post
+
+
+def _wants_text_json(exchange: Exchange) -> bool:
+    for key, value in exchange.request.headers:
+        if key.lower() == "accept":
+            return value.split(";")[0].strip().lower() == "text/json"
+    return False
+
+
+def check_envelope(session: Any, exchange: Exchange) -> list[Violation]:
+    """The envelope, media type and headers of any answer that uses the 2SMS envelope."""
+    response = exchange.response
+    status = response.status
+    if status == 0:
+        why = response.header("x-no-answer") or "no answer"
+        return [
+            _v(
+                exchange,
+                RESPONSE,
+                "no-answer",
+                f"the server gave no answer ({why})",
+                why,
+                "an HTTP answer to every request",
+            )
+        ]
+    if status >= 500:
+        return [
+            _v(
+                exchange,
+                RESPONSE,
+                "not-a-server-error",
+                f"the server answered {status}",
+                status,
+                "no 5xx, whatever the request",
+            )
+        ]
+    found: list[Violation] = []
+    if status not in _DOCUMENTED:
+        found.append(
+            _v(
+                exchange,
+                RESPONSE,
+                "documented-status",
+                f"status {status} is not in the spec",
+                status,
+                sorted(_DOCUMENTED),
+            )
+        )
+    media = (response.header("content-type") or "").split(";")[0].strip().lower()
+    want = "text/json" if _wants_text_json(exchange) else "application/json"
+    if media != want:
+        found.append(
+            _v(
+                exchange,
+                RESPONSE,
+                "media-type",
+                f"Content-Type {media or '(none)'} for Accept of the request",
+                media or "(none)",
+                want,
+            )
+        )
+    body = response_json(exchange)
+    schema = "SendSuccessResponse" if status == 200 else "ErrorResponse"
+    errors = [
+        f"$.{'.'.join(str(p) for p in e.absolute_path)}: {e.message}"
+        for e in session.spec.schema_validator(schema).iter_errors(body)
+    ]
+    if errors:
+        found.append(
+            _v(
+                exchange,
+                RESPONSE,
+                "envelope-schema",
+                f"the {status} body does not match {schema}: {errors[0]}",
+                body if body is not None else response.body[:200].decode("utf-8", "replace"),
+                f"a {schema} (" + "; ".join(errors[:3]) + ")",
+            )
+        )
+        return found
+    if status != 200:
+        found.extend(_error_rules(session, exchange, body["Error"]))
+    return found
+
+
+def _error_rules(session: Any, exchange: Exchange, error: dict[str, Any]) -> list[Violation]:
+    found = []
+    status = exchange.response.status
+    code = error["ErrorCode"]
+    statuses = {e["code"]: e["status"] for e in session.spec.contract["errorCodes"]}
+    if statuses.get(code) != status:
+        found.append(
+            _v(
+                exchange,
+                RESPONSE,
+                "code-status",
+                f"ErrorCode {code} came with status {status}",
+                f"{status} {code}",
+                f"{statuses.get(code)} {code}",
+            )
+        )
+    if status == 401:
+        challenge = exchange.response.header("www-authenticate") or ""
+        if not challenge.lower().startswith("bearer"):
+            found.append(
+                _v(
+                    exchange,
+                    RESPONSE,
+                    "www-authenticate",
+                    "a 401 without a Bearer challenge",
+                    challenge or "(no WWW-Authenticate)",
+                    "WWW-Authenticate: Bearer",
+                )
+            )
+    if status == 405:
+        allow = exchange.response.header("allow") or ""
+        if "POST" not in [m.strip().upper() for m in allow.split(",")]:
+            found.append(
+                _v(
+                    exchange,
+                    RESPONSE,
+                    "allow-header",
+                    "a 405 whose Allow lacks POST",
+                    allow or "(no Allow)",
+                    "Allow: POST",
+                )
+            )
+    return found
+
+
+def _count(detail: dict[str, Any], name: str) -> int:
+    return int(detail[name])
+
+
+def _success(session: Any, exchange: Exchange) -> list[Violation]:
+    body = response_json(exchange)
+    data = body["ResponseData"]
+    detail = data["Detail"]
+    ids = detail["IDs"]
+    found: list[Violation] = []
+
+    def fail(rule: str, message: str, received: Any, expected: Any) -> None:
+        found.append(_v(exchange, SUCCESS, rule, message, received, expected))
+
+    for name in _COUNTS:
+        if not _DECIMAL.match(str(detail[name])):
+            fail("counts-are-decimal", f"{name} is not a decimal count", detail[name], "digits")
+    if found:
+        return found
+    pre, post = _count(detail, "PreTransaction"), _count(detail, "PostTransaction")
+    used, sms = _count(detail, "CreditsUsed"), _count(detail, "NoOfSMS")
+    if used != pre - post or used != sms:
+        fail(
+            "credits-arithmetic",
+            "CreditsUsed, PreTransaction - PostTransaction and NoOfSMS differ",
+            {"PreTransaction": pre, "PostTransaction": post, "CreditsUsed": used, "NoOfSMS": sms},
+            "CreditsUsed = PreTransaction - PostTransaction = NoOfSMS",
+        )
+    found.extend(_ledger_and_ids(session, exchange, pre, post, ids))
+    request = request_json(exchange)
+    if not isinstance(request, dict):
+        return found
+    found.extend(_against_request(session, exchange, request, data))
+    return found
+
+
+def _ledger_and_ids(
+    session: Any, exchange: Exchange, pre: int, post: int, ids: dict[str, Any]
+) -> list[Violation]:
+    found = []
+    seen = session.seen
+    with seen.lock:
+        last = seen.last_post_transaction
+        if session.series and last is not None and pre != last:
+            found.append(
+                _v(
+                    exchange,
+                    SUCCESS,
+                    "ledger-continuity",
+                    "PreTransaction is not the previous send's PostTransaction",
+                    pre,
+                    last,
+                )
+            )
+        seen.last_post_transaction = post
+        seen.successes += 1
+        issued = [i for lst in ids["StandardMessageIDs"].values() for i in lst]
+        if ids["AdvancedMessageID"] is not None:
+            issued.append(str(ids["AdvancedMessageID"]))
+        where = f"response {seen.successes}"
+        for message_id in issued:
+            key = str(message_id).lower()
+            if key in seen.message_ids:
+                found.append(
+                    _v(
+                        exchange,
+                        SUCCESS,
+                        "unique-ids",
+                        f"message ID {message_id} was already issued ({seen.message_ids[key]})",
+                        message_id,
+                        "a message ID never used before",
+                    )
+                )
+                break
+            seen.message_ids[key] = where
+    return found
+
+
+def _is_uuid(value: Any) -> bool:
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True
+
+
+def _against_request(
+    session: Any, exchange: Exchange, request: dict[str, Any], data: dict[str, Any]
+) -> list[Violation]:
+    found: list[Violation] = []
+    detail, ids = data["Detail"], data["Detail"]["IDs"]
+
+    def fail(rule: str, message: str, received: Any, expected: Any) -> None:
+        found.append(_v(exchange, SUCCESS, rule, message, received, expected))
+
+    text = detail["MessageText"]
+    kind = request.get("Type")
+    if (
+        "Template" not in request
+        and isinstance(request.get("Content"), str)
+        and text != request["Content"]
+    ):
+        fail("message-text", "MessageText is not the request's Content", text, request["Content"])
+    quick = request.get("Contacts", {}).get("QuickRecipients") or {}
+    # Keys are distinct strings; e-mail keys that differ only in case may count once.
+    allowed = {len(quick), len({k if k.startswith("+") else k.lower() for k in quick})}
+    if int(detail["NoOfQuickRecipients"]) not in allowed:
+        fail(
+            "quick-recipient-count",
+            "NoOfQuickRecipients is not the number of QuickRecipients",
+            detail["NoOfQuickRecipients"],
+            str(len(quick)),
+        )
+    standard = ids["StandardMessageIDs"]
+    n_parts = parts(text)
+    if kind == 1:
+        if ids["AdvancedMessageID"] is not None:
+            fail(
+                "standard-ids",
+                "a standard message has an AdvancedMessageID",
+                ids["AdvancedMessageID"],
+                None,
+            )
+        wrong = {k: len(v) for k, v in standard.items() if len(v) != n_parts}
+        if wrong:
+            fail(
+                "sms-parts",
+                f"a recipient's list of message IDs is not one per part of MessageText "
+                f"({n_parts} parts)",
+                wrong,
+                f"{n_parts} IDs per SMS recipient",
+            )
+        if sum(len(v) for v in standard.values()) != int(detail["NoOfSMS"]):
+            fail(
+                "standard-ids",
+                "NoOfSMS is not the number of StandardMessageIDs",
+                detail["NoOfSMS"],
+                str(sum(len(v) for v in standard.values())),
+            )
+        all_ids = [i for v in standard.values() for i in v]
+        if len(set(all_ids)) != len(all_ids):
+            fail("unique-ids", "a message ID repeats within one response", all_ids, "distinct IDs")
+    elif kind in (0, 2):
+        if not _is_uuid(ids["AdvancedMessageID"]):
+            fail(
+                "advanced-ids",
+                f"a Type {kind} message has no UUID AdvancedMessageID",
+                ids["AdvancedMessageID"],
+                "a UUID",
+            )
+        if standard != {}:
+            fail("advanced-ids", f"a Type {kind} message has StandardMessageIDs", standard, {})
+    found.extend(_result(exchange, request, data))
+    found.extend(_against_account(session, exchange, request, data, n_parts))
+    return found
+
+
+def _result(exchange: Exchange, request: dict[str, Any], data: dict[str, Any]) -> list[Violation]:
+    options = request.get("Options") or {}
+    send_at = (
+        parse_time(options["DateToSend"]) if isinstance(options.get("DateToSend"), str) else None
+    )
+    now = datetime.now(UTC)
+    if "DateToSend" in options and send_at is None:
+        return []  # a date-time this reading cannot place (a leap second, say)
+    if send_at is not None and abs(send_at - now) < _CLOCK_SLACK:
+        return []  # too close to call
+    scheduled = request.get("Type") == 2 or (send_at is not None and send_at > now)
+    expected = "Scheduled" if scheduled else "Sent"
+    if data["Result"] != expected:
+        why = (
+            "Type is 2"
+            if request.get("Type") == 2
+            else ("DateToSend is in the future" if scheduled else "the message is sent now")
+        )
+        return [
+            _v(
+                exchange,
+                SUCCESS,
+                "result",
+                f"Result should be {expected}: {why}",
+                data["Result"],
+                expected,
+            )
+        ]
+    return []
+
+
+def _ambiguous(request: dict[str, Any], verdict: Refusal) -> bool:
+    """An expiry judged against "now" (no future DateToSend) depends on the server's clock."""
+    if verdict.code != "InvalidExpiry":
+        return False
+    options = request.get("Options") or {}
+    send_at = parse_time(str(options.get("DateToSend", "")))
+    return send_at is None or send_at < datetime.now(UTC) + _CLOCK_SLACK
+
+
+def _against_account(
+    session: Any, exchange: Exchange, request: dict[str, Any], data: dict[str, Any], n_parts: int
+) -> list[Violation]:
+    verdict = judge(request, session.account, session.spec)
+    found: list[Violation] = []
+
+    def fail(rule: str, message: str, received: Any, expected: Any) -> None:
+        found.append(_v(exchange, SUCCESS, rule, message, received, expected))
+
+    if isinstance(verdict, Refusal) and not _ambiguous(request, verdict):
+        fail(
+            "accepted-invalid",
+            f"a request the contract refuses was accepted: {verdict.why}",
+            "200",
+            f"{verdict.status} {verdict.code}",
+        )
+        return found
+    if not isinstance(verdict, Delivery):
+        return found
+    detail = data["Detail"]
+    if data["Identification"]["UserId"] != session.account.user_id:
+        fail(
+            "user-id",
+            "Identification.UserId is not the account's",
+            data["Identification"]["UserId"],
+            session.account.user_id,
+        )
+    if detail["MessageText"] != verdict.text:
+        fail(
+            "message-text",
+            "MessageText is not the text the request produces",
+            detail["MessageText"],
+            verdict.text,
+        )
+        return found
+    expected = {
+        "NoOfContacts": str(len(verdict.contacts)),
+        "NoOfEmails": str(len(verdict.emails)),
+        "NoOfSMS": str(verdict.sms_parts),
+    }
+    received = {k: detail[k] for k in expected}
+    if received != expected:
+        rule = (
+            "sms-parts"
+            if received["NoOfSMS"] != expected["NoOfSMS"]
+            and (received["NoOfContacts"], received["NoOfEmails"])
+            == (expected["NoOfContacts"], expected["NoOfEmails"])
+            else "fixture-counts"
+        )
+        fail(
+            rule,
+            f"counts differ from the account's facts ({n_parts} part(s) x "
+            f"{len(verdict.sms_numbers)} SMS number(s), {len(verdict.emails)} e-mail(s), "
+            f"{len(verdict.contacts)} contact(s))",
+            received,
+            expected,
+        )
+    standard = data["Detail"]["IDs"]["StandardMessageIDs"]
+    if request.get("Type") == 1 and set(standard) != set(verdict.sms_numbers):
+        fail(
+            "standard-ids",
+            "StandardMessageIDs are not keyed by the SMS recipients' numbers",
+            sorted(standard),
+            sorted(verdict.sms_numbers),
+        )
+    return found

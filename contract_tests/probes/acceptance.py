@@ -1,0 +1,366 @@
+"""Requests the contract accepts, each exercising one feature; every 200 then goes through
+the success invariants (counts against the account's facts, IDs, credits, text)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from contract_tests.core import Probe
+from contract_tests.probes.base import (
+    DAY,
+    QUICK_EMAIL,
+    QUICK_NUMBER,
+    acceptance,
+    base_request,
+    contact_with,
+    iso,
+    template_with_placeholders,
+    with_options,
+)
+from contract_tests.session import Session
+from twosms_contract.fixtures import Account
+
+ACCEPTANCE = "acceptance"
+Build = Callable[[Session], Any]
+
+
+def _template(upper: bool) -> Build:
+    def build(session: Session) -> Any:
+        found = template_with_placeholders(session.account, 1)
+        if found is None:
+            return None
+        guid, _text, keys = found
+        values = {key: f"value {key}" for key in keys}
+        return base_request(
+            Content="ignored: the template overrides Content",
+            Template={"ID": guid.upper() if upper else guid, "PlaceHolders": values},
+        )
+
+    return build
+
+
+def _template_empty_content(session: Session) -> Any:
+    body = _template(upper=False)(session)
+    if body is not None:
+        body["Content"] = ""
+    return body
+
+
+def _group(account: Account, *, all_reachable: bool) -> tuple[str, int] | None:
+    """A group and a channel; with `all_reachable`, one every member can be reached on,
+    else one that some member lacks (that member is skipped) but another has."""
+    for guid, members in sorted(account.groups.items()):
+        for channel, needs in ((2, "phone"), (1, "email")):
+            has = [getattr(account.contacts[m], needs) is not None for m in members]
+            if all_reachable and all(has):
+                return guid, channel
+            if not all_reachable and any(has) and not all(has):
+                return guid, channel
+    return None
+
+
+def _group_request(*, all_reachable: bool, upper: bool = False) -> Build:
+    def build(session: Session) -> Any:
+        found = _group(session.account, all_reachable=all_reachable)
+        if found is None:
+            return None
+        guid, channel = found
+        return base_request(Contacts={"GroupID": {guid.upper() if upper else guid: channel}})
+
+    return build
+
+
+def _group_default_channel(session: Session) -> Any:
+    if not session.account.groups:
+        return None
+    guid = sorted(session.account.groups)[0]
+    return base_request(Contacts={"GroupID": {guid: 0}})
+
+
+def _overlap(session: Session) -> Any:
+    """A contact named directly and through its group, and its number as a quick recipient:
+    each is reached once."""
+    for guid, members in sorted(session.account.groups.items()):
+        for member in members:
+            phone = session.account.contacts[member].phone
+            if phone is not None:
+                return base_request(
+                    Contacts={
+                        "QuickRecipients": {phone: 2},
+                        "ContactID": {member: 2},
+                        "GroupID": {guid: 0},
+                    }
+                )
+    return None
+
+
+def _email_case(session: Session) -> Any:
+    """An address as a quick recipient in capitals and through its contact: one e-mail."""
+    for number, contact in sorted(session.account.contacts.items()):
+        if contact.email is not None:
+            return base_request(
+                Contacts={"QuickRecipients": {contact.email.upper(): 0}, "ContactID": {number: 1}}
+            )
+    return None
+
+
+def _contact(phone: bool, email: bool, channel: int) -> Build:
+    def build(session: Session) -> Any:
+        number = contact_with(session.account, phone=phone, email=email)
+        if number is None:
+            return None
+        return base_request(Contacts={"ContactID": {number: channel}})
+
+    return build
+
+
+def _all_maps(session: Session) -> Any:
+    contacts: dict[str, Any] = {"QuickRecipients": {QUICK_NUMBER: 0, QUICK_EMAIL: 0}}
+    if session.account.contacts:
+        contacts["ContactID"] = {sorted(session.account.contacts)[0]: 0}
+    if session.account.groups:
+        contacts["GroupID"] = {sorted(session.account.groups)[0]: 0}
+    return base_request(Contacts=contacts, Type=0)
+
+
+FULL_OPTIONS = {
+    "DateToSend": iso(-DAY),
+    "DeliveryReceipt": True,
+    "DstPort": 65535,
+    "DeliverToValidatedOnly": False,
+    "EmailReadReceipt": True,
+    "Reference": "r" * 64,
+    "Repeat": {"Frequency": 1440, "Repetitions": 10},
+    "Reads": 0,
+    "EmailOptions": {
+        "FromAddress": "sender@example.com",
+        "FromName": "Contract Test",
+        "Subject": "Subject",
+        "ReplyTo": "reply@example.com",
+    },
+    "ResponseAlert": 3,
+    "SmsReadReceipt": True,
+    "ResponseLimit": 0,
+    "Sender": "ABCDEFGHIJK",
+    "SecureMessage": True,
+    "SrcPort": 0,
+}
+
+
+def acceptance_probes() -> list[Probe]:
+    table: list[tuple[str, str, Build, str]] = [
+        (
+            "public-example",
+            "public-example",
+            lambda s: {
+                "Contacts": {"QuickRecipients": {"+12345678901": 2}},
+                "Content": "Standard Send Test",
+                "Options": {},
+                "Type": 1,
+            },
+            "The request 2SMS's public pages show as accepted.",
+        ),
+        (
+            "template",
+            "template",
+            _template(upper=False),
+            "A template send: MessageText is the rendered template, not Content.",
+        ),
+        (
+            "template-guid-case",
+            "guid-case",
+            _template(upper=True),
+            "Template GUIDs compare case-insensitively.",
+        ),
+        (
+            "group",
+            "recipient-resolution",
+            _group_request(all_reachable=True),
+            "A group whose members all have the channel.",
+        ),
+        (
+            "group-guid-case",
+            "guid-case",
+            _group_request(all_reachable=True, upper=True),
+            "Group GUIDs compare case-insensitively.",
+        ),
+        (
+            "group-skips-member",
+            "recipient-resolution",
+            _group_request(all_reachable=False),
+            "A group member that lacks the channel is skipped, not refused.",
+        ),
+        (
+            "group-default-channel",
+            "recipient-resolution",
+            _group_default_channel,
+            "Channel 0 reaches each member by SMS where it has a number, else by e-mail.",
+        ),
+        (
+            "dedupe-numbers",
+            "de-duplication",
+            _overlap,
+            "A number named as quick recipient, contact and group member is one SMS recipient.",
+        ),
+        (
+            "dedupe-emails-case",
+            "de-duplication",
+            _email_case,
+            "E-mail addresses are de-duplicated case-insensitively.",
+        ),
+        (
+            "contact-email-default",
+            "recipient-resolution",
+            _contact(False, True, 0),
+            "Channel 0 on a contact with only an address sends an e-mail (no SMS, no credit).",
+        ),
+        (
+            "contact-both-channels",
+            "recipient-resolution",
+            _contact(True, True, 3),
+            "Channel 3 on a contact with both sends an SMS and an e-mail.",
+        ),
+        (
+            "quick-email",
+            "recipient-resolution",
+            lambda s: base_request(Contacts={"QuickRecipients": {QUICK_EMAIL: 1}}),
+            "An e-mail quick recipient by e-mail.",
+        ),
+        ("all-maps-advanced", "advanced-ids", _all_maps, "An advanced message to all three maps."),
+        (
+            "advanced",
+            "advanced-ids",
+            lambda s: base_request(Type=0),
+            "Type 0: an AdvancedMessageID and no StandardMessageIDs.",
+        ),
+        (
+            "recurring",
+            "result",
+            lambda s: base_request(
+                Type=2,
+                Options={
+                    "RecurringOptions": {
+                        "Range": 1,
+                        "OccurrencesEnd": 3,
+                        "PatternScheduleDays": 127,
+                        "RecDateToSend": iso(DAY),
+                    }
+                },
+            ),
+            "Type 2 with complete options: Scheduled, with an AdvancedMessageID.",
+        ),
+        (
+            "recurring-no-end",
+            "result",
+            lambda s: base_request(Type=2, Options={"RecurringOptions": {"Range": 0}}),
+            "Type 2, Range 0 (no end).",
+        ),
+        (
+            "recurring-end-by-date",
+            "result",
+            lambda s: base_request(
+                Type=2, Options={"ExpiryDate": iso(30 * DAY), "RecurringOptions": {"Range": 2}}
+            ),
+            "Type 2, Range 2 with Options.ExpiryDate.",
+        ),
+        (
+            "recurring-options-ignored",
+            "recurring-ignored",
+            lambda s: base_request(Type=1, Options={"RecurringOptions": {"Range": 1}}),
+            "RecurringOptions are ignored unless Type is 2, even incomplete ones.",
+        ),
+        (
+            "scheduled",
+            "result",
+            lambda s: with_options(DateToSend=iso(2 * DAY)),
+            "A DateToSend in the future: Scheduled.",
+        ),
+        (
+            "scheduled-with-expiry",
+            "result",
+            lambda s: with_options(DateToSend=iso(2 * DAY), ExpiryDate=iso(3 * DAY)),
+            "An expiry after a future send date.",
+        ),
+        (
+            "past-date",
+            "result",
+            lambda s: with_options(DateToSend=iso(-2 * DAY)),
+            "A DateToSend in the past: sent now.",
+        ),
+        (
+            "seven-fraction-digits",
+            "date-time",
+            lambda s: with_options(DateToSend="2099-10-26T11:42:31.4461082+00:00"),
+            "The help page's date-time form, seven fractional digits.",
+        ),
+        (
+            "every-option",
+            "options",
+            lambda s: with_options(**FULL_OPTIONS),
+            "Every option at a valid extreme (ports 0 and 65535, Reference of 64, Sender of 11).",
+        ),
+        (
+            "numeric-sender",
+            "options",
+            lambda s: with_options(Sender="+123456789012345"),
+            "A numeric sender: + and 15 digits.",
+        ),
+        (
+            "numeric-sender-no-plus",
+            "options",
+            lambda s: with_options(Sender="123456789012345"),
+            "A numeric sender of 15 digits.",
+        ),
+        (
+            "sender-with-spaces",
+            "options",
+            lambda s: with_options(Sender="My Shop 24"),
+            "An alphanumeric sender with spaces.",
+        ),
+        (
+            "e164-8-digits",
+            "recipient-resolution",
+            lambda s: base_request(Contacts={"QuickRecipients": {"+12345678": 2}}),
+            "The shortest E.164 number: + and 8 digits.",
+        ),
+        (
+            "e164-15-digits",
+            "recipient-resolution",
+            lambda s: base_request(Contacts={"QuickRecipients": {"+123456789012345": 2}}),
+            "The longest E.164 number: + and 15 digits.",
+        ),
+        (
+            "template-with-empty-content",
+            "template",
+            _template_empty_content,
+            "A template makes an empty Content irrelevant (no NoContent).",
+        ),
+        (
+            "past-date-with-future-expiry",
+            "result",
+            lambda s: with_options(DateToSend=iso(-2 * DAY), ExpiryDate=iso(2 * DAY)),
+            "A past DateToSend with an expiry ahead: sent now.",
+        ),
+        (
+            "unknown-properties",
+            "unknown-properties",
+            lambda s: {**base_request(Options={"Extra": 1}), "Unknown": {"a": [1, "x"]}},
+            "Unknown properties are ignored.",
+        ),
+        (
+            "multipart-many-recipients",
+            "sms-parts",
+            lambda s: base_request(
+                Contacts={
+                    "QuickRecipients": {"+447700900201": 2, "+447700900202": 0, "+14155550999": 2}
+                },
+                Content="Multipart " * 40,
+            ),
+            "Three SMS recipients of a 3-part text: three lists of 3 IDs, NoOfSMS 9.",
+        ),
+    ]
+    return [
+        acceptance(probe_id, check=ACCEPTANCE, rule=rule, request=build, description=text)
+        for probe_id, rule, build, text in table
+    ]

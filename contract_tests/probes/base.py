@@ -1,0 +1,257 @@
+"""Building blocks of the probes: a valid base request, and what a refusal or an acceptance
+must look like."""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from contract_tests.core import Exchange, Probe, Violation
+from contract_tests.invariants import check_envelope, response_json
+from contract_tests.session import SEND_PATH, Session
+from twosms_contract.fixtures import Account
+
+# A number outside every account's contacts: quick recipients need no address book.
+QUICK_NUMBER = "+447700900123"
+QUICK_EMAIL = "quick.recipient@example.com"
+UNKNOWN_GUID = "00000000-0000-4000-8000-00000000dead"
+
+
+def base_request(**overrides: Any) -> dict[str, Any]:
+    """CONTRACT.md's public example, which a conforming server accepts, with overrides."""
+    body: dict[str, Any] = {
+        "Contacts": {"QuickRecipients": {QUICK_NUMBER: 2}},
+        "Content": "Contract test",
+        "Options": {},
+        "Type": 1,
+    }
+    body.update(copy.deepcopy(overrides))
+    return body
+
+
+def with_options(**options: Any) -> dict[str, Any]:
+    return base_request(Options=options)
+
+
+def iso(delta: timedelta) -> str:
+    """A date-time `delta` from now, with 7 fractional digits as the help page writes them."""
+    moment = datetime.now(UTC) + delta
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.%f") + "0+00:00"
+
+
+DAY = timedelta(days=1)
+
+
+def error_of(exchange: Exchange) -> tuple[str | None, str]:
+    body = response_json(exchange)
+    if isinstance(body, dict) and isinstance(body.get("Error"), dict):
+        error = body["Error"]
+        return error.get("ErrorCode"), str(error.get("ErrorReason") or "")
+    return None, ""
+
+
+def violation(
+    exchange: Exchange | None, check: str, rule: str, message: str, received: str, expected: str
+) -> Violation:
+    return Violation(
+        check=check,
+        rule=rule,
+        message=message,
+        received=received,
+        expected=expected,
+        request=exchange.request if exchange else None,
+        response=exchange.response if exchange else None,
+    )
+
+
+def observe(session: Session, exchange: Exchange) -> list[Violation]:
+    """The response rules: all of them on the send endpoint; the envelope's elsewhere, for
+    the answers that use it there (404 and 405)."""
+    path = exchange.request.url.split("?")[0].rstrip("/").lower()
+    if path.endswith(SEND_PATH.lower()):
+        return session.observe(exchange)
+    if exchange.response.status in (404, 405):
+        return check_envelope(session, exchange)
+    return []
+
+
+def expect_refusal(
+    session: Session,
+    exchange: Exchange,
+    *,
+    check: str,
+    rule: str,
+    status: int,
+    code: str | None,
+    names: Sequence[str] = (),
+) -> list[Violation]:
+    """The exchange must be refused with exactly this status and ErrorCode, and its
+    ErrorReason must name one of `names` (the field, or the offending value)."""
+    found = observe(session, exchange)
+    got_status = exchange.response.status
+    got_code, reason = error_of(exchange)
+    wanted = f"{status} {code}" if code else str(status)
+    received = f"{got_status} {got_code}" if got_code else str(got_status)
+    if got_status != status or (code is not None and got_code != code):
+        found.append(
+            violation(exchange, check, rule, f"expected {wanted}, got {received}", received, wanted)
+        )
+    elif names and not any(name.lower() in reason.lower() for name in names):
+        found.append(
+            violation(
+                exchange,
+                check,
+                rule,
+                "the ErrorReason does not name the field or the value",
+                reason or "(empty ErrorReason)",
+                "a reason naming " + " or ".join(repr(n) for n in names),
+            )
+        )
+    return found
+
+
+def expect_acceptance(
+    session: Session, exchange: Exchange, *, check: str, rule: str
+) -> list[Violation]:
+    """A valid request: the answer must be 200, and every success invariant must hold."""
+    found = observe(session, exchange)
+    if exchange.response.status != 200:
+        code, reason = error_of(exchange)
+        received = f"{exchange.response.status} {code or ''} {reason}".strip()
+        found.append(
+            violation(exchange, check, rule, "a valid request was refused", received, "200")
+        )
+    return found
+
+
+def success_detail(exchange: Exchange) -> dict[str, Any] | None:
+    body = response_json(exchange)
+    try:
+        detail = body["ResponseData"]["Detail"]
+    except (TypeError, KeyError):
+        return None
+    return detail if isinstance(detail, dict) else None
+
+
+# -- the account's facts, as probes need them -------------------------------------------
+
+
+def contact_with(account: Account, *, phone: bool, email: bool) -> str | None:
+    for number, contact in sorted(account.contacts.items()):
+        if (contact.phone is not None) == phone and (contact.email is not None) == email:
+            return number
+    return None
+
+
+def unknown_contact(account: Account) -> str:
+    number = 987654321
+    while str(number) in account.contacts:
+        number += 1
+    return str(number)
+
+
+def template_with_placeholders(account: Account, minimum: int) -> tuple[str, str, list[str]] | None:
+    """A template whose text has at least `minimum` distinct placeholders."""
+    import re
+
+    for guid, text in sorted(account.templates.items()):
+        keys = sorted(set(re.findall(r"\{([0-9]+)\}", text)), key=int)
+        if len(keys) >= minimum:
+            return guid, text, keys
+    return None
+
+
+# -- probe constructors -------------------------------------------------------------------
+
+
+Body = Callable[[Session], Any]
+
+
+def constant(request: Any) -> Body:
+    """A probe request that does not depend on the session."""
+    return lambda _session: request
+
+
+@dataclass(frozen=True, slots=True)
+class Raw:
+    """A request the probe builds by hand: bytes and headers, or another method or path."""
+
+    method: str = "POST"
+    path: str = SEND_PATH
+    content: bytes | None = None
+    headers: Mapping[str, str | None] | None = None
+    auth: bool = True
+    chunked: bool = False
+
+
+def send_raw(session: Session, raw: Raw) -> Exchange:
+    return session.request(
+        raw.method,
+        raw.path,
+        content=raw.content,
+        headers=raw.headers,
+        auth=raw.auth,
+        chunked=raw.chunked,
+    )
+
+
+def send_any(session: Session, request: Any) -> Exchange | None:
+    """Send a JSON body (a dict or list), a `Raw` request, or nothing (None: not applicable)."""
+    if request is None:
+        return None
+    if isinstance(request, Raw):
+        return send_raw(session, request)
+    exchange, _ = session.send(request, observe=False)
+    return exchange
+
+
+def refusal(
+    probe_id: str,
+    *,
+    check: str,
+    rule: str,
+    request: Body,
+    status: int,
+    code: str | None,
+    names: Sequence[str] | Callable[[Session], Sequence[str]] = (),
+    description: str,
+) -> Probe:
+    def run(session: Session) -> Iterator[Violation]:
+        exchange = send_any(session, request(session))
+        if exchange is None:
+            return
+        wanted = names(session) if callable(names) else names
+        yield from expect_refusal(
+            session, exchange, check=check, rule=rule, status=status, code=code, names=wanted
+        )
+
+    return Probe(probe_id, check, rule, description, run)
+
+
+def acceptance(
+    probe_id: str,
+    *,
+    check: str,
+    rule: str,
+    request: Body,
+    description: str,
+    then: Callable[[Session, Exchange], Iterable[Violation]] | None = None,
+) -> Probe:
+    def run(session: Session) -> Iterator[Violation]:
+        exchange = send_any(session, request(session))
+        if exchange is None:
+            return
+        found = expect_acceptance(session, exchange, check=check, rule=rule)
+        yield from found
+        if then is not None and exchange.response.status == 200:
+            yield from then(session, exchange)
+
+    return Probe(probe_id, check, rule, description, run)
+
+
+def json_bytes(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False).encode("utf-8")

@@ -1,0 +1,96 @@
+"""The credit ledger: a send the balance cannot cover is 402 and spends nothing; a series
+of sends is continuous; message IDs never repeat."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from contract_tests.core import Probe, Violation
+from contract_tests.probes.base import (
+    base_request,
+    expect_acceptance,
+    expect_refusal,
+    success_detail,
+    violation,
+)
+from contract_tests.session import Session
+from contract_tests.sms import parts
+
+LEDGER = "ledger"
+# A text of many parts in few bytes: extension characters cost two septets for one byte.
+_PART_TEXT = "{" * 76  # 152 septets: exactly one part of a multipart message
+
+
+def _insufficient(session: Session) -> Iterator[Violation]:
+    exchange, found = session.send(base_request(Content="balance check"))
+    yield from found
+    detail = success_detail(exchange)
+    if exchange.response.status != 200 or detail is None:
+        yield from expect_acceptance(session, exchange, check=LEDGER, rule="InsufficientCredits")
+        return
+    balance = int(detail["PostTransaction"])
+    # recipients x parts > balance, in a body well under 1 MiB.
+    n_parts = 1000
+    text = _PART_TEXT * n_parts
+    assert parts(text) == n_parts
+    recipients = balance // n_parts + 1
+    if recipients > 20_000:
+        return  # the account's balance is beyond what one request can spend
+    numbers = {f"+4477{index:09d}": 2 for index in range(recipients)}
+    body = base_request(Contacts={"QuickRecipients": numbers}, Content=text, Type=0)
+    refused, _ = session.send(body, observe=False)
+    yield from expect_refusal(
+        session,
+        refused,
+        check=LEDGER,
+        rule="InsufficientCredits",
+        status=402,
+        code="InsufficientCredits",
+        names=["CreditsUsed", "credit", "balance", str(balance)],
+    )
+    # Nothing was spent: the next send starts from the same balance.
+    after, found = session.send(base_request(Content="after a refused send"))
+    yield from found
+    detail = success_detail(after)
+    if detail is not None and int(detail["PreTransaction"]) != balance:
+        yield violation(
+            after,
+            LEDGER,
+            "InsufficientCredits",
+            "a refused send (402) changed the balance",
+            detail["PreTransaction"],
+            str(balance),
+        )
+
+
+def _series(session: Session) -> Iterator[Violation]:
+    """Five sends in a row, multipart, several recipients: continuity and unique IDs are
+    checked by the success invariants on each."""
+    numbers = {"+447700900301": 2, "+447700900302": 2}
+    for index in range(5):
+        exchange, found = session.send(
+            base_request(Contacts={"QuickRecipients": numbers}, Content=f"series {index} " * 30)
+        )
+        yield from found
+        if exchange.response.status != 200:
+            yield from expect_acceptance(session, exchange, check=LEDGER, rule="series")
+
+
+def ledger_probes() -> list[Probe]:
+    return [
+        Probe(
+            "ledger-series",
+            LEDGER,
+            "series",
+            "Five sends in series: each PreTransaction is the previous PostTransaction, "
+            "and no message ID repeats.",
+            _series,
+        ),
+        Probe(
+            "ledger-insufficient-credits",
+            LEDGER,
+            "InsufficientCredits",
+            "A send the balance cannot cover gets 402 InsufficientCredits and spends nothing.",
+            _insufficient,
+        ),
+    ]

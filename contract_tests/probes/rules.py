@@ -1,0 +1,544 @@
+"""Every business rule's error, every schema rule's ValidationError, and the order of checks.
+
+Each probe breaks exactly one rule of a request the contract otherwise accepts (or, for the
+order probes, exactly two, where the earlier check must answer).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+from contract_tests.core import Probe, Violation
+from contract_tests.probes.base import (
+    DAY,
+    QUICK_EMAIL,
+    QUICK_NUMBER,
+    UNKNOWN_GUID,
+    Raw,
+    base_request,
+    constant,
+    contact_with,
+    error_of,
+    expect_refusal,
+    iso,
+    json_bytes,
+    refusal,
+    template_with_placeholders,
+    unknown_contact,
+    violation,
+    with_options,
+)
+from contract_tests.session import Session
+
+RULES, VALIDATION, ORDER = "error-codes", "validation", "order"
+Build = Callable[[Session], Any]
+
+
+def _contact_request(phone: bool, email: bool, channel: int) -> Build:
+    def build(session: Session) -> Any:
+        number = contact_with(session.account, phone=phone, email=email)
+        if number is None:
+            return None
+        return base_request(Contacts={"ContactID": {number: channel}})
+
+    return build
+
+
+def _unknown_contact(session: Session) -> Any:
+    return base_request(Contacts={"ContactID": {unknown_contact(session.account): 0}})
+
+
+def _missing_placeholder(session: Session) -> Any:
+    found = template_with_placeholders(session.account, 2)
+    if found is None:
+        return None
+    guid, _text, keys = found
+    return base_request(Template={"ID": guid, "PlaceHolders": {keys[0]: "value"}})
+
+
+def _no_placeholders(session: Session) -> Any:
+    found = template_with_placeholders(session.account, 1)
+    if found is None:
+        return None
+    return base_request(Template={"ID": found[0]})
+
+
+def _missing_placeholder_names(session: Session) -> Sequence[str]:
+    found = template_with_placeholders(session.account, 2)
+    keys = found[2] if found else []
+    return ["PlaceHolders", "placeholder", *(f"{{{k}}}" for k in keys[1:])]
+
+
+def _expiry_equal_to_send(session: Session) -> Any:
+    moment = iso(2 * DAY)
+    return with_options(DateToSend=moment, ExpiryDate=moment)
+
+
+def _recurring(**recurring: Any) -> dict[str, Any]:
+    return base_request(Type=2, Options={"RecurringOptions": recurring})
+
+
+def _rule_probes() -> list[Probe]:
+    table: list[tuple[str, str, Build, Sequence[str] | Callable[[Session], Sequence[str]]]] = [
+        (
+            "no-recipients-empty-contacts",
+            "NoRecipients",
+            lambda s: base_request(Contacts={}),
+            ["Contacts", "recipient"],
+        ),
+        (
+            "no-recipients-empty-maps",
+            "NoRecipients",
+            lambda s: base_request(
+                Contacts={"QuickRecipients": {}, "ContactID": {}, "GroupID": {}}
+            ),
+            ["Contacts", "recipient"],
+        ),
+        (
+            "unknown-contact",
+            "UnknownContact",
+            _unknown_contact,
+            lambda s: ["ContactID", unknown_contact(s.account)],
+        ),
+        (
+            "unknown-group",
+            "UnknownGroup",
+            lambda s: base_request(Contacts={"GroupID": {UNKNOWN_GUID: 0}}),
+            ["GroupID", UNKNOWN_GUID],
+        ),
+        (
+            "invalid-recipient-number-by-email",
+            "InvalidRecipient",
+            lambda s: base_request(Contacts={"QuickRecipients": {QUICK_NUMBER: 1}}),
+            ["QuickRecipients", QUICK_NUMBER],
+        ),
+        (
+            "invalid-recipient-number-by-both",
+            "InvalidRecipient",
+            lambda s: base_request(Contacts={"QuickRecipients": {QUICK_NUMBER: 3}}),
+            ["QuickRecipients", QUICK_NUMBER],
+        ),
+        (
+            "invalid-recipient-email-by-sms",
+            "InvalidRecipient",
+            lambda s: base_request(Contacts={"QuickRecipients": {QUICK_EMAIL: 2}}),
+            ["QuickRecipients", QUICK_EMAIL],
+        ),
+        (
+            "invalid-recipient-email-by-both",
+            "InvalidRecipient",
+            lambda s: base_request(Contacts={"QuickRecipients": {QUICK_EMAIL: 3}}),
+            ["QuickRecipients", QUICK_EMAIL],
+        ),
+        (
+            "invalid-recipient-contact-without-phone",
+            "InvalidRecipient",
+            _contact_request(phone=False, email=True, channel=2),
+            lambda s: ["ContactID", contact_with(s.account, phone=False, email=True) or "?"],
+        ),
+        (
+            "invalid-recipient-contact-without-email",
+            "InvalidRecipient",
+            _contact_request(phone=True, email=False, channel=1),
+            lambda s: ["ContactID", contact_with(s.account, phone=True, email=False) or "?"],
+        ),
+        (
+            "invalid-recipient-contact-both-lacks-one",
+            "InvalidRecipient",
+            _contact_request(phone=True, email=False, channel=3),
+            lambda s: ["ContactID", contact_with(s.account, phone=True, email=False) or "?"],
+        ),
+        (
+            "no-content-missing",
+            "NoContent",
+            lambda s: {k: v for k, v in base_request().items() if k != "Content"},
+            ["Content"],
+        ),
+        ("no-content-empty", "NoContent", lambda s: base_request(Content=""), ["Content"]),
+        (
+            "unknown-template",
+            "UnknownTemplate",
+            lambda s: base_request(Template={"ID": UNKNOWN_GUID, "PlaceHolders": {}}),
+            ["Template", UNKNOWN_GUID],
+        ),
+        (
+            "missing-placeholder",
+            "MissingPlaceholder",
+            _missing_placeholder,
+            _missing_placeholder_names,
+        ),
+        (
+            "missing-placeholders-map",
+            "MissingPlaceholder",
+            _no_placeholders,
+            ["PlaceHolders", "placeholder"],
+        ),
+        (
+            "invalid-sender-too-long",
+            "InvalidSender",
+            lambda s: with_options(Sender="ABCDEFGHIJKL"),
+            ["Sender"],
+        ),
+        ("invalid-sender-empty", "InvalidSender", lambda s: with_options(Sender=""), ["Sender"]),
+        (
+            "invalid-sender-no-letter",
+            "InvalidSender",
+            lambda s: with_options(Sender="   "),
+            ["Sender"],
+        ),
+        (
+            "invalid-sender-punctuation",
+            "InvalidSender",
+            lambda s: with_options(Sender="Ab-cd"),
+            ["Sender"],
+        ),
+        (
+            "invalid-sender-16-digits",
+            "InvalidSender",
+            lambda s: with_options(Sender="1234567890123456"),
+            ["Sender"],
+        ),
+        (
+            "invalid-sender-plus-16-digits",
+            "InvalidSender",
+            lambda s: with_options(Sender="+1234567890123456"),
+            ["Sender"],
+        ),
+        (
+            "invalid-reference",
+            "InvalidReference",
+            lambda s: with_options(Reference="r" * 65),
+            ["Reference"],
+        ),
+        (
+            "invalid-expiry-before-send",
+            "InvalidExpiry",
+            lambda s: with_options(DateToSend=iso(2 * DAY), ExpiryDate=iso(DAY)),
+            ["ExpiryDate"],
+        ),
+        (
+            "invalid-expiry-equal-send",
+            "InvalidExpiry",
+            _expiry_equal_to_send,
+            ["ExpiryDate"],
+        ),
+        (
+            "invalid-expiry-in-the-past",
+            "InvalidExpiry",
+            lambda s: with_options(ExpiryDate=iso(-DAY)),
+            ["ExpiryDate"],
+        ),
+        (
+            "missing-recurring-options",
+            "MissingRecurringOptions",
+            lambda s: base_request(Type=2),
+            ["RecurringOptions"],
+        ),
+        (
+            "missing-recurring-occurrences",
+            "MissingRecurringOptions",
+            lambda s: _recurring(Range=1),
+            ["OccurrencesEnd", "RecurringOptions"],
+        ),
+        (
+            "missing-recurring-expiry",
+            "MissingRecurringOptions",
+            lambda s: _recurring(Range=2),
+            ["ExpiryDate", "RecurringOptions"],
+        ),
+    ]
+    return [
+        refusal(
+            probe_id,
+            check=RULES,
+            rule=code,
+            request=build,
+            status=400,
+            code=code,
+            names=names,
+            description=f"Breaking only the {code} rule gets 400 {code}, naming the field.",
+        )
+        for probe_id, code, build, names in table
+    ]
+
+
+def _set(path: str, value: Any) -> Build:
+    """The base request with one value set at a dotted path."""
+
+    def build(session: Session) -> Any:
+        body = base_request()
+        node = body
+        keys = path.split(".")
+        for key in keys[:-1]:
+            node = node.setdefault(key, {})
+        node[keys[-1]] = value
+        return body
+
+    return build
+
+
+def _recurring_set(recurring: dict[str, Any]) -> Build:
+    """A recurring message (Type 2, where RecurringOptions count) with these options."""
+    return lambda s: base_request(Type=2, Options={"RecurringOptions": recurring})
+
+
+def _without(key: str) -> Build:
+    return lambda s: {k: v for k, v in base_request().items() if k != key}
+
+
+def _validation_probes() -> list[Probe]:
+    table: list[tuple[str, Build, Sequence[str]]] = [
+        ("type-missing", _without("Type"), ["Type"]),
+        ("contacts-missing", _without("Contacts"), ["Contacts"]),
+        ("options-missing", _without("Options"), ["Options"]),
+        ("type-out-of-enum", _set("Type", 3), ["Type"]),
+        ("type-as-text", _set("Type", "Standard"), ["Type"]),
+        ("content-not-a-string", _set("Content", 5), ["Content"]),
+        ("content-null", _set("Content", None), ["Content"]),
+        ("options-null", _set("Options", None), ["Options"]),
+        ("template-null", _set("Template", None), ["Template"]),
+        ("sender-null", _set("Options.Sender", None), ["Sender"]),
+        ("quick-recipients-null", _set("Contacts.QuickRecipients", None), ["QuickRecipients"]),
+        (
+            "channel-null",
+            _set("Contacts.QuickRecipients", {QUICK_NUMBER: None}),
+            [QUICK_NUMBER, "QuickRecipients"],
+        ),
+        (
+            "channel-out-of-enum",
+            _set("Contacts.QuickRecipients", {QUICK_NUMBER: 4}),
+            [QUICK_NUMBER, "QuickRecipients"],
+        ),
+        (
+            "channel-negative",
+            _set("Contacts.QuickRecipients", {QUICK_NUMBER: -1}),
+            [QUICK_NUMBER, "QuickRecipients"],
+        ),
+        ("src-port-above", _set("Options.SrcPort", 65536), ["SrcPort"]),
+        ("src-port-below", _set("Options.SrcPort", -1), ["SrcPort"]),
+        ("src-port-huge", _set("Options.SrcPort", 10**30), ["SrcPort"]),
+        ("dst-port-above", _set("Options.DstPort", 70000), ["DstPort"]),
+        ("frequency-below", _set("Options.Repeat", {"Frequency": 0}), ["Frequency"]),
+        ("frequency-above", _set("Options.Repeat", {"Frequency": 1441}), ["Frequency"]),
+        ("repetitions-above", _set("Options.Repeat", {"Repetitions": 11}), ["Repetitions"]),
+        ("repetitions-below", _set("Options.Repeat", {"Repetitions": -1}), ["Repetitions"]),
+        ("response-alert-out-of-enum", _set("Options.ResponseAlert", 4), ["ResponseAlert"]),
+        ("reads-negative", _set("Options.Reads", -1), ["Reads"]),
+        ("response-limit-negative", _set("Options.ResponseLimit", -1), ["ResponseLimit"]),
+        (
+            "occurrences-zero",
+            _recurring_set({"Range": 1, "OccurrencesEnd": 0}),
+            ["OccurrencesEnd"],
+        ),
+        (
+            "schedule-days-above",
+            _recurring_set({"PatternScheduleDays": 128}),
+            ["PatternScheduleDays"],
+        ),
+        (
+            "schedule-days-below",
+            _recurring_set({"PatternScheduleDays": -1}),
+            ["PatternScheduleDays"],
+        ),
+        ("range-out-of-enum", _recurring_set({"Range": 3}), ["Range"]),
+        ("date-not-a-date", _set("Options.DateToSend", "tomorrow"), ["DateToSend"]),
+        ("boolean-as-string", _set("Options.DeliveryReceipt", "maybe"), ["DeliveryReceipt"]),
+        ("src-port-fraction", _set("Options.SrcPort", 80.5), ["SrcPort"]),
+        (
+            "quick-key-not-e164",
+            _set("Contacts.QuickRecipients", {"447700900123": 2}),
+            ["QuickRecipients", "447700900123"],
+        ),
+        (
+            "quick-key-7-digits",
+            _set("Contacts.QuickRecipients", {"+1234567": 2}),
+            ["QuickRecipients", "+1234567"],
+        ),
+        (
+            "quick-key-16-digits",
+            _set("Contacts.QuickRecipients", {"+1234567890123456": 2}),
+            ["QuickRecipients", "+1234567890123456"],
+        ),
+        (
+            "quick-key-seed-placeholder",
+            _set("Contacts.QuickRecipients", {"sample string 1": 0}),
+            ["QuickRecipients", "sample string 1"],
+        ),
+        (
+            "contact-key-not-digits",
+            _set("Contacts.ContactID", {"sample string 1": 0}),
+            ["ContactID", "sample string 1"],
+        ),
+        (
+            "group-key-not-guid",
+            _set("Contacts.GroupID", {"sample string 1": 0}),
+            ["GroupID", "sample string 1"],
+        ),
+        (
+            "email-from-address",
+            _set("Options.EmailOptions", {"FromAddress": "not an address"}),
+            ["FromAddress"],
+        ),
+    ]
+    probes = [
+        refusal(
+            f"validation-{probe_id}",
+            check=VALIDATION,
+            rule="ValidationError",
+            request=build,
+            status=400,
+            code="ValidationError",
+            names=names,
+            description=f"A schema violation ({probe_id}) is ValidationError naming its JSON path.",
+        )
+        for probe_id, build, names in table
+    ]
+    for kind, value in (("array", []), ("string", "text"), ("number", 1), ("null", None)):
+        probes.append(
+            refusal(
+                f"validation-top-level-{kind}",
+                check=VALIDATION,
+                rule="ValidationError",
+                request=constant(
+                    Raw(content=json_bytes(value), headers={"Content-Type": "application/json"})
+                ),
+                status=400,
+                code="ValidationError",
+                description=f"A top-level JSON {kind} is a ValidationError, not InvalidJson.",
+            )
+        )
+    probes.append(
+        refusal(
+            "validation-seed-sample",
+            check=VALIDATION,
+            rule="ValidationError",
+            request=lambda s: _seed_sample(),
+            status=400,
+            code="ValidationError",
+            names=["sample string 1"],
+            description="The help page's request sample: its placeholder keys fail the patterns.",
+        )
+    )
+    probes.append(
+        Probe(
+            "validation-lists-each-violation",
+            VALIDATION,
+            "ValidationError-lists-all",
+            "A ValidationError reason lists each violation (here three) by its path.",
+            _lists_each_violation,
+        )
+    )
+    return probes
+
+
+def _lists_each_violation(session: Session) -> Iterator[Violation]:
+    exchange, _ = session.send(with_options(SrcPort=70000, DstPort=-5, Reads=-1), observe=False)
+    found = expect_refusal(
+        session,
+        exchange,
+        check=VALIDATION,
+        rule="ValidationError-lists-all",
+        status=400,
+        code="ValidationError",
+    )
+    yield from found
+    if found:
+        return
+    _code, reason = error_of(exchange)
+    missing = [name for name in ("SrcPort", "DstPort", "Reads") if name not in reason]
+    if missing:
+        yield violation(
+            exchange,
+            VALIDATION,
+            "ValidationError-lists-all",
+            "the reason does not list every violation",
+            reason,
+            "a reason naming SrcPort, DstPort and Reads",
+        )
+
+
+def _seed_sample() -> Any:
+    import json
+
+    from twosms_contract.paths import SPEC_DIR
+
+    return json.loads((SPEC_DIR / "examples" / "seed-request.json").read_text())
+
+
+# Pairs of checks, the earlier first (CONTRACT.md "Order of checks"): a request breaking both
+# must be answered by the earlier.
+def _order_probes() -> list[Probe]:
+    def both(*parts: Build) -> Build:
+        def build(session: Session) -> Any:
+            body = base_request()
+            replaced = False
+            for part in parts:
+                patch = part(session)
+                if patch is None:
+                    return None
+                if "Contacts" in patch and not replaced:
+                    body["Contacts"], replaced = {}, True
+                _merge(body, patch)
+            return body
+
+        return build
+
+    breaks: dict[str, Build] = {
+        "UnknownContact": lambda s: {"Contacts": {"ContactID": {unknown_contact(s.account): 0}}},
+        "UnknownGroup": lambda s: {"Contacts": {"GroupID": {UNKNOWN_GUID: 0}}},
+        "InvalidRecipient": lambda s: {"Contacts": {"QuickRecipients": {QUICK_NUMBER: 1}}},
+        "NoRecipients": lambda s: {"Contacts": {"QuickRecipients": {}}},
+        "NoContent": lambda s: {"Content": ""},
+        "UnknownTemplate": lambda s: {"Template": {"ID": UNKNOWN_GUID}},
+        "MissingPlaceholder": _missing_placeholder,
+        "InvalidSender": lambda s: {"Options": {"Sender": "ABCDEFGHIJKL"}},
+        "InvalidReference": lambda s: {"Options": {"Reference": "r" * 65}},
+        "InvalidExpiry": lambda s: {
+            "Options": {"DateToSend": iso(2 * DAY), "ExpiryDate": iso(DAY)}
+        },
+        "MissingRecurringOptions": lambda s: {"Type": 2},
+        "ValidationError": lambda s: {"Options": {"SrcPort": 70000}},
+    }
+    pairs = [
+        ("ValidationError", "NoRecipients"),
+        ("ValidationError", "InvalidSender"),
+        ("ValidationError", "InvalidReference"),
+        ("ValidationError", "MissingRecurringOptions"),
+        ("NoRecipients", "NoContent"),
+        ("UnknownContact", "UnknownGroup"),
+        ("UnknownGroup", "InvalidRecipient"),
+        ("InvalidRecipient", "NoContent"),
+        ("NoContent", "InvalidSender"),
+        ("UnknownTemplate", "InvalidSender"),
+        ("MissingPlaceholder", "InvalidSender"),
+        ("InvalidSender", "InvalidReference"),
+        ("InvalidReference", "InvalidExpiry"),
+        ("InvalidExpiry", "MissingRecurringOptions"),
+    ]
+    probes = []
+    for first, second in pairs:
+        probes.append(
+            refusal(
+                f"order-{first}-before-{second}",
+                check=ORDER,
+                rule=f"{first}-before-{second}",
+                request=both(breaks[first], breaks[second]),
+                status=400,
+                code=first,
+                description=f"A request breaking {first} and {second} gets {first}.",
+            )
+        )
+    return probes
+
+
+def _merge(into: dict[str, Any], patch: dict[str, Any]) -> None:
+    for key, value in patch.items():
+        if isinstance(value, dict) and isinstance(into.get(key), dict):
+            _merge(into[key], value)
+        else:
+            into[key] = value
+
+
+def rule_probes() -> list[Probe]:
+    return [*_rule_probes(), *_validation_probes(), *_order_probes()]

@@ -1,0 +1,382 @@
+"""One run of the contract suite: probes, domain properties, the generated client, Schemathesis.
+
+`run_suite` drives the three stages against one `Session` and aggregates what they found
+per (check, rule): how many cases exercised the rule, and its violations, de-duplicated
+and ordered smallest request first (so the first is the minimal reproduction).
+
+The order is deliberate: the probes, the properties and the client need credits on the
+account to test acceptance, and Schemathesis's positive fuzzing spends them at random, so
+it runs last.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import httpx
+
+from contract_tests.core import BoundaryObservation, Outcome, Probe, Violation
+from contract_tests.session import Session, TargetError
+
+STAGES = ("probes", "properties", "client", "schemathesis")
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """How hard a run tries: examples per Schemathesis operation and per property."""
+
+    name: str
+    schemathesis_examples: int
+    property_examples: int
+    client_examples: int
+    description: str
+
+
+PROFILES: dict[str, Profile] = {
+    p.name: p
+    for p in (
+        Profile("quick", 10, 10, 5, "a smoke run, a few seconds"),
+        Profile("ci", 60, 40, 20, "the default: every phase, well within a minute"),
+        Profile("thorough", 400, 300, 100, "many more examples, minutes"),
+    )
+}
+DEFAULT_PROFILE = "ci"
+
+
+class Progress(Protocol):
+    """Told what the run is doing; the CLI draws it."""
+
+    def stage(self, name: str) -> None: ...
+
+    def advance(self, cases: int) -> None:
+        """`cases` is the run's total so far."""
+
+
+@dataclass(slots=True)
+class RuleResult:
+    """One (check, rule): the cases that exercised it, and its distinct violations."""
+
+    check: str
+    rule: str
+    cases: int = 0
+    violations: list[Violation] = field(default_factory=list)
+    occurrences: int = 0  # violations before de-duplication
+
+    @property
+    def passed(self) -> bool:
+        return not self.violations
+
+    @property
+    def applicable(self) -> bool:
+        """False when nothing exercised the rule (a probe that does not fit the account)."""
+        return self.cases > 0 or bool(self.violations)
+
+    @property
+    def verdict(self) -> str:
+        if self.violations:
+            return "failed"
+        return "passed" if self.applicable else "n/a"
+
+    @property
+    def minimal(self) -> Violation | None:
+        return self.violations[0] if self.violations else None
+
+
+@dataclass(slots=True)
+class SuiteResult:
+    """Everything a report needs from one run."""
+
+    target: str
+    profile: str
+    seed: int | None
+    rules: list[RuleResult]
+    cases: int
+    seconds: float
+    stage_cases: dict[str, int]
+    stage_seconds: dict[str, float]
+    boundaries: list[BoundaryObservation]
+    notes: list[str]  # what could not be tested, and why
+
+    @property
+    def failed(self) -> list[RuleResult]:
+        return [rule for rule in self.rules if not rule.passed]
+
+    @property
+    def conforms(self) -> bool:
+        return not self.failed
+
+    @property
+    def cases_per_second(self) -> float:
+        return self.cases / self.seconds if self.seconds > 0 else 0.0
+
+    def rule(self, check: str, rule: str) -> RuleResult | None:
+        for result in self.rules:
+            if (result.check, result.rule) == (check, rule):
+                return result
+        return None
+
+
+class _Quiet:
+    def stage(self, name: str) -> None:
+        pass
+
+    def advance(self, cases: int) -> None:
+        pass
+
+
+def run_suite(
+    session: Session,
+    *,
+    profile: str = DEFAULT_PROFILE,
+    max_examples: int | None = None,
+    seed: int | None = None,
+    workers: int = 1,
+    progress: Progress | None = None,
+    app: Any = None,
+    stages: Sequence[str] = STAGES,
+    probes: Sequence[Probe] | None = None,
+) -> SuiteResult:
+    """Run the suite against the session's server (see the module docstring).
+
+    `app` is the ASGI app the session reaches in process (default: `session.app`); without
+    one, Schemathesis goes over HTTP to the session's base URL. `probes` replaces
+    `all_probes()` (tests narrow it). Without `seed`, one is drawn and reported, so that
+    the run can be replayed.
+    """
+    if profile not in PROFILES:
+        raise ValueError(f"unknown profile {profile!r}; choose one of {', '.join(PROFILES)}")
+    unknown = [stage for stage in stages if stage not in STAGES]
+    if unknown:
+        raise ValueError(f"unknown stage(s) {unknown}; choose from {', '.join(STAGES)}")
+    chosen = PROFILES[profile]
+    if seed is None:  # a random run, but one that can be replayed with --seed
+        seed = random.randrange(2**32)
+    watcher: Progress = progress if progress is not None else _Quiet()
+    app = app if app is not None else app_of(session)
+    if app is None and session.client.base_url.host == "testserver":
+        raise ValueError("the session reaches an app in process: pass it as run_suite(app=...)")
+    target = "the embedded mock (in process)" if app is not None else str(session.client.base_url)
+    found: list[Outcome] = []
+    stage_cases: dict[str, int] = {}
+    stage_seconds: dict[str, float] = {}
+    notes: list[str] = []
+    extra_cases = 0
+    started = time.perf_counter()
+    _ = session.token  # a refused or unreachable server is a configuration error (exit 2)
+    for stage in STAGES:
+        if stage not in stages:
+            continue
+        watcher.stage(stage)
+        before = session.cases
+        clock = time.perf_counter()
+        try:
+            if stage == "probes":
+                chosen_probes = list(probes) if probes is not None else _all_probes()
+                found.extend(_run_probes(session, chosen_probes, watcher, base=extra_cases))
+            elif stage == "properties":
+                examples = max_examples if max_examples is not None else chosen.property_examples
+                found.extend(_run_properties(session, max_examples=examples, seed=seed))
+            elif stage == "client":
+                from contract_tests.client_run import run_client_property
+
+                examples = max_examples if max_examples is not None else chosen.client_examples
+                outcomes, stage_notes = run_client_property(
+                    session, app=app, max_examples=examples, seed_value=seed
+                )
+                found.extend(outcomes)
+                notes.extend(stage_notes)
+            else:
+                examples = (
+                    max_examples if max_examples is not None else chosen.schemathesis_examples
+                )
+                outcomes, sent, stage_notes = _run_schemathesis(
+                    session,
+                    app=app,
+                    max_examples=examples,
+                    seed=seed,
+                    workers=workers,
+                    progress=watcher,
+                    base=session.cases + extra_cases,
+                )
+                found.extend(outcomes)
+                notes.extend(stage_notes)
+                extra_cases += sent
+                stage_cases[stage] = sent
+        except httpx.ConnectError as exc:  # other transport errors are the server's answer
+            raise TargetError(f"cannot reach {target}: {exc}") from None
+        stage_cases.setdefault(stage, session.cases - before)
+        stage_seconds[stage] = time.perf_counter() - clock
+        watcher.advance(session.cases + extra_cases)
+    return SuiteResult(
+        target=target,
+        profile=profile,
+        seed=seed,
+        rules=aggregate(found),
+        cases=session.cases + extra_cases,
+        seconds=time.perf_counter() - started,
+        stage_cases=stage_cases,
+        stage_seconds=stage_seconds,
+        boundaries=list(session.boundaries),
+        notes=notes,
+    )
+
+
+def app_of(session: Session) -> Any:
+    """The ASGI app a `Session.for_app` session reaches, or None for a live server."""
+    return session.app
+
+
+def known_rules(probes: Sequence[Probe] | None = None) -> list[tuple[str, str]]:
+    """Every (check, rule) a run can report, known before it runs (for one test per rule)."""
+    from contract_tests import client_run, invariants, properties
+    from contract_tests.schema_run import BUILTIN_CHECKS, SCHEMATHESIS
+
+    rules = {(probe.check, probe.rule) for probe in (probes or _all_probes())}
+    rules.update(invariants.RULES)
+    rules.update(getattr(properties, "RULES", ()))
+    rules.update(client_run.RULES)
+    rules.update((SCHEMATHESIS, name) for name in BUILTIN_CHECKS)
+    return sorted(rules)
+
+
+# -- stages -----------------------------------------------------------------------------
+
+
+def _all_probes() -> list[Probe]:
+    from contract_tests.probes import all_probes
+
+    return list(all_probes())
+
+
+def _run_probes(
+    session: Session, probes: Iterable[Probe], progress: Progress, *, base: int
+) -> list[Outcome]:
+    outcomes = []
+    for probe in probes:
+        before = session.cases
+        try:
+            violations = list(probe.run(session))
+        except (httpx.ConnectError, TargetError):
+            raise
+        except Exception as exc:  # the server's answer broke the probe: it cannot pass
+            violations = [
+                Violation(
+                    check=probe.check,
+                    rule=probe.rule,
+                    message=f"probe {probe.id} could not judge the answer: {exc!r}",
+                    received=_last_answer(session),
+                    expected=probe.description,
+                    request=session.log[-1].request if session.log else None,
+                    response=session.log[-1].response if session.log else None,
+                )
+            ]
+        outcomes.append(
+            Outcome(probe.check, probe.rule, cases=session.cases - before, violations=violations)
+        )
+        progress.advance(session.cases + base)
+    return outcomes
+
+
+def _last_answer(session: Session) -> str:
+    if not session.log:
+        return "(no answer)"
+    response = session.log[-1].response
+    return f"{response.status} {response.body[:200].decode('utf-8', 'replace')}"
+
+
+def _run_properties(session: Session, *, max_examples: int, seed: int | None) -> list[Outcome]:
+    from contract_tests.properties import run_properties
+
+    return list(run_properties(session, max_examples=max_examples, seed=seed))
+
+
+def _run_schemathesis(
+    session: Session,
+    *,
+    app: Any,
+    max_examples: int,
+    seed: int | None,
+    workers: int,
+    progress: Progress,
+    base: int,
+) -> tuple[list[Outcome], int, list[str]]:
+    from contract_tests import invariants
+    from contract_tests.schema_run import SCHEMATHESIS, run_schemathesis
+
+    series = session.series
+    session.series = workers == 1  # parallel sends have no "previous" PostTransaction
+    try:
+        result = run_schemathesis(
+            session,
+            app=app,
+            base_url=None if app is not None else str(session.client.base_url),
+            max_examples=max_examples,
+            seed=seed,
+            workers=workers,
+            progress=lambda _phase, cases: progress.advance(base + cases),
+        )
+    finally:
+        session.series = series
+    outcomes = [
+        Outcome(SCHEMATHESIS, name, cases=tally.cases, violations=tally.violations)
+        for name, tally in result.checks.items()
+    ]
+    rules: list[tuple[str, str]] = list(getattr(invariants, "RULES", ()))
+    for violation in result.observed_violations:
+        if (violation.check, violation.rule) not in rules:
+            rules.append((violation.check, violation.rule))
+    for check, rule in rules:
+        mine = [v for v in result.observed_violations if (v.check, v.rule) == (check, rule)]
+        outcomes.append(Outcome(check, rule, cases=result.observed, violations=mine))
+    notes = [f"Schemathesis could not test {error}" for error in result.errors]
+    return outcomes, result.cases, notes
+
+
+# -- aggregation ------------------------------------------------------------------------
+
+
+def aggregate(outcomes: Iterable[Outcome]) -> list[RuleResult]:
+    """Merge outcomes per (check, rule); de-duplicate violations, smallest request first."""
+    merged: dict[tuple[str, str], RuleResult] = {}
+    seen: dict[tuple[str, str], set[tuple[str, str, str]]] = {}
+    for outcome in outcomes:
+        key = (outcome.check, outcome.rule)
+        result = merged.setdefault(key, RuleResult(outcome.check, outcome.rule))
+        result.cases += outcome.cases
+        for violation in outcome.violations:
+            vkey = (violation.check, violation.rule)
+            if vkey != key:  # a probe may find a violation of another rule on its way
+                other = merged.setdefault(vkey, RuleResult(*vkey))
+                _add(other, violation, seen.setdefault(vkey, set()))
+                continue
+            _add(result, violation, seen.setdefault(key, set()))
+    for result in merged.values():
+        result.violations.sort(key=_request_size)
+        result.cases = max(result.cases, result.occurrences)
+    return sorted(merged.values(), key=lambda r: (r.check, r.rule))
+
+
+def _add(result: RuleResult, violation: Violation, seen: set[tuple[str, str, str]]) -> None:
+    result.occurrences += 1
+    identity = (violation.message, violation.received, violation.expected)
+    if identity in seen:
+        # keep the smaller reproduction of the same finding
+        for index, kept in enumerate(result.violations):
+            if (kept.message, kept.received, kept.expected) == identity:
+                if _request_size(violation) < _request_size(kept):
+                    result.violations[index] = violation
+                break
+        return
+    seen.add(identity)
+    result.violations.append(violation)
+
+
+def _request_size(violation: Violation) -> tuple[int, int]:
+    request = violation.request
+    if request is None:
+        return (1, 0)
+    return (0, len(request.body or b"") + len(request.url))

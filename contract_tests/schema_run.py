@@ -1,0 +1,507 @@
+"""Schemathesis over the spec: examples, coverage and fuzzing, positive and negative.
+
+The engine (`schemathesis.engine`) runs against the ASGI app in process or a base URL over
+HTTP. Its configuration is one declarative table (`schemathesis_config`), the same shape as
+a `schemathesis.toml`, and every choice in it is there so that a server that follows
+CONTRACT.md gets no failure:
+
+- `positive_data_acceptance` is off for generated data: a schema-valid request that names
+  an unknown contact, group or template, or expires before it is sent, is rightly refused.
+  The lead's domain properties test acceptance with data that really is valid. It is on in
+  the examples phase only, for the examples that the run's account can satisfy (the spec's
+  examples are real requests on the demo account) - see `examples_accepted`.
+- `negative_data_rejection` accepts exactly the statuses the contract gives a bad request
+  (400, 401, 404, 405, 413, 415), never a 2xx. It is off for `POST /Token`: the contract
+  fixes the token endpoint's answers to credentials, not to bodies that are not forms, and
+  every form value is a string, so no schema mutation of its body is invalid on the wire.
+- `ignored_auth` is off: it only probes `apiKey` and `http` schemes, not oauth2; the auth
+  probes (`contract_tests.probes`) send no, malformed, unknown and expired tokens instead.
+- The coverage phase's unexpected methods leave out `QUERY` (a draft method an HTTP
+  server may refuse before the application sees it) and `HEAD` (no body to judge).
+- Stateful testing is off: the spec has no links. No cache, no example database on disk.
+
+Every response of the send endpoint also goes through `Session.observe`, the contract's
+response rules (the `twosms_observe` check, registered once per process); its violations
+are kept as structured `Violation`s. In process, the app is wrapped as a real ASGI server
+would serve it: an exception after (or instead of) a response becomes a 500, not a crash
+of the run.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import threading
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from contract_tests.core import Exchange, RecordedRequest, RecordedResponse, Violation
+from contract_tests.session import SEND_PATH, TOKEN_PATH, Session, TargetError
+
+SCHEMATHESIS = "schemathesis"
+OBSERVE_CHECK = "twosms_observe"
+BUILTIN_CHECKS = (
+    "not_a_server_error",
+    "status_code_conformance",
+    "content_type_conformance",
+    "response_headers_conformance",
+    "response_schema_conformance",
+    "negative_data_rejection",
+    "positive_data_acceptance",
+    "missing_required_header",
+    "unsupported_method",
+)
+# What the contract answers to a request that breaks the schema or the HTTP rules.
+BAD_REQUEST_STATUSES = ("400", "401", "404", "405", "413", "415")
+UNEXPECTED_METHODS = ("GET", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE")
+_RUN_KEY = "x-twosms-run"
+
+Progress = Callable[[str, int], None]
+"""Called with the phase name and the number of cases sent so far."""
+
+
+@dataclass(slots=True)
+class CheckTally:
+    """How often one Schemathesis check ran, and what it found."""
+
+    cases: int = 0
+    violations: list[Violation] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class SchemaRunResult:
+    """What the Schemathesis phases found."""
+
+    cases: int
+    seconds: float
+    checks: dict[str, CheckTally]  # Schemathesis check name -> tally
+    observed: int  # send-endpoint responses that went through `Session.observe`
+    observed_violations: list[Violation]
+    errors: list[str]  # engine errors: the run could not test something
+    phases: dict[str, int]  # phase -> cases
+    phase_seconds: dict[str, float]  # phase -> wall time
+
+
+@dataclass(slots=True)
+class _Run:
+    """The state the process-wide check reaches through the schema it was given."""
+
+    session: Session
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    observed: int = 0
+    violations: list[Violation] = field(default_factory=list)
+
+
+_RUNS: dict[str, _Run] = {}
+_REGISTERED = threading.Lock()
+_registered = False
+
+
+def examples_accepted(session: Session) -> bool:
+    """Whether the contract's oracle says every request example of the send endpoint must
+    get 200 on the run's account.
+
+    The spec's examples name the demo account's contacts, groups and templates; on another
+    account they are rightly refused, so `positive_data_acceptance` would be a false alarm.
+    """
+    from contract_tests.oracle import Delivery, judge
+
+    operation = session.spec.document["paths"][SEND_PATH]["post"]
+    credits = 0
+    for media in operation["requestBody"]["content"].values():
+        for example in media.get("examples", {}).values():
+            value = session.spec.deref(example).get("value")
+            verdict = judge(value, session.account, session.spec)
+            if not isinstance(verdict, Delivery):
+                return False
+            credits += verdict.sms_parts
+    # Schemathesis may replay an example while it shrinks: leave room for several rounds.
+    return session.account.balance >= 10 * credits
+
+
+def _token_example_accepted(session: Session) -> bool:
+    operation = session.spec.document["paths"][TOKEN_PATH]["post"]
+    for media in operation["requestBody"]["content"].values():
+        for example in media.get("examples", {}).values():
+            value = session.spec.deref(example).get("value", {})
+            if (value.get("client_id"), value.get("client_secret")) != (
+                session.client_id,
+                session.client_secret,
+            ):
+                return False
+    return True
+
+
+def schemathesis_config(
+    session: Session,
+    *,
+    base_url: str,
+    max_examples: int,
+    seed: int | None,
+    workers: int,
+) -> dict[str, Any]:
+    """The run's configuration, in `schemathesis.toml`'s shape (see the module docstring)."""
+    checks: dict[str, Any] = {name: {"enabled": True} for name in BUILTIN_CHECKS}
+    checks["enabled"] = False  # nothing but what is listed here
+    checks["positive_data_acceptance"] = {"enabled": False}
+    checks["negative_data_rejection"] = {
+        "enabled": True,
+        "expected-statuses": list(BAD_REQUEST_STATUSES),
+    }
+    checks["response_schema_conformance"] = {"enabled": True, "validate-formats": True}
+    checks[OBSERVE_CHECK] = {"enabled": True}
+    acceptance = {"positive_data_acceptance": {"enabled": True, "expected-statuses": ["200"]}}
+    operations: list[dict[str, Any]] = [
+        {"include-path": TOKEN_PATH, "checks": {"negative_data_rejection": {"enabled": False}}},
+    ]
+    if examples_accepted(session):
+        operations.append(
+            {"include-path": SEND_PATH, "phases": {"examples": {"checks": acceptance}}}
+        )
+    if _token_example_accepted(session):
+        operations[0]["phases"] = {"examples": {"checks": acceptance}}
+    config: dict[str, Any] = {
+        "base-url": base_url,
+        "workers": workers,
+        "continue-on-failure": True,
+        "cache": {"enabled": False},
+        "suppress-health-check": ["all"],
+        "generation": {"mode": "all", "max-examples": max_examples, "database": "none"},
+        "phases": {
+            "examples": {"enabled": True},
+            "coverage": {"enabled": True, "unexpected-methods": list(UNEXPECTED_METHODS)},
+            "fuzzing": {"enabled": True},
+            "stateful": {"enabled": False},
+        },
+        "checks": checks,
+        "operations": operations,
+    }
+    if seed is not None:
+        config["seed"] = seed
+    return config
+
+
+def run_schemathesis(
+    session: Session,
+    *,
+    app: Any = None,
+    base_url: str | None = None,
+    max_examples: int,
+    seed: int | None = None,
+    workers: int = 1,
+    progress: Progress | None = None,
+) -> SchemaRunResult:
+    """Run the examples, coverage and fuzzing phases against `app` (in process) or `base_url`."""
+    import requests
+    import schemathesis
+    from schemathesis.config import SchemathesisConfig
+    from schemathesis.engine import events, from_schema
+
+    if (app is None) == (base_url is None):
+        raise ValueError("run_schemathesis needs exactly one of app= and base_url=")
+    _register_observe_check()
+    token = session.token  # fails early (TargetError) when the server refuses the credentials
+    run_id = uuid.uuid4().hex
+    document = copy.deepcopy(session.spec.document)
+    document[_RUN_KEY] = run_id
+    target = "http://testserver" if app is not None else str(base_url).rstrip("/")
+    config = SchemathesisConfig.from_dict(
+        schemathesis_config(
+            session, base_url=target, max_examples=max_examples, seed=seed, workers=workers
+        )
+    )
+    schema = schemathesis.openapi.from_dict(document, config=config)
+    if app is not None:
+        schema.app = served(app)
+    schema.auth(refresh_interval=None)(_bearer_provider(token))
+
+    run = _RUNS[run_id] = _Run(session=session)
+    tallies: dict[str, CheckTally] = {name: CheckTally() for name in BUILTIN_CHECKS}
+    phases: Counter[str] = Counter()
+    phase_started: dict[str, float] = {}
+    phase_seconds: dict[str, float] = {}
+    errors: list[str] = []
+    no_answer: list[Violation] = []
+    cases = 0
+    started = time.perf_counter()
+    try:
+        for event in from_schema(schema).execute():
+            if isinstance(event, events.ScenarioFinished):
+                count = len(event.recorder.interactions)
+                cases += count
+                phases[event.phase.value] += count
+                _tally(event.recorder, tallies)
+                if progress is not None:
+                    progress(event.phase.value, cases)
+            elif isinstance(event, events.PhaseStarted):
+                phase_started[event.phase.name.value] = time.perf_counter()
+            elif (
+                isinstance(event, events.PhaseFinished) and event.phase.name.value in phase_started
+            ):
+                name = event.phase.name.value
+                phase_seconds[name] = time.perf_counter() - phase_started[name]
+            elif isinstance(event, events.NonFatalError):
+                if _is_unreachable(event.value):
+                    raise TargetError(f"cannot reach {target}: {event.value}")
+                if isinstance(event.value, requests.RequestException):
+                    no_answer.append(_no_answer(event))
+                else:
+                    errors.append(f"{event.label}: {type(event.value).__name__}: {event.value}")
+            elif isinstance(event, events.FatalError):
+                raise _fatal(event.exception, target) from event.exception
+    finally:
+        del _RUNS[run_id]
+    return SchemaRunResult(
+        cases=cases,
+        seconds=time.perf_counter() - started,
+        checks={
+            name: tally
+            for name, tally in tallies.items()
+            if name != "positive_data_acceptance" or tally.cases
+        },
+        observed=run.observed,
+        observed_violations=[*run.violations, *no_answer],
+        errors=errors,
+        phases=dict(phases),
+        phase_seconds=phase_seconds,
+    )
+
+
+def _is_unreachable(error: BaseException) -> bool:
+    """A refused connection or an unknown host: the server is not there (exit 2)."""
+    import urllib3.exceptions
+
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(
+            current,
+            urllib3.exceptions.NewConnectionError | urllib3.exceptions.NameResolutionError,
+        ):
+            return True
+        reason = getattr(current, "reason", None)
+        nested = reason if isinstance(reason, BaseException) else None
+        if nested is None and current.args and isinstance(current.args[0], BaseException):
+            nested = current.args[0]
+        current = nested or current.__cause__ or current.__context__
+    return False
+
+
+def _no_answer(event: Any) -> Violation:
+    """A request Schemathesis sent that got no HTTP answer (a reset, a timeout)."""
+    sample = getattr(event.info, "_code_sample", None) or ""
+    return Violation(
+        check="response",
+        rule="no-answer",
+        message=f"{event.label}: no answer ({type(event.value).__name__})"
+        + (f"; reproduce with: {sample}" if sample else ""),
+        received=str(event.value)[:500],
+        expected="an HTTP answer to every request",
+    )
+
+
+def _fatal(exc: BaseException, target: str) -> TargetError:
+    return TargetError(f"Schemathesis could not run against {target}: {exc}")
+
+
+def _bearer_provider(token: str) -> type:
+    """An auth provider class (Schemathesis instantiates it) that sends the session's token."""
+
+    class BearerFromSession:
+        def get(self, case: Any, context: Any) -> str:
+            return token
+
+        def set(self, case: Any, data: str, context: Any) -> None:
+            if case.operation.path == TOKEN_PATH:
+                return  # the token endpoint declares no security
+            case.headers = {**(case.headers or {}), "Authorization": f"Bearer {data}"}
+
+    return BearerFromSession
+
+
+# -- the observe check ------------------------------------------------------------------
+
+
+def _register_observe_check() -> None:
+    """Register `twosms_observe` with Schemathesis once per process (its registry is global)."""
+    global _registered
+    with _REGISTERED:
+        if _registered:
+            return
+        import schemathesis
+
+        def twosms_observe(ctx: Any, response: Any, case: Any) -> bool | None:
+            """The contract's response rules (`Session.observe`) on the send endpoint."""
+            run = _RUNS.get(str(case.operation.schema.raw_schema.get(_RUN_KEY)))
+            if run is None or case.operation.path != SEND_PATH:
+                return None
+            request = response.request
+            if (request.method or "").upper() == "HEAD":
+                return None
+            exchange = exchange_from(response)
+            found = run.session.observe(exchange)
+            with run.lock:
+                run.observed += 1
+                run.violations.extend(found)
+            if found:
+                first = found[0]
+                raise AssertionError(
+                    f"[{first.check}/{first.rule}] {first.message}\n"
+                    f"Received: {first.received}\nExpected: {first.expected}"
+                )
+            return None
+
+        schemathesis.check(twosms_observe)
+        _registered = True
+
+
+def exchange_from(response: Any) -> Exchange:
+    """A Schemathesis response (and its prepared request) as the suite's `Exchange`."""
+    request = response.request
+    body = request.body
+    if isinstance(body, str):
+        body = body.encode("utf-8")
+    headers: list[tuple[str, str]] = []
+    for key, values in response.headers.items():
+        for value in values if isinstance(values, list) else [values]:
+            headers.append((key, value))
+    return Exchange(
+        request=RecordedRequest(
+            method=str(request.method),
+            url=str(request.url),
+            headers=tuple((str(k), str(v)) for k, v in request.headers.items()),
+            body=body,
+        ),
+        response=RecordedResponse(
+            status=response.status_code, headers=tuple(headers), body=response.content
+        ),
+    )
+
+
+# -- reading the engine's results -------------------------------------------------------
+
+
+def _tally(recorder: Any, tallies: dict[str, CheckTally]) -> None:
+    for case_id, nodes in recorder.checks.items():
+        for node in nodes:
+            tally = tallies.get(node.name)
+            if tally is None:
+                continue  # our own check: its violations are kept structured
+            tally.cases += 1
+            if node.failure_info is None:
+                continue
+            failure = node.failure_info.failure
+            interaction = recorder.interactions.get(case_id)
+            tally.violations.append(_violation(node.name, failure, interaction))
+
+
+def _violation(name: str, failure: Any, interaction: Any) -> Violation:
+    message = str(getattr(failure, "message", "") or "")
+    title = str(getattr(failure, "title", name))
+    received, expected = _split_received(message)
+    request = response = None
+    if interaction is not None:
+        sent = interaction.request
+        request = RecordedRequest(
+            method=str(sent.method),
+            url=str(sent.uri),
+            headers=tuple(_flat(sent.headers)),
+            body=sent.body,
+        )
+        if interaction.response is not None:
+            got = interaction.response
+            response = RecordedResponse(
+                status=got.status_code, headers=tuple(_flat(got.headers)), body=got.content
+            )
+    if not received and response is not None:
+        received = f"{response.status} {response.body[:300].decode('utf-8', 'replace')}"
+    return Violation(
+        check=SCHEMATHESIS,
+        rule=name,
+        message=title if not message else f"{title}: {message.splitlines()[0]}",
+        received=received,
+        expected=expected or _EXPECTED.get(name, "what the spec documents"),
+        request=request,
+        response=response,
+    )
+
+
+_EXPECTED = {
+    "not_a_server_error": "no 5xx, whatever the request",
+    "status_code_conformance": "a status the spec documents for the operation",
+    "content_type_conformance": "a media type the spec documents for the status",
+    "response_headers_conformance": "the headers the spec requires for the status",
+    "response_schema_conformance": "a body that matches the spec's schema for the status",
+    "negative_data_rejection": "a request that breaks the schema is refused with "
+    + ", ".join(BAD_REQUEST_STATUSES),
+    "positive_data_acceptance": "the spec's example request accepted with 200",
+    "missing_required_header": "a request without a required header is refused",
+    "unsupported_method": "405 with an Allow header for a method the path does not support",
+}
+
+
+def _split_received(message: str) -> tuple[str, str]:
+    received = expected = ""
+    for line in message.splitlines():
+        stripped = line.strip()
+        for prefix in ("Received:", "Actual:"):
+            if stripped.startswith(prefix) and not received:
+                received = stripped[len(prefix) :].strip()
+        for prefix in ("Expected:", "Documented:", "Allowed:"):
+            if stripped.startswith(prefix) and not expected:
+                expected = stripped[len(prefix) :].strip()
+    return received, expected
+
+
+def _flat(headers: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
+    for key, values in headers.items():
+        for value in values if isinstance(values, list) else [values]:
+            yield str(key), str(value)
+
+
+# -- serving the app in process ---------------------------------------------------------
+
+ASGIApp = Callable[[Any, Any, Any], Any]
+
+
+def served(app: ASGIApp) -> ASGIApp:
+    """`app` as a real ASGI server runs it: an exception becomes a 500, never a crash.
+
+    Schemathesis's in-process client re-raises what the app raises; uvicorn instead logs it
+    and answers 500 (when no response has started). The suite judges the answer a client
+    sees, so in process it must see the same.
+    """
+
+    async def wrapper(scope: Any, receive: Any, send: Any) -> None:
+        if scope.get("type") != "http":
+            await app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Any) -> None:
+            nonlocal started
+            if message.get("type") == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await app(scope, receive, tracking_send)
+        except Exception as exc:
+            if started:
+                return  # the client already has its (5xx) answer, as over a socket
+            body = json.dumps({"error": f"{type(exc).__name__} in the application"}).encode()
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 500,
+                    "headers": [(b"content-type", b"application/json")],
+                }
+            )
+            await send({"type": "http.response.body", "body": body})
+
+    return wrapper

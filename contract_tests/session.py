@@ -1,0 +1,228 @@
+"""One run's connection to the server under test, and the state the contract spans.
+
+A `Session` sends requests (recording each as an `Exchange`), holds the bearer token, the
+account facts, and what the run has seen so far: every message ID (they must never repeat)
+and the last `PostTransaction` (the next `PreTransaction` must equal it). Every response of
+the send endpoint, whoever sent it (a probe, a property, Schemathesis), goes through
+`observe`, which applies the success invariants and the error-envelope rules.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+import httpx
+
+from contract_tests.core import (
+    BoundaryObservation,
+    Exchange,
+    RecordedRequest,
+    RecordedResponse,
+    Violation,
+)
+from twosms_contract.errors import ContractKitError
+from twosms_contract.fixtures import Account
+from twosms_contract.spec import Spec
+
+SEND_PATH = "/api/v2/sms/messages"
+TOKEN_PATH = "/Token"
+_UNSET: Any = object()
+NO_ANSWER = 0  # the status recorded when the server answered nothing (timeout, reset)
+
+
+class TargetError(ContractKitError):
+    """The server cannot be used for a run: unreachable, or the credentials are refused."""
+
+
+@dataclass(slots=True)
+class Seen:
+    """What the run has observed so far, across every request."""
+
+    message_ids: dict[str, str] = field(default_factory=dict)  # id -> where first seen
+    last_post_transaction: int | None = None
+    successes: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+class Session:
+    """A connection to the server under test; see the module docstring."""
+
+    def __init__(
+        self,
+        client: httpx.Client,
+        *,
+        account: Account,
+        spec: Spec,
+        client_id: str | None = None,
+        client_secret: str | None = None,
+        token: str | None = None,
+        series: bool = True,
+    ) -> None:
+        self.client = client
+        self.account = account
+        self.spec = spec
+        self.client_id = client_id if client_id is not None else account.client_id
+        self.client_secret = client_secret if client_secret is not None else account.client_secret
+        self._token = token
+        # A token the server issued that has expired, where the target can mint one.
+        self.expired_token: str | None = None
+        self.series = series  # one client, sends in series: ledger continuity applies
+        self.app: Any = None  # the ASGI app of an in-process session, None over HTTP
+        self.cases = 0
+        self.seen = Seen()
+        self.log: list[Exchange] = []
+        self.boundaries: list[BoundaryObservation] = []
+
+    # -- construction -------------------------------------------------------------------
+
+    @classmethod
+    def for_app(cls, app: Any, *, account: Account, spec: Spec, **kwargs: Any) -> Session:
+        """In process: the ASGI app through a synchronous ASGI transport (no socket)."""
+        from contract_tests.transport import SyncASGITransport
+
+        client = httpx.Client(transport=SyncASGITransport(app), base_url="http://testserver")
+        session = cls(client, account=account, spec=spec, **kwargs)
+        session.app = app
+        return session
+
+    @classmethod
+    def for_url(
+        cls, base_url: str, *, account: Account, spec: Spec, timeout: float = 10.0, **kwargs: Any
+    ) -> Session:
+        """Over HTTP to a live server."""
+        client = httpx.Client(base_url=base_url.rstrip("/"), timeout=timeout)
+        return cls(client, account=account, spec=spec, **kwargs)
+
+    def close(self) -> None:
+        self.client.close()
+
+    # -- auth ---------------------------------------------------------------------------
+
+    @property
+    def token(self) -> str:
+        if self._token is None:
+            self._token = self.fetch_token()
+        return self._token
+
+    def fetch_token(self) -> str:
+        """Get a bearer token with the run's client credentials (TargetError if refused)."""
+        form = {
+            "grant_type": "client_credentials",
+            "client_id": self.client_id,
+            "client_secret": self.client_secret,
+        }
+        try:
+            exchange = self.request("POST", TOKEN_PATH, form=form, auth=False)
+        except httpx.TransportError as exc:
+            raise TargetError(f"cannot reach {self.client.base_url}: {exc}") from None
+        response = exchange.response
+        try:
+            token = json.loads(response.body)["access_token"]
+        except (ValueError, KeyError, TypeError):
+            token = None
+        if response.status != 200 or not isinstance(token, str) or not token:
+            body = response.body[:200].decode("utf-8", "replace")
+            raise TargetError(
+                f"POST {TOKEN_PATH} refused the credentials of client {self.client_id!r}: "
+                f"{response.status} {body}"
+            )
+        return token
+
+    def bearer(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+    # -- requests -----------------------------------------------------------------------
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json_body: Any = _UNSET,
+        content: bytes | None = None,
+        chunked: bool = False,
+        form: Mapping[str, str] | None = None,
+        headers: Mapping[str, str | None] | None = None,
+        auth: bool = True,
+    ) -> Exchange:
+        """Send one request and record it. `json_body` is serialized as UTF-8; a header
+        given as None is removed from the defaults."""
+        sent_headers: dict[str, str] = {"Accept": "application/json"}
+        if auth:
+            sent_headers.update(self.bearer())
+        body: bytes | None = content
+        if json_body is not _UNSET:
+            body = json.dumps(json_body, ensure_ascii=False).encode("utf-8")
+            sent_headers["Content-Type"] = "application/json"
+        elif form is not None:
+            body = urlencode(list(form.items())).encode("ascii")
+            sent_headers["Content-Type"] = "application/x-www-form-urlencoded"
+        if headers:
+            for key, value in headers.items():
+                for existing in [k for k in sent_headers if k.lower() == key.lower()]:
+                    del sent_headers[existing]
+                if value is not None:
+                    sent_headers[key] = value
+        payload: Any = body
+        if chunked and body is not None:
+            # No Content-Length: the server must measure the body as it reads it.
+            payload = (body[i : i + 65536] for i in range(0, len(body), 65536))
+        recorded = RecordedRequest(
+            method=method,
+            url=str(self.client.base_url.join(path)),
+            headers=tuple(sent_headers.items()),
+            body=body,
+            json_body=None if json_body is _UNSET else json_body,
+        )
+        try:
+            response = self.client.request(method, path, content=payload, headers=sent_headers)
+        except httpx.ConnectError as exc:
+            raise TargetError(f"cannot reach {self.client.base_url}: {exc}") from None
+        except (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError) as exc:
+            # The server took the request and gave no answer: that is the server's fault,
+            # reported against the rule being probed (status 0 means "no answer").
+            self.cases += 1
+            failed = RecordedResponse(
+                status=NO_ANSWER,
+                headers=(("x-no-answer", f"{type(exc).__name__}: {exc}"),),
+                body=b"",
+            )
+            exchange = Exchange(request=recorded, response=failed)
+            self.log.append(exchange)
+            return exchange
+        self.cases += 1
+        exchange = Exchange(
+            request=recorded,
+            response=RecordedResponse(
+                status=response.status_code,
+                headers=tuple(response.headers.items()),
+                body=response.content,
+            ),
+        )
+        self.log.append(exchange)
+        if len(self.log) > 256:
+            del self.log[:128]
+        return exchange
+
+    def send(
+        self,
+        body: Any,
+        *,
+        headers: Mapping[str, str | None] | None = None,
+        auth: bool = True,
+        observe: bool = True,
+    ) -> tuple[Exchange, list[Violation]]:
+        """POST a JSON body to the send endpoint; returns the exchange and what `observe` found."""
+        exchange = self.request("POST", SEND_PATH, json_body=body, headers=headers, auth=auth)
+        return exchange, (self.observe(exchange) if observe else [])
+
+    def observe(self, exchange: Exchange) -> list[Violation]:
+        """Apply the response rules of the contract to one exchange of the send endpoint."""
+        from contract_tests.invariants import check_exchange
+
+        return check_exchange(self, exchange)

@@ -1,0 +1,80 @@
+"""SMS part counting, written for the suite alone (the mock has its own).
+
+An oracle that shared the server's code would share its bugs, so this is an independent
+implementation of 3GPP TS 23.038 (the GSM 7-bit default alphabet and its extension table)
+and TS 23.040 (concatenation), checked against a table in `tests/test_contract_sms.py`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+# TS 23.038 section 6.2.1, the default alphabet, row by row (0x00-0x7F). ESC (0x1B) is not
+# a character of its own; it introduces the extension table.
+_BASIC_ROWS = (
+    "@£$¥èéùìòÇ\nØø\rÅå",
+    "Δ_ΦΓΛΩΠΨΣΘΞ\x1bÆæßÉ",
+    " !\"#¤%&'()*+,-./",
+    "0123456789:;<=>?",
+    "¡ABCDEFGHIJKLMNO",
+    "PQRSTUVWXYZÄÖÑÜ§",
+    "¿abcdefghijklmno",
+    "pqrstuvwxyzäöñüà",
+)
+GSM_BASIC = frozenset("".join(_BASIC_ROWS)) - {"\x1b"}
+# TS 23.038 section 6.2.1.1, the extension table: each costs ESC + itself, two septets.
+GSM_EXTENSION = frozenset("\f^{}\\[~]|€")
+
+SINGLE_GSM, MULTI_GSM = 160, 153
+SINGLE_UCS2, MULTI_UCS2 = 70, 67
+
+
+@dataclass(frozen=True, slots=True)
+class Encoding:
+    """How a text travels: its alphabet, its size in units, and the parts it needs."""
+
+    alphabet: str  # "GSM-7" or "UCS-2"
+    units: int  # septets for GSM-7, UTF-16 code units for UCS-2
+    parts: int
+
+
+def septet_cost(char: str) -> int | None:
+    """Septets a character costs in GSM-7, or None when GSM-7 cannot carry it."""
+    if char in GSM_BASIC:
+        return 1
+    if char in GSM_EXTENSION:
+        return 2
+    return None
+
+
+def _pack(costs: Iterable[int], capacity: int) -> int:
+    """Parts needed to carry indivisible items of these costs, `capacity` units a part."""
+    parts, used = 1, 0
+    for cost in costs:
+        if used + cost > capacity:
+            parts += 1
+            used = 0
+        used += cost
+    return parts
+
+
+def encode(text: str) -> Encoding:
+    """The encoding of `text` as CONTRACT.md's "SMS parts" section fixes it."""
+    costs = [septet_cost(char) for char in text]
+    if all(cost is not None for cost in costs):
+        septets = [cost for cost in costs if cost is not None]
+        total = sum(septets)
+        if total <= SINGLE_GSM:
+            return Encoding("GSM-7", total, 1)
+        return Encoding("GSM-7", total, _pack(septets, MULTI_GSM))
+    units = [2 if ord(char) > 0xFFFF else 1 for char in text]
+    total = sum(units)
+    if total <= SINGLE_UCS2:
+        return Encoding("UCS-2", total, 1)
+    return Encoding("UCS-2", total, _pack(units, MULTI_UCS2))
+
+
+def parts(text: str) -> int:
+    """SMS parts of `text` (an empty text is one part)."""
+    return encode(text).parts

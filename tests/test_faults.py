@@ -1,0 +1,182 @@
+"""Proof that the whole suite catches faults: the mock passes, each broken variant fails.
+
+`tests/fault_catalog.py` (the lead's) breaks the mock in 80-odd ways and
+`test_fault_catalog.py` runs the probes and properties against each. Here the *runner*
+(`run_suite`, what `twosms-contract test` runs) is run against:
+
+- the correct mock and every conforming variant of the catalog, every stage (Schemathesis
+  included): no violation at all, so no check raises a false alarm;
+- the faults ISSUE 5 names (from the catalog): the runner must name their rule;
+- catalog faults that Schemathesis alone must catch, with its own checks or through the
+  contract's response rules it applies to every send (`Session.observe`); and one fault
+  the catalog lacks because only generated data reaches it (a 500 on a port out of range);
+- catalog faults that the generated client, end to end, must catch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from contract_tests.runner import SuiteResult, run_suite
+from contract_tests.session import Session
+from mockserver import Behaviour, Failure, MockState, create_app
+from tests.fault_catalog import FAULTS, VARIANTS
+from twosms_contract.fixtures import load_account
+from twosms_contract.spec import load_spec
+
+SEED = 20261126
+ALL_STAGES = ("probes", "properties", "client", "schemathesis")
+SCHEMATHESIS_ONLY = ("schemathesis",)
+LEAD_STAGES = ("probes", "properties")
+SPEC = load_spec()
+ACCOUNT = load_account()
+
+
+def run_against(
+    behaviour: Callable[[MockState], Behaviour] = Behaviour,
+    *,
+    stages: tuple[str, ...],
+    max_examples: int | None = None,
+) -> SuiteResult:
+    app = create_app(account=ACCOUNT, spec=SPEC, behaviour=behaviour)
+    session = Session.for_app(app, account=ACCOUNT, spec=SPEC)
+    session.expired_token = app.state.mock.mint_expired_token()
+    try:
+        return run_suite(
+            session,
+            app=app,
+            profile="quick",
+            max_examples=max_examples,
+            seed=SEED,
+            stages=stages,
+        )
+    finally:
+        session.close()
+
+
+def failed(result: SuiteResult) -> set[str]:
+    return {f"{rule.check}/{rule.rule}" for rule in result.failed}
+
+
+def explain(result: SuiteResult) -> str:
+    lines = []
+    for rule in result.failed:
+        first = rule.minimal
+        assert first is not None
+        lines.append(f"{rule.check}/{rule.rule}: {first.message} (Received: {first.received})")
+    return "\n".join(lines) or "(nothing failed)"
+
+
+def test_the_mock_conforms_to_the_whole_suite() -> None:
+    result = run_against(stages=ALL_STAGES)
+    assert result.conforms, explain(result)
+    assert all(result.stage_cases[stage] > 0 for stage in ALL_STAGES), result.stage_cases
+    assert result.rule("schemathesis", "negative_data_rejection") is not None
+
+
+@pytest.mark.parametrize(("name", "behaviour"), VARIANTS, ids=[name for name, _ in VARIANTS])
+def test_a_conforming_variant_passes_the_whole_suite(
+    name: str, behaviour: Callable[[MockState], Behaviour]
+) -> None:
+    result = run_against(behaviour, stages=ALL_STAGES, max_examples=5)
+    assert result.conforms, f"{name}: {explain(result)}"
+
+
+# -- the faults ISSUE 5 names, from the lead's catalog ------------------------------------
+
+ISSUE_FAULTS = (
+    "parts-160-is-two",  # wrong part counting at 160
+    "success-missing-field",  # a missing field
+    "server-error-on-nan",  # a 500 on some input
+    "auth-not-enforced",
+    "unknown-group-wrong-code",  # a wrong error code
+    "credits-not-debited",
+    "method-without-allow",  # a 405 without Allow
+    "auth-no-challenge",  # a 401 without WWW-Authenticate
+)
+_CATALOG = {fault.name: fault for fault in FAULTS}
+
+
+@pytest.mark.parametrize("name", ISSUE_FAULTS)
+def test_the_runner_names_each_fault_of_the_issue(name: str) -> None:
+    fault = _CATALOG[name]
+    result = run_against(fault.behaviour, stages=LEAD_STAGES)
+    assert failed(result) & fault.expect, (
+        f"{name} ({fault.description}) was not named: expected one of {sorted(fault.expect)}, "
+        f"the run failed {sorted(failed(result))}"
+    )
+    assert not result.conforms
+
+
+# -- faults Schemathesis must catch on its own ---------------------------------------------
+
+
+class CrashOnPortOutOfRange(Behaviour):
+    """An unhandled exception (a 500) instead of `ValidationError` for a port over 65535."""
+
+    def check_schema(self, instance: Any) -> Failure | None:
+        options = instance.get("Options") if isinstance(instance, dict) else None
+        port = options.get("SrcPort") if isinstance(options, dict) else None
+        if isinstance(port, int) and port > 65535:
+            raise OverflowError(f"port {port}")
+        return super().check_schema(instance)
+
+
+@dataclass(frozen=True)
+class SchemathesisFault:
+    name: str
+    behaviour: Callable[[MockState], Behaviour]
+    expect: frozenset[str]  # every one of these must fail
+
+
+def _from_catalog(name: str, *expect: str) -> SchemathesisFault:
+    return SchemathesisFault(name, _CATALOG[name].behaviour, frozenset(expect))
+
+
+SCHEMATHESIS_FAULTS = [
+    _from_catalog("success-missing-field", "schemathesis/response_schema_conformance"),
+    _from_catalog("method-is-404", "schemathesis/unsupported_method"),
+    _from_catalog("token-cacheable", "schemathesis/response_headers_conformance"),
+    _from_catalog(
+        "business-errors-422",
+        "schemathesis/status_code_conformance",
+        "schemathesis/negative_data_rejection",
+    ),
+    # The contract's own response rules, applied to Schemathesis's responses (`observe`).
+    _from_catalog("credits-not-debited", "success-invariants/credits-arithmetic"),
+    SchemathesisFault(
+        "500-on-port-out-of-range",
+        CrashOnPortOutOfRange,
+        frozenset({"schemathesis/not_a_server_error"}),
+    ),
+]
+
+
+@pytest.mark.parametrize("fault", SCHEMATHESIS_FAULTS, ids=[f.name for f in SCHEMATHESIS_FAULTS])
+def test_schemathesis_alone_catches_the_fault(fault: SchemathesisFault) -> None:
+    result = run_against(fault.behaviour, stages=SCHEMATHESIS_ONLY, max_examples=5)
+    missed = fault.expect - failed(result)
+    assert not missed, (
+        f"{fault.name}: {sorted(missed)} did not fail; failed {sorted(failed(result))}"
+    )
+    for rule in result.failed:
+        first = rule.minimal
+        assert first is not None and first.response is not None, rule
+
+
+# -- faults the generated client end to end must catch ------------------------------------
+
+CLIENT_FAULTS = [
+    ("success-counts-as-integers", "client/response-parses"),
+    ("e164-needs-10-digits", "client/valid-request-accepted"),
+]
+
+
+@pytest.mark.parametrize(("name", "rule"), CLIENT_FAULTS)
+def test_the_generated_client_end_to_end_catches_the_fault(name: str, rule: str) -> None:
+    result = run_against(_CATALOG[name].behaviour, stages=("client",), max_examples=25)
+    assert rule in failed(result), f"{name}: the run failed {sorted(failed(result))}"

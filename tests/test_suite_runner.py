@@ -1,0 +1,118 @@
+"""The runner: stages, aggregation per (check, rule), n/a rules, minimal reproductions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from contract_tests.core import Outcome, Probe, RecordedRequest, Violation
+from contract_tests.runner import PROFILES, aggregate, known_rules, run_suite
+from contract_tests.schema_run import BUILTIN_CHECKS
+from contract_tests.session import Session
+from mockserver import create_app
+from twosms_contract.fixtures import load_account
+from twosms_contract.spec import load_spec
+
+SPEC = load_spec()
+ACCOUNT = load_account()
+
+
+@pytest.fixture
+def session() -> Iterator[Session]:
+    opened = Session.for_app(create_app(account=ACCOUNT, spec=SPEC), account=ACCOUNT, spec=SPEC)
+    yield opened
+    opened.close()
+
+
+def _violation(rule: str, body: bytes, message: str = "wrong") -> Violation:
+    request = RecordedRequest("POST", "http://testserver/api/v2/sms/messages", (), body)
+    return Violation("c", rule, message, "got", "want", request=request)
+
+
+def test_aggregate_merges_deduplicates_and_puts_the_smallest_request_first() -> None:
+    big, small = _violation("r", b"x" * 50), _violation("r", b"x")
+    other = _violation("r", b"xx", message="another way")
+    rules = aggregate(
+        [
+            Outcome("c", "r", cases=4, violations=[big, other]),
+            Outcome("c", "r", cases=6, violations=[small]),
+        ]
+    )
+    assert len(rules) == 1
+    (rule,) = rules
+    assert rule.cases == 10 and rule.occurrences == 3
+    assert rule.violations == [small, other]  # `big` is `small` again, larger
+    assert rule.minimal is small and rule.verdict == "failed"
+
+
+def test_aggregate_files_a_violation_under_its_own_rule() -> None:
+    found = _violation("elsewhere", b"{}")
+    rules = {(r.check, r.rule): r for r in aggregate([Outcome("c", "r", 1, [found])])}
+    assert rules[("c", "r")].verdict == "passed"
+    assert rules[("c", "elsewhere")].violations == [found]
+
+
+def _probe(probe_id: str, run: object) -> Probe:
+    return Probe(probe_id, "stand-in", probe_id, f"the {probe_id} stand-in", run)  # type: ignore[arg-type]
+
+
+def _sends_and_passes(session: Session) -> Iterator[Violation]:
+    session.send({"Contacts": {"QuickRecipients": {"+447700900123": 2}}, "Options": {}, "Type": 1})
+    yield from ()
+
+
+def _sends_nothing(session: Session) -> Iterator[Violation]:
+    yield from ()
+
+
+def _finds_one(session: Session) -> Iterator[Violation]:
+    exchange, _ = session.send({})
+    yield Violation("stand-in", "finds", "it broke", "this", "that", exchange.request)
+
+
+def _crashes(session: Session) -> Iterator[Violation]:
+    session.request("GET", "/nowhere")
+    raise KeyError("Error")
+
+
+def test_run_suite_reports_pass_fail_na_and_a_probe_that_could_not_judge(
+    session: Session,
+) -> None:
+    probes = [
+        _probe("passes", _sends_and_passes),
+        _probe("na", _sends_nothing),
+        _probe("finds", _finds_one),
+        _probe("crashes", _crashes),
+    ]
+    result = run_suite(session, profile="quick", stages=("probes",), probes=probes)
+    verdicts = {r.rule: r.verdict for r in result.rules if r.check == "stand-in"}
+    assert verdicts == {"passes": "passed", "na": "n/a", "finds": "failed", "crashes": "failed"}
+    crashed = result.rule("stand-in", "crashes")
+    assert crashed is not None and crashed.minimal is not None
+    assert "could not judge" in crashed.minimal.message
+    assert crashed.minimal.received.startswith("404")
+    assert not result.conforms and result.cases >= 4
+    # every request but the token's, fetched once before the stages
+    assert result.stage_cases == {"probes": result.cases - 1}
+
+
+def test_run_suite_refuses_an_unknown_profile_or_stage(session: Session) -> None:
+    with pytest.raises(ValueError, match="unknown profile"):
+        run_suite(session, profile="fast")
+    with pytest.raises(ValueError, match="unknown stage"):
+        run_suite(session, stages=("fuzz",))
+
+
+def test_known_rules_cover_schemathesis_probes_and_the_response_rules() -> None:
+    rules = set(known_rules())
+    assert {("schemathesis", name) for name in BUILTIN_CHECKS} <= rules
+    assert ("auth", "Unauthorized") in rules
+    assert ("success-invariants", "credits-arithmetic") in rules
+
+
+def test_profiles_grow_from_quick_to_thorough() -> None:
+    quick, ci, thorough = PROFILES["quick"], PROFILES["ci"], PROFILES["thorough"]
+    assert quick.schemathesis_examples < ci.schemathesis_examples < thorough.schemathesis_examples
+    assert quick.property_examples < ci.property_examples < thorough.property_examples
+    assert quick.client_examples < ci.client_examples < thorough.client_examples
