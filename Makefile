@@ -17,13 +17,18 @@ setup: $(STAMP)
 
 contract: setup
 	$(BIN)/twosms-contract lint
+	$(BIN)/twosms-contract test
 
 test: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/twosms-contract lint
+	$(BIN)/twosms-contract generate --check
 	$(BIN)/pytest
+
+generate: setup
+	$(BIN)/twosms-contract generate
 
 fmt: setup
 	$(BIN)/ruff check --fix .

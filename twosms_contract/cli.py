@@ -55,6 +55,18 @@ def _extra_commands() -> list[
 ]:
     """Subcommands of the other stages, each registered by its own module."""
     registrars: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = []
+    from mockserver.cli import register as register_mock
+
+    registrars.append(register_mock)
+    from contract_tests.cli import register as register_test
+
+    registrars.append(register_test)
+    from twosms_contract.diff.command import register as register_diff
+
+    registrars.append(register_diff)
+    from generator.cli import register as register_generate
+
+    registrars.append(register_generate)
     return registrars
 
 
