@@ -41,9 +41,14 @@ a key breaks the 200 envelope. The state objects are plain too: `state.ledger`,
 `MessageIds`, `TokenStore`, `Sandbox`.
 """
 
-from mockserver.app import SANDBOX_PATH, MockState, create_app
-from mockserver.behaviour import Behaviour, Failure, SendContext
-from mockserver.parts import PartCount, PartCounter, PartRules
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from mockserver.app import SANDBOX_PATH, MockState, create_app
+    from mockserver.behaviour import Behaviour, Failure, SendContext
+    from mockserver.parts import PartCount, PartCounter, PartRules
 
 __all__ = [
     "SANDBOX_PATH",
@@ -56,3 +61,26 @@ __all__ = [
     "SendContext",
     "create_app",
 ]
+
+# Imported on first use, so that `twosms-contract` builds its parser without loading the
+# app (Starlette, the validators): the CLI's other subcommands start faster.
+_HOMES = {
+    "SANDBOX_PATH": "mockserver.app",
+    "MockState": "mockserver.app",
+    "create_app": "mockserver.app",
+    "Behaviour": "mockserver.behaviour",
+    "Failure": "mockserver.behaviour",
+    "SendContext": "mockserver.behaviour",
+    "PartCount": "mockserver.parts",
+    "PartCounter": "mockserver.parts",
+    "PartRules": "mockserver.parts",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'mockserver' has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(home), name)

@@ -232,3 +232,9 @@ def test_default_run_joins_the_generated_code(
     assert code == 1
     assert "code: field-changed twosms_client/models.py:MessageOptionsV2." in out
     assert "client: major (from the generated code's public surface)" in out
+
+
+def test_the_cli_lists_every_render_format() -> None:
+    from twosms_contract.diff import command, render
+
+    assert command.FORMATS == render.FORMATS

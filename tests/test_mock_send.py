@@ -463,7 +463,6 @@ def test_public_surface_resolves_and_is_complete() -> None:
 
     assert len(set(mockserver.__all__)) == len(mockserver.__all__)
     assert all(hasattr(mockserver, name) for name in mockserver.__all__)
-    public = {name for name in vars(mockserver) if not name.startswith("_")}
-    modules = {"app", "behaviour", "http", "instants", "ledger", "parts", "sandbox"}
-    modules |= {"tokens", "validation", "testing", "cli"}
-    assert public - modules - {"annotations"} == set(mockserver.__all__)
+    # The names load lazily (the CLI builds its parser without the app): the table of
+    # where each lives is the public surface, and nothing else is exported.
+    assert set(mockserver._HOMES) == set(mockserver.__all__)

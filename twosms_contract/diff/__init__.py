@@ -7,12 +7,17 @@ changes with the generated code's surface from `codegen`, recommends bumps) → 
 Errors: `DiffInputError` (a `ContractKitError`: exit 2) for unreadable OLD or NEW.
 """
 
-from twosms_contract.diff.codegen import CodeChange, Generate, diff_surfaces, surface
-from twosms_contract.diff.engine import diff_documents
-from twosms_contract.diff.model import ABSENT, Change, Level, Rule
-from twosms_contract.diff.report import Report, build_report
-from twosms_contract.diff.rules import RULES
-from twosms_contract.diff.source import DiffInputError, load_source
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from twosms_contract.diff.codegen import CodeChange, Generate, diff_surfaces, surface
+    from twosms_contract.diff.engine import diff_documents
+    from twosms_contract.diff.model import ABSENT, Change, Level, Rule
+    from twosms_contract.diff.report import Report, build_report
+    from twosms_contract.diff.rules import RULES
+    from twosms_contract.diff.source import DiffInputError, load_source
 
 __all__ = [
     "ABSENT",
@@ -30,3 +35,30 @@ __all__ = [
     "load_source",
     "surface",
 ]
+
+# Imported on first use: the CLI registers `diff` without loading the engine.
+_HOMES = {
+    "CodeChange": "codegen",
+    "Generate": "codegen",
+    "diff_surfaces": "codegen",
+    "surface": "codegen",
+    "diff_documents": "engine",
+    "ABSENT": "model",
+    "Change": "model",
+    "Level": "model",
+    "Rule": "model",
+    "Report": "report",
+    "build_report": "report",
+    "RULES": "rules",
+    "DiffInputError": "source",
+    "load_source": "source",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'twosms_contract.diff' has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(f"twosms_contract.diff.{home}"), name)
