@@ -40,7 +40,7 @@ PROFILES: dict[str, Profile] = {
     p.name: p
     for p in (
         Profile("quick", 10, 10, 5, "a smoke run, a few seconds"),
-        Profile("ci", 60, 40, 20, "the default: every phase, well within a minute"),
+        Profile("ci", 20, 50, 20, "the default: every phase, seconds"),
         Profile("thorough", 400, 300, 100, "many more examples, minutes"),
     )
 }
