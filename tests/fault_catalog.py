@@ -1026,6 +1026,38 @@ class LongNumbersOnly(Behaviour):
         return super().check_invalid_recipient(ctx)
 
 
+@fault(
+    "order-json-before-size",
+    "the body is parsed before its size is checked",
+    "order/PayloadTooLarge-before-InvalidJson",
+)
+class JsonBeforeSize(Behaviour):
+    def __init__(self, state: MockState) -> None:
+        super().__init__(state)
+        self.limit, self.max_body = self.max_body, 16 * 1024 * 1024
+
+    def check_json(self, body: bytes, charset: str) -> Any | Failure:
+        value = super().check_json(body, charset)
+        if not isinstance(value, Failure) and len(body) > self.limit:
+            return self.fail("size", f"body: {len(body)} bytes")
+        return value
+
+
+@fault(
+    "order-auth-before-method",
+    "a request without a token gets 401 before 405",
+    "order/MethodNotAllowed-before-Unauthorized",
+)
+class AuthBeforeMethod(Behaviour):
+    async def handle(self, request: HttpRequest) -> Answer | None:
+        failure, endpoint = self.check_path(request.path)
+        if failure is None and endpoint == "/api/v2/sms/messages":
+            auth = self.check_auth(request)
+            if auth is not None:
+                return self.error_answer(auth, self.negotiate(request))
+        return await super().handle(request)
+
+
 # -- POST /Token ---------------------------------------------------------------------------
 
 

@@ -5,13 +5,14 @@ suite, Schemathesis included)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 
 from contract_tests.probes import all_probes
 from contract_tests.properties import run_properties
 from contract_tests.session import Session
-from mockserver import Behaviour, MockState, create_app
+from mockserver import Behaviour, Failure, MockState, SendContext, create_app
 from tests.fault_catalog import FAULTS, VARIANTS, Fault
 from twosms_contract.fixtures import load_account
 from twosms_contract.spec import load_spec
@@ -60,3 +61,42 @@ def test_the_fault_is_caught_and_named(fault: Fault) -> None:
     assert fault.expect & set(reported), (
         f"{fault.name} ({fault.description}) was not named; the suite reported {sorted(reported)}"
     )
+
+
+def _account_with_phone_only_group() -> Any:
+    from twosms_contract.fixtures import account_from_mapping
+
+    return account_from_mapping(
+        {
+            "client_id": "c",
+            "client_secret": "s",
+            "user_id": "u",
+            "balance": 1000,
+            "contacts": {"1": {"phone": "+447700900001"}, "2": {"phone": "+447700900002"}},
+            "groups": {"0b7c7b1e-4f5e-4c1a-9d2e-1f6a2b3c4d5e": ["1", "2"]},
+            "templates": {},
+        },
+        source="test",
+    )
+
+
+class _NobodyLeftAccepted(Behaviour):
+    def check_nobody_left(self, ctx: SendContext) -> Failure | None:
+        return None
+
+
+@pytest.mark.parametrize(("behaviour", "caught"), [(Behaviour, False), (_NobodyLeftAccepted, True)])
+def test_nobody_left_is_probed_where_the_account_allows_it(
+    behaviour: Callable[[MockState], Behaviour], caught: bool
+) -> None:
+    """With a group whose members all lack e-mail, asking it for e-mail is NoRecipients."""
+    account = _account_with_phone_only_group()
+    app = create_app(spec=SPEC, account=account, behaviour=behaviour)
+    session = Session.for_app(app, account=account, spec=SPEC)
+    try:
+        (probe,) = [p for p in all_probes() if p.id == "no-recipients-nobody-left"]
+        violations = list(probe.run(session))
+        assert session.cases >= 1  # the probe applies to this account (and sent its request)
+    finally:
+        session.close()
+    assert bool(violations) is caught, violations

@@ -45,6 +45,16 @@ def _contact_request(phone: bool, email: bool, channel: int) -> Build:
     return build
 
 
+def _nobody_left(session: Session) -> Any:
+    """A group whose members all lack the asked channel: resolution leaves nobody."""
+    account = session.account
+    for guid, members in sorted(account.groups.items()):
+        for channel, needs in ((1, "email"), (2, "phone")):
+            if members and all(getattr(account.contacts[m], needs) is None for m in members):
+                return base_request(Contacts={"GroupID": {guid: channel}})
+    return None
+
+
 def _unknown_contact(session: Session) -> Any:
     return base_request(Contacts={"ContactID": {unknown_contact(session.account): 0}})
 
@@ -94,6 +104,12 @@ def _rule_probes() -> list[Probe]:
                 Contacts={"QuickRecipients": {}, "ContactID": {}, "GroupID": {}}
             ),
             ["Contacts", "recipient"],
+        ),
+        (
+            "no-recipients-nobody-left",
+            "NoRecipients",
+            _nobody_left,
+            ["Contacts", "recipient", "GroupID"],
         ),
         (
             "unknown-contact",

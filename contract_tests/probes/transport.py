@@ -97,6 +97,22 @@ def _json_probes() -> list[Probe]:
     }
     probes = [
         refusal(
+            "json-ascii-charset-with-non-ascii-bytes",
+            check=TRANSPORT,
+            rule="InvalidJson",
+            request=constant(
+                Raw(
+                    content=json_bytes(base_request(Content="café")),
+                    headers={"Content-Type": "application/json; charset=us-ascii"},
+                )
+            ),
+            status=400,
+            code="InvalidJson",
+            description="Bytes that do not decode in the declared charset are InvalidJson.",
+        ),
+    ]
+    probes += [
+        refusal(
             f"json-{name}",
             check=TRANSPORT,
             rule="InvalidJson",
@@ -285,8 +301,68 @@ def _accept_run(session: Session) -> Iterator[Violation]:
                 yield v
 
 
+def _order_probes() -> list[Probe]:
+    """CONTRACT.md's order of the HTTP-level checks: 404, 405, auth, media type, size,
+    charset, JSON syntax. Each request breaks two; the earlier check must answer."""
+    garbage = b"{" + b"x" * MiB  # over 1 MiB, and not JSON
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    latin1 = {"Content-Type": "application/json; charset=iso-8859-1"}
+    no_auth = {"Content-Type": "application/json"}
+    cases: list[tuple[str, Raw, int, str]] = [
+        (
+            "NotFound-before-MethodNotAllowed",
+            Raw(method="GET", path="/api/v2/sms/nothing"),
+            404,
+            "NotFound",
+        ),
+        (
+            "MethodNotAllowed-before-Unauthorized",
+            Raw(method="GET", auth=False),
+            405,
+            "MethodNotAllowed",
+        ),
+        (
+            "Unauthorized-before-PayloadTooLarge",
+            Raw(content=garbage, headers=no_auth, auth=False),
+            401,
+            "Unauthorized",
+        ),
+        (
+            "UnsupportedMediaType-before-PayloadTooLarge",
+            Raw(content=garbage, headers=form),
+            415,
+            "UnsupportedMediaType",
+        ),
+        (
+            "PayloadTooLarge-before-InvalidJson",
+            Raw(content=garbage, headers=JSON_HEADERS),
+            413,
+            "PayloadTooLarge",
+        ),
+        (
+            "charset-before-InvalidJson",
+            Raw(content=b"{not json", headers=latin1),
+            415,
+            "UnsupportedMediaType",
+        ),
+    ]
+    return [
+        refusal(
+            f"order-{rule}",
+            check="order",
+            rule=rule,
+            request=constant(raw),
+            status=status,
+            code=code,
+            description=f"Two checks fail; the earlier answers: {status} {code}.",
+        )
+        for rule, raw, status, code in cases
+    ]
+
+
 def transport_probes() -> list[Probe]:
     return [
+        *_order_probes(),
         *_paths_and_methods(),
         *_media_type_probes(),
         *_json_probes(),
