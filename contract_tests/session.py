@@ -74,6 +74,7 @@ class Session:
         self.series = series  # one client, sends in series: ledger continuity applies
         self.app: Any = None  # the ASGI app of an in-process session, None over HTTP
         self.cases = 0
+        self._count_lock = threading.Lock()
         self.seen = Seen()
         self.log: list[Exchange] = []
         self.boundaries: list[BoundaryObservation] = []
@@ -195,7 +196,8 @@ class Session:
             exchange = Exchange(request=recorded, response=failed)
             self.log.append(exchange)
             return exchange
-        self.cases += 1
+        with self._count_lock:
+            self.cases += 1
         exchange = Exchange(
             request=recorded,
             response=RecordedResponse(

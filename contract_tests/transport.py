@@ -8,6 +8,7 @@ httpx; this keeps one private event loop and runs each request through
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -20,6 +21,7 @@ class SyncASGITransport(httpx.BaseTransport):
     def __init__(self, app: Any) -> None:
         self._transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
         self._loop = asyncio.new_event_loop()
+        self._lock = threading.Lock()  # one loop: requests from several threads take turns
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         # Chunk by chunk, as sent: a body without Content-Length stays without one.
@@ -37,7 +39,8 @@ class SyncASGITransport(httpx.BaseTransport):
             body = await response.aread()
             return response.status_code, response.headers.raw, body
 
-        status, headers, body = self._loop.run_until_complete(call())
+        with self._lock:
+            status, headers, body = self._loop.run_until_complete(call())
         return httpx.Response(status, headers=headers, content=body, request=request)
 
     def close(self) -> None:

@@ -1152,3 +1152,17 @@ class CharsetParameter(Behaviour):
         )
         answer = super().error_answer(replace(failure, headers=headers), media_type)
         return replace(answer, media_type=media_type + "; charset=utf-8")
+
+
+class RacyLedger(Behaviour):
+    """Lost updates under concurrency: the balance read before the body is written back
+    less this send's credits. In series it is exact; only concurrent sends show it, so it
+    is served over a real socket (`tests/test_fault_catalog.py`), not in the catalog."""
+
+    async def handle_send(self, request: HttpRequest, media_type: str) -> Answer | None:
+        stale = self.state.ledger.balance
+        answer = await super().handle_send(request, media_type)
+        if answer is not None and answer.status == 200:
+            credits = int(answer.payload["ResponseData"]["Detail"]["CreditsUsed"])
+            self.state.ledger.set_balance(stale - credits)
+        return answer

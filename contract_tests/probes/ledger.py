@@ -4,6 +4,7 @@ of sends is continuous; message IDs never repeat."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 from contract_tests.core import Probe, Violation
 from contract_tests.probes.base import (
@@ -17,6 +18,7 @@ from contract_tests.session import Session
 from contract_tests.sms import parts
 
 LEDGER = "ledger"
+_BURST, _THREADS = 32, 8
 # A text of many parts in few bytes: extension characters cost two septets for one byte.
 _PART_TEXT = "{" * 76  # 152 septets: exactly one part of a multipart message
 
@@ -76,6 +78,51 @@ def _series(session: Session) -> Iterator[Violation]:
             yield from expect_acceptance(session, exchange, check=LEDGER, rule="series")
 
 
+def _concurrent(session: Session) -> Iterator[Violation]:
+    """Sends from several threads at once: no message ID repeats, and the balance afterwards
+    is the balance before less every 200's CreditsUsed (no lost or doubled debit)."""
+    first, found = session.send(base_request(Content="before a burst"))
+    yield from found
+    detail = success_detail(first)
+    if first.response.status != 200 or detail is None:
+        return
+    before = int(detail["PostTransaction"])
+    numbers = {"+447700900401": 2, "+447700900402": 2}
+    bodies = [
+        base_request(
+            Contacts={"QuickRecipients": numbers}, Content=f"burst {i} " * (i % 4 * 20 + 1)
+        )
+        for i in range(_BURST)
+    ]
+    session.series = False  # concurrent answers need not chain
+    try:
+        with ThreadPoolExecutor(max_workers=_THREADS) as pool:
+            results = list(pool.map(session.send, bodies))
+    finally:
+        session.series = True
+    spent = 0
+    for exchange, violations in results:
+        yield from violations
+        burst_detail = success_detail(exchange)
+        if exchange.response.status == 200 and burst_detail is not None:
+            spent += int(burst_detail["CreditsUsed"])
+    with session.seen.lock:
+        session.seen.last_post_transaction = None  # judged below, not against the burst's last
+    after, found = session.send(base_request(Content="after a burst"))
+    yield from found
+    detail = success_detail(after)
+    if detail is not None and int(detail["PreTransaction"]) != before - spent:
+        yield violation(
+            after,
+            LEDGER,
+            "concurrent-sends",
+            f"after {_BURST} concurrent sends the balance is not the balance before less what "
+            f"they used ({before} - {spent})",
+            detail["PreTransaction"],
+            str(before - spent),
+        )
+
+
 def ledger_probes() -> list[Probe]:
     return [
         Probe(
@@ -92,5 +139,12 @@ def ledger_probes() -> list[Probe]:
             "InsufficientCredits",
             "A send the balance cannot cover gets 402 InsufficientCredits and spends nothing.",
             _insufficient,
+        ),
+        Probe(
+            "ledger-concurrent-sends",
+            LEDGER,
+            "concurrent-sends",
+            f"{_BURST} sends from {_THREADS} threads at once: unique IDs, an exact balance.",
+            _concurrent,
         ),
     ]
