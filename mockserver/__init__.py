@@ -43,7 +43,9 @@ a key breaks the 200 envelope. The state objects are plain too: `state.ledger`,
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from twosms_contract.lazy import lazy_attributes
 
 if TYPE_CHECKING:
     from mockserver.app import SANDBOX_PATH, MockState, create_app
@@ -77,10 +79,4 @@ _HOMES = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module 'mockserver' has no attribute {name!r}")
-    import importlib
-
-    return getattr(importlib.import_module(home), name)
+__getattr__ = lazy_attributes(__name__, _HOMES)

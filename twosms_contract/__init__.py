@@ -7,7 +7,9 @@ Public surface: the spec loader (`load_spec`, `Spec`), the errors, and the CLI
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from twosms_contract.lazy import lazy_attributes
 
 if TYPE_CHECKING:
     from twosms_contract.errors import ContractKitError, SpecLoadError
@@ -25,10 +27,4 @@ _HOMES = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module 'twosms_contract' has no attribute {name!r}")
-    import importlib
-
-    return getattr(importlib.import_module(home), name)
+__getattr__ = lazy_attributes(__name__, _HOMES)

@@ -13,7 +13,7 @@ from contract_tests.probes.base import (
     QUICK_NUMBER,
     acceptance,
     base_request,
-    contact_with,
+    contact_request,
     iso,
     template_with_placeholders,
     with_options,
@@ -103,16 +103,6 @@ def _email_case(session: Session) -> Any:
                 Contacts={"QuickRecipients": {contact.email.upper(): 0}, "ContactID": {number: 1}}
             )
     return None
-
-
-def _contact(phone: bool, email: bool, channel: int) -> Build:
-    def build(session: Session) -> Any:
-        number = contact_with(session.account, phone=phone, email=email)
-        if number is None:
-            return None
-        return base_request(Contacts={"ContactID": {number: channel}})
-
-    return build
 
 
 def _all_maps(session: Session) -> Any:
@@ -212,13 +202,13 @@ def acceptance_probes() -> list[Probe]:
         (
             "contact-email-default",
             "recipient-resolution",
-            _contact(False, True, 0),
+            contact_request(phone=False, email=True, channel=0),
             "Channel 0 on a contact with only an address sends an e-mail (no SMS, no credit).",
         ),
         (
             "contact-both-channels",
             "recipient-resolution",
-            _contact(True, True, 3),
+            contact_request(phone=True, email=True, channel=3),
             "Channel 3 on a contact with both sends an SMS and an e-mail.",
         ),
         (

@@ -147,6 +147,19 @@ def contact_with(account: Account, *, phone: bool, email: bool) -> str | None:
     return None
 
 
+def contact_request(*, phone: bool, email: bool, channel: int) -> Callable[[Session], Any]:
+    """The base request to the account's first contact with (or without) a phone and an
+    e-mail address, by `channel`; None (not applicable) when the account has no such one."""
+
+    def build(session: Session) -> Any:
+        number = contact_with(session.account, phone=phone, email=email)
+        if number is None:
+            return None
+        return base_request(Contacts={"ContactID": {number: channel}})
+
+    return build
+
+
 def unknown_contact(account: Account) -> str:
     number = 987654321
     while str(number) in account.contacts:

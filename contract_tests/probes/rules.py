@@ -18,6 +18,7 @@ from contract_tests.probes.base import (
     Raw,
     base_request,
     constant,
+    contact_request,
     contact_with,
     error_of,
     expect_refusal,
@@ -33,16 +34,6 @@ from contract_tests.session import Session
 
 RULES, VALIDATION, ORDER = "error-codes", "validation", "order"
 Build = Callable[[Session], Any]
-
-
-def _contact_request(phone: bool, email: bool, channel: int) -> Build:
-    def build(session: Session) -> Any:
-        number = contact_with(session.account, phone=phone, email=email)
-        if number is None:
-            return None
-        return base_request(Contacts={"ContactID": {number: channel}})
-
-    return build
 
 
 def _nobody_left(session: Session) -> Any:
@@ -150,19 +141,19 @@ def _rule_probes() -> list[Probe]:
         (
             "invalid-recipient-contact-without-phone",
             "InvalidRecipient",
-            _contact_request(phone=False, email=True, channel=2),
+            contact_request(phone=False, email=True, channel=2),
             lambda s: ["ContactID", contact_with(s.account, phone=False, email=True) or "?"],
         ),
         (
             "invalid-recipient-contact-without-email",
             "InvalidRecipient",
-            _contact_request(phone=True, email=False, channel=1),
+            contact_request(phone=True, email=False, channel=1),
             lambda s: ["ContactID", contact_with(s.account, phone=True, email=False) or "?"],
         ),
         (
             "invalid-recipient-contact-both-lacks-one",
             "InvalidRecipient",
-            _contact_request(phone=True, email=False, channel=3),
+            contact_request(phone=True, email=False, channel=3),
             lambda s: ["ContactID", contact_with(s.account, phone=True, email=False) or "?"],
         ),
         (

@@ -9,7 +9,9 @@ Errors: `DiffInputError` (a `ContractKitError`: exit 2) for unreadable OLD or NE
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from twosms_contract.lazy import lazy_attributes
 
 if TYPE_CHECKING:
     from twosms_contract.diff.codegen import CodeChange, Generate, diff_surfaces, surface
@@ -38,27 +40,21 @@ __all__ = [
 
 # Imported on first use: the CLI registers `diff` without loading the engine.
 _HOMES = {
-    "CodeChange": "codegen",
-    "Generate": "codegen",
-    "diff_surfaces": "codegen",
-    "surface": "codegen",
-    "diff_documents": "engine",
-    "ABSENT": "model",
-    "Change": "model",
-    "Level": "model",
-    "Rule": "model",
-    "Report": "report",
-    "build_report": "report",
-    "RULES": "rules",
-    "DiffInputError": "source",
-    "load_source": "source",
+    "CodeChange": "twosms_contract.diff.codegen",
+    "Generate": "twosms_contract.diff.codegen",
+    "diff_surfaces": "twosms_contract.diff.codegen",
+    "surface": "twosms_contract.diff.codegen",
+    "diff_documents": "twosms_contract.diff.engine",
+    "ABSENT": "twosms_contract.diff.model",
+    "Change": "twosms_contract.diff.model",
+    "Level": "twosms_contract.diff.model",
+    "Rule": "twosms_contract.diff.model",
+    "Report": "twosms_contract.diff.report",
+    "build_report": "twosms_contract.diff.report",
+    "RULES": "twosms_contract.diff.rules",
+    "DiffInputError": "twosms_contract.diff.source",
+    "load_source": "twosms_contract.diff.source",
 }
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module 'twosms_contract.diff' has no attribute {name!r}")
-    import importlib
-
-    return getattr(importlib.import_module(f"twosms_contract.diff.{home}"), name)
+__getattr__ = lazy_attributes(__name__, _HOMES)
