@@ -36,7 +36,7 @@ def server() -> Iterator[tuple[str, Any]]:
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    for _ in range(500):
+    for _ in range(3000):  # up to 30 s on a loaded machine
         if server.started:
             break
         threading.Event().wait(0.01)
