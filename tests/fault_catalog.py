@@ -619,25 +619,6 @@ class RangeUnchecked(Behaviour):
 
 
 @fault(
-    "recurring-options-required-always",
-    "RecurringOptions are checked for every Type",
-    "acceptance/recurring-ignored",
-)
-class RecurringAlways(Behaviour):
-    def check_missing_recurring_options(self, ctx: SendContext) -> Failure | None:
-        recurring = ctx.options.get("RecurringOptions")
-        if (
-            recurring is not None
-            and recurring.get("Range") == 1
-            and "OccurrencesEnd" not in recurring
-        ):
-            return self.fail(
-                "missing-recurring-options", "$.Options.RecurringOptions.OccurrencesEnd"
-            )
-        return super().check_missing_recurring_options(ctx)
-
-
-@fault(
     "unknown-contact-ignored",
     "an unknown contact is silently skipped",
     "error-codes/UnknownContact",
@@ -961,15 +942,6 @@ class Latin1Accepted(Behaviour):
 class MediaBeforeAuth(Behaviour):
     def check_auth(self, request: HttpRequest) -> Failure | None:
         return super().check_media_type(request) or super().check_auth(request)
-
-
-@fault("charset-case-sensitive", "charset=UTF-8 (capitals) gets 415", "transport/media-type")
-class CharsetCase(Behaviour):
-    def check_charset(self, request: HttpRequest) -> str | Failure:
-        value = request.header("content-type") or ""
-        if "UTF-8" in value:
-            return self.fail("charset", "charset UTF-8 unknown")
-        return super().check_charset(request)
 
 
 @fault("path-prefix-match", "any path below the send path is taken for it", "transport/NotFound")

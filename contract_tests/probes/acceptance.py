@@ -255,12 +255,6 @@ def acceptance_probes() -> list[Probe]:
             "Type 2, Range 2 with Options.ExpiryDate.",
         ),
         (
-            "recurring-options-ignored",
-            "recurring-ignored",
-            lambda s: base_request(Type=1, Options={"RecurringOptions": {"Range": 1}}),
-            "RecurringOptions are ignored unless Type is 2, even incomplete ones.",
-        ),
-        (
             "scheduled",
             "result",
             lambda s: with_options(DateToSend=iso(2 * DAY)),

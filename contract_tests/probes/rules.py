@@ -423,7 +423,7 @@ def _validation_probes() -> list[Probe]:
             request=lambda s: _seed_sample(),
             status=400,
             code="ValidationError",
-            names=["sample string 1"],
+            names=["sample string", "ContactID", "GroupID", "QuickRecipients"],
             description="The help page's request sample: its placeholder keys fail the patterns.",
         )
     )

@@ -37,7 +37,6 @@ def _media_type_probes() -> list[Probe]:
         ("text-json", "text/json", "utf-8"),
         ("plus-json", "application/vnd.twosms+json", "utf-8"),
         ("charset-utf8", "application/json; charset=utf-8", "utf-8"),
-        ("charset-upper-case", "application/json; charset=UTF-8", "utf-8"),
         ("charset-ascii", "application/json; charset=us-ascii", "ascii"),
         ("charset-utf16", "application/json; charset=utf-16", "utf-16"),
         ("charset-utf32", "application/json; charset=utf-32", "utf-32"),
