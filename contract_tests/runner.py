@@ -166,7 +166,9 @@ def run_suite(
     notes: list[str] = []
     extra_cases = 0
     started = time.perf_counter()
-    _ = session.token  # a refused or unreachable server is a configuration error (exit 2)
+    # A refused or unreachable server, or a token it does not take, is a configuration
+    # error (exit 2), not a hundred contract violations.
+    session.preflight()
     for stage in STAGES:
         if stage not in stages:
             continue

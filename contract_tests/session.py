@@ -69,6 +69,7 @@ class Session:
         self.client_id = client_id if client_id is not None else account.client_id
         self.client_secret = client_secret if client_secret is not None else account.client_secret
         self._token = token
+        self._token_given = token is not None  # --token, rather than fetched from /Token
         # A token the server issued that has expired, where the target can mint one.
         self.expired_token: str | None = None
         self.series = series  # one client, sends in series: ledger continuity applies
@@ -133,6 +134,24 @@ class Session:
                 f"{response.status} {body}"
             )
         return token
+
+    def preflight(self) -> None:
+        """Check that the server is there and takes the run's token, at no cost: a body
+        with no recipient is refused (NoRecipients) after the token is checked. A 401 to a
+        token passed with --token is a configuration error (TargetError), not a finding."""
+        token = self.token
+        exchange = self.request(
+            "POST", SEND_PATH, json_body={"Contacts": {}, "Options": {}, "Type": 1}
+        )
+        # A token the server itself just issued and then refuses is the server's fault:
+        # the run goes on and names it (token/token-works, auth, ...).
+        if exchange.response.status == 401 and self._token_given:
+            shown = token[:6] + "..." if len(token) > 6 else "..."
+            body = exchange.response.body[:200].decode("utf-8", "replace")
+            raise TargetError(
+                f"{self.client.base_url} refused the bearer token {shown} (401 {body}); "
+                "check --token, or pass --client-id/--client-secret"
+            )
 
     def bearer(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token}"}

@@ -1138,3 +1138,19 @@ class RacyLedger(Behaviour):
             credits = int(answer.payload["ResponseData"]["Detail"]["CreditsUsed"])
             self.state.ledger.set_balance(stale - credits)
         return answer
+
+
+@fault(
+    "auth-rejects-issued-tokens",
+    "the tokens /Token issues are refused on the send endpoint",
+    "token/token-works",
+    "acceptance/public-example",
+)
+class RejectsIssuedTokens(Behaviour):
+    def check_auth(self, request: HttpRequest) -> Failure | None:
+        failure = super().check_auth(request)
+        if failure is None:
+            return self.fail(
+                "auth", "Authorization: token refused", headers=(("WWW-Authenticate", "Bearer"),)
+            )
+        return failure
