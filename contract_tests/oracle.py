@@ -51,7 +51,6 @@ class Delivery:
     quick_recipients: int
     text: str
     parts: int
-    scheduled: bool
 
     @property
     def sms_parts(self) -> int:
@@ -183,23 +182,24 @@ def _text(body: dict[str, Any], account: Account) -> Refusal | str:
     return rendered
 
 
-_SENDER = re.compile(r"^(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11}$|^\+?[0-9]{1,15}$")
+# CONTRACT.md's Sender rule, matched whole (no final newline slips past an anchor).
+_SENDER = re.compile(r"(?=[^\n]*[A-Za-z])[A-Za-z0-9 ]{1,11}|\+?[0-9]{1,15}")
 
 
-def _options(body: dict[str, Any], now: datetime) -> Refusal | bool:
-    """Checks the options; on success, whether the message is scheduled."""
+def _options(body: dict[str, Any], now: datetime) -> Refusal | None:
+    """The first option rule the body breaks, if any. (Whether the message is scheduled is
+    the success invariants' business: `Result` is judged there, with a clock slack.)"""
     options = body["Options"]
     sender = options.get("Sender")
-    if sender is not None and not _SENDER.match(sender):
+    if sender is not None and not _SENDER.fullmatch(sender):
         return Refusal(400, "InvalidSender", "Sender", f"{sender!r}")
     reference = options.get("Reference")
     if reference is not None and len(reference) > 64:
         return Refusal(400, "InvalidReference", "Reference", f"{len(reference)} characters")
     send_at = parse_time(options["DateToSend"]) if "DateToSend" in options else None
-    scheduled = send_at is not None and send_at > now
     if "ExpiryDate" in options:
         expiry = parse_time(options["ExpiryDate"])
-        start = send_at if scheduled and send_at is not None else now
+        start = send_at if send_at is not None and send_at > now else now
         if expiry is not None and expiry <= start:
             return Refusal(400, "InvalidExpiry", "ExpiryDate", "not after the send date")
     if body["Type"] == 2:
@@ -210,8 +210,7 @@ def _options(body: dict[str, Any], now: datetime) -> Refusal | bool:
             return Refusal(400, "MissingRecurringOptions", "OccurrencesEnd", "Range 1")
         if recurring.get("Range") == 2 and "ExpiryDate" not in options:
             return Refusal(400, "MissingRecurringOptions", "ExpiryDate", "Range 2")
-        return True
-    return scheduled
+    return None
 
 
 def judge(
@@ -227,9 +226,8 @@ def judge(
     text = _text(body, account)
     if isinstance(text, Refusal):
         return text
-    scheduled = _options(body, now)
-    if isinstance(scheduled, Refusal):
-        return scheduled
+    if refusal := _options(body, now):
+        return refusal
     quick = body["Contacts"].get("QuickRecipients", {})
     return Delivery(
         sms_numbers=frozenset(resolved.sms),
@@ -238,5 +236,4 @@ def judge(
         quick_recipients=len(quick),
         text=text,
         parts=parts(text),
-        scheduled=scheduled,
     )
