@@ -8,6 +8,7 @@ a fault the suite misses is a bug in the suite.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import math
 import uuid
@@ -1133,6 +1134,9 @@ class RacyLedger(Behaviour):
 
     async def handle_send(self, request: HttpRequest, media_type: str) -> Answer | None:
         stale = self.state.ledger.balance
+        # A slow store: the window in which another send's debit is lost is wide enough
+        # that concurrent sends surely overlap in it.
+        await asyncio.sleep(0.02)
         answer = await super().handle_send(request, media_type)
         if answer is not None and answer.status == 200:
             credits = int(answer.payload["ResponseData"]["Detail"]["CreditsUsed"])
