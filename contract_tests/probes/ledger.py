@@ -100,6 +100,9 @@ def _concurrent(session: Session) -> Iterator[Violation]:
             results = list(pool.map(session.send, bodies))
     finally:
         session.series = True
+        with session.seen.lock:
+            # The burst's answers need not chain; the next send is judged below instead.
+            session.seen.last_post_transaction = None
     spent = 0
     for exchange, violations in results:
         yield from violations
@@ -108,8 +111,6 @@ def _concurrent(session: Session) -> Iterator[Violation]:
             spent += int(burst_detail["CreditsUsed"])
     if any(exchange.response.status == NO_ANSWER for exchange, _ in results):
         return  # a send with no answer may or may not have been debited: no balance to judge
-    with session.seen.lock:
-        session.seen.last_post_transaction = None  # judged below, not against the burst's last
     after, found = session.send(base_request(Content="after a burst"))
     yield from found
     detail = success_detail(after)
