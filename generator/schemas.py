@@ -18,6 +18,7 @@ from typing import Any
 
 from generator.errors import UnsupportedConstruct
 from generator.naming import pascal_case
+from twosms_contract.jsonvalue import json_type
 from twosms_contract.spec import pointer_escape, pointer_unescape
 
 SCHEMAS = "#/components/schemas/"
@@ -401,25 +402,11 @@ def _types(schema: Schema) -> list[str] | None:
         if "properties" in schema or "additionalProperties" in schema:
             return ["object"]
         if "enum" in schema:
-            return sorted({_json_type(v) for v in schema["enum"]})
+            return sorted({json_type(v) for v in schema["enum"]})
         if "const" in schema:
-            return [_json_type(schema["const"])]
+            return [json_type(schema["const"])]
         return None
     return [kind] if isinstance(kind, str) else list(kind)
-
-
-def _json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    return "array" if isinstance(value, list) else "object"
 
 
 def _meet_types(a: list[str], b: list[str]) -> list[str]:

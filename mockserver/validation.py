@@ -24,6 +24,7 @@ import jsonschema
 import jsonschema_rs
 import pydantic
 
+from twosms_contract.jsonvalue import json_type
 from twosms_contract.spec import Spec
 
 Path = tuple[str | int, ...]
@@ -54,24 +55,6 @@ def show(value: Any, width: int = _VALUE_WIDTH) -> str:
     if len(text) > width:
         text = text[: width - 1] + "…"
     return text
-
-
-def json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    if isinstance(value, dict):
-        return "object"
-    return type(value).__name__
 
 
 @dataclass(frozen=True, slots=True)
