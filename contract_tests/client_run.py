@@ -23,7 +23,14 @@ import httpx
 from hypothesis import HealthCheck, Phase, Verbosity, given, seed, settings
 from hypothesis.errors import FlakyFailure, FlakyReplay
 
-from contract_tests.core import Exchange, Outcome, RecordedRequest, RecordedResponse, Violation
+from contract_tests.core import (
+    Exchange,
+    Outcome,
+    RecordedRequest,
+    RecordedResponse,
+    Violation,
+    violation,
+)
 from contract_tests.session import SEND_PATH, Session
 
 CLIENT = "client"
@@ -109,18 +116,7 @@ def run_client_property(
     last: list[Violation] = []
 
     def fail(rule: str, message: str, received: str, expected: str) -> None:
-        exchange = observing.last
-        last[:] = [
-            Violation(
-                check=CLIENT,
-                rule=rule,
-                message=message,
-                received=received,
-                expected=expected,
-                request=exchange.request if exchange else None,
-                response=exchange.response if exchange else None,
-            )
-        ]
+        last[:] = [violation(observing.last, CLIENT, rule, message, received, expected)]
         raise _Broken
 
     @settings(
@@ -191,8 +187,8 @@ def run_client_property(
         try:
             test()
         except (_Broken, FlakyFailure, FlakyReplay):
-            for violation in last:
-                outcomes[violation.rule].violations.append(violation)
+            for broken in last:
+                outcomes[broken.rule].violations.append(broken)
     finally:
         client.close()
         http.close()

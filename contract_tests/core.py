@@ -53,6 +53,21 @@ class Violation:
     response: RecordedResponse | None = None
 
 
+def violation(
+    exchange: Exchange | None, check: str, rule: str, message: str, received: str, expected: str
+) -> Violation:
+    """A violation shown by `exchange` (its request and response kept for the report)."""
+    return Violation(
+        check=check,
+        rule=rule,
+        message=message,
+        received=received,
+        expected=expected,
+        request=exchange.request if exchange else None,
+        response=exchange.response if exchange else None,
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Exchange:
     """A request and its response."""

@@ -13,7 +13,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from contract_tests.core import Exchange, Violation
+from contract_tests.core import Exchange, Violation, violation
 from contract_tests.oracle import Delivery, Refusal, judge, parse_time
 from contract_tests.sms import parts
 
@@ -70,15 +70,12 @@ _CLOCK_SLACK = timedelta(minutes=10)
 def _v(
     exchange: Exchange, check: str, rule: str, message: str, received: Any, expected: Any
 ) -> Violation:
-    return Violation(
-        check=check,
-        rule=rule,
-        message=message,
-        received=received if isinstance(received, str) else json.dumps(received, default=str),
-        expected=expected if isinstance(expected, str) else json.dumps(expected, default=str),
-        request=exchange.request,
-        response=exchange.response,
-    )
+    """`core.violation`, with JSON values shown as JSON."""
+
+    def shown(value: Any) -> str:
+        return value if isinstance(value, str) else json.dumps(value, default=str)
+
+    return violation(exchange, check, rule, message, shown(received), shown(expected))
 
 
 def request_json(exchange: Exchange) -> Any:

@@ -4,18 +4,17 @@ suite, Schemathesis included)."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
-import uvicorn
 
 from contract_tests.probes import all_probes
 from contract_tests.properties import run_properties
 from contract_tests.session import Session
 from mockserver import Behaviour, Failure, MockState, SendContext, create_app
 from tests.fault_catalog import FAULTS, VARIANTS, Fault, RacyLedger
+from tests.loopback import served
 from twosms_contract.fixtures import load_account
 from twosms_contract.spec import load_spec
 
@@ -104,44 +103,18 @@ def test_nobody_left_is_probed_where_the_account_allows_it(
     assert bool(violations) is caught, violations
 
 
-@pytest.fixture
-def served() -> Iterator[Callable[[Callable[[MockState], Behaviour]], str]]:
-    """Serve a variant of the mock with uvicorn on 127.0.0.1 (a free port); yields a
-    function that starts one and returns its base URL."""
-    servers: list[tuple[uvicorn.Server, threading.Thread]] = []
-
-    def serve(behaviour: Callable[[MockState], Behaviour]) -> str:
-        app = create_app(spec=SPEC, account=ACCOUNT, behaviour=behaviour)
-        config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="error", lifespan="off")
-        server = uvicorn.Server(config)
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        for _ in range(3000):  # up to 30 s on a loaded machine
-            if server.started:
-                break
-            threading.Event().wait(0.01)
-        assert server.started, "uvicorn did not start"
-        servers.append((server, thread))
-        return f"http://127.0.0.1:{server.servers[0].sockets[0].getsockname()[1]}"
-
-    yield serve
-    for server, thread in servers:
-        server.should_exit = True
-        thread.join(timeout=10)
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize(("behaviour", "caught"), [(Behaviour, False), (RacyLedger, True)])
 def test_concurrent_sends_find_lost_updates_over_a_socket(
-    served: Callable[[Callable[[MockState], Behaviour]], str],
-    behaviour: Callable[[MockState], Behaviour],
-    caught: bool,
+    behaviour: Callable[[MockState], Behaviour], caught: bool
 ) -> None:
     """The ledger-concurrent-sends probe: exact on the mock, a lost update on a racy one."""
-    session = Session.for_url(served(behaviour), account=ACCOUNT, spec=SPEC)
-    try:
-        (probe,) = [p for p in all_probes() if p.id == "ledger-concurrent-sends"]
-        rules = {v.rule for v in probe.run(session)}
-    finally:
-        session.close()
+    app = create_app(spec=SPEC, account=ACCOUNT, behaviour=behaviour)
+    with served(app) as base:
+        session = Session.for_url(base, account=ACCOUNT, spec=SPEC)
+        try:
+            (probe,) = [p for p in all_probes() if p.id == "ledger-concurrent-sends"]
+            rules = {v.rule for v in probe.run(session)}
+        finally:
+            session.close()
     assert ("concurrent-sends" in rules) is caught, rules

@@ -7,17 +7,16 @@ import asyncio
 import itertools
 import json
 import socket
-import threading
 from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 
 from mockserver import create_app
 from mockserver.testing import public_request
+from tests.loopback import served
 from twosms_contract.fixtures import load_account
 
 CLIENTS = 64
@@ -30,21 +29,8 @@ pytestmark = pytest.mark.slow  # seconds: a server, a subprocess or a fuzzer
 @pytest.fixture(scope="module")
 def server() -> Iterator[tuple[str, Any]]:
     app = create_app(account=replace(load_account(), balance=START_BALANCE))
-    config = uvicorn.Config(
-        app, host="127.0.0.1", port=0, log_level="error", lifespan="off", ws="none"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(3000):  # up to 30 s on a loaded machine
-        if server.started:
-            break
-        threading.Event().wait(0.01)
-    assert server.started, "uvicorn did not start"
-    port = server.servers[0].sockets[0].getsockname()[1]
-    yield f"http://127.0.0.1:{port}", app.state.mock
-    server.should_exit = True
-    thread.join(timeout=10)
+    with served(app) as base:
+        yield base, app.state.mock
 
 
 def _body(client: int, n: int) -> dict[str, Any]:

@@ -7,8 +7,8 @@ import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from contract_tests.core import Exchange, Probe, Violation
-from contract_tests.probes.base import Raw, base_request, json_bytes, refusal, violation
+from contract_tests.core import Exchange, Probe, Violation, violation
+from contract_tests.probes.base import Raw, base_request, json_bytes, refusal
 from contract_tests.session import TOKEN_PATH, Session
 
 AUTH, TOKEN = "auth", "token"

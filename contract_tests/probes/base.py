@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from contract_tests.core import Exchange, Probe, Violation
+from contract_tests.core import Exchange, Probe, Violation, violation
 from contract_tests.invariants import check_envelope, response_json
 from contract_tests.session import SEND_PATH, Session
 from twosms_contract.fixtures import Account
@@ -52,20 +52,6 @@ def error_of(exchange: Exchange) -> tuple[str | None, str]:
         error = body["Error"]
         return error.get("ErrorCode"), str(error.get("ErrorReason") or "")
     return None, ""
-
-
-def violation(
-    exchange: Exchange | None, check: str, rule: str, message: str, received: str, expected: str
-) -> Violation:
-    return Violation(
-        check=check,
-        rule=rule,
-        message=message,
-        received=received,
-        expected=expected,
-        request=exchange.request if exchange else None,
-        response=exchange.response if exchange else None,
-    )
 
 
 def observe(session: Session, exchange: Exchange) -> list[Violation]:

@@ -6,13 +6,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
-from contract_tests.core import Probe, Violation
+from contract_tests.core import Probe, Violation, violation
 from contract_tests.probes.base import (
     base_request,
     expect_acceptance,
     expect_refusal,
     success_detail,
-    violation,
 )
 from contract_tests.session import NO_ANSWER, Session
 from contract_tests.sms import parts

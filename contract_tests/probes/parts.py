@@ -9,13 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from contract_tests.core import BoundaryObservation, Probe, Violation
+from contract_tests.core import BoundaryObservation, Probe, Violation, violation
 from contract_tests.probes.base import (
     QUICK_NUMBER,
     base_request,
     error_of,
     success_detail,
-    violation,
 )
 from contract_tests.session import Session
 from contract_tests.sms import encode

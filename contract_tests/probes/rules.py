@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-from contract_tests.core import Probe, Violation
+from contract_tests.core import Probe, Violation, violation
 from contract_tests.probes.base import (
     DAY,
     QUICK_EMAIL,
@@ -27,7 +27,6 @@ from contract_tests.probes.base import (
     refusal,
     template_with_placeholders,
     unknown_contact,
-    violation,
     with_options,
 )
 from contract_tests.session import Session

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 
-from contract_tests.core import BoundaryObservation, Exchange, Probe, Violation
+from contract_tests.core import BoundaryObservation, Exchange, Probe, Violation, violation
 from contract_tests.invariants import response_json
 from contract_tests.probes.base import (
     Raw,
@@ -18,7 +18,6 @@ from contract_tests.probes.base import (
     observe,
     refusal,
     send_raw,
-    violation,
 )
 from contract_tests.session import SEND_PATH, TOKEN_PATH, Session
 
