@@ -22,15 +22,14 @@ CONTRACT.md gets no failure:
 
 Every response of the send endpoint also goes through `Session.observe`, the contract's
 response rules (the `twosms_observe` check, registered once per process); its violations
-are kept as structured `Violation`s. In process, the app is wrapped as a real ASGI server
-would serve it: an exception after (or instead of) a response becomes a 500, not a crash
-of the run.
+are kept as structured `Violation`s. In process, the requests reach the app through
+`in_process`, as a real ASGI server would serve it: an exception instead of a response
+becomes a 500, not a crash of the run.
 """
 
 from __future__ import annotations
 
 import copy
-import json
 import threading
 import time
 import uuid
@@ -41,6 +40,7 @@ from typing import Any
 
 from contract_tests.core import Exchange, RecordedRequest, RecordedResponse, Violation
 from contract_tests.session import SEND_PATH, TOKEN_PATH, Session, TargetError
+from contract_tests.transport import HOST, ASGIAdapter
 
 SCHEMATHESIS = "schemathesis"
 OBSERVE_CHECK = "twosms_observe"
@@ -215,8 +215,7 @@ def run_schemathesis(
         )
     )
     schema = schemathesis.openapi.from_dict(document, config=config)
-    if app is not None:
-        schema.app = served(app)
+    adapter = in_process(schema, app) if app is not None else None
     schema.auth(refresh_interval=None)(_bearer_provider(token))
 
     run = _RUNS[run_id] = _Run(session=session)
@@ -255,6 +254,8 @@ def run_schemathesis(
                 raise _fatal(event.exception, target) from event.exception
     finally:
         del _RUNS[run_id]
+        if adapter is not None:
+            adapter.close()
     return SchemaRunResult(
         cases=cases,
         seconds=time.perf_counter() - started,
@@ -322,6 +323,42 @@ def _bearer_provider(token: str) -> type:
             case.headers = {**(case.headers or {}), "Authorization": f"Bearer {data}"}
 
     return BearerFromSession
+
+
+def in_process(schema: Any, app: Any) -> ASGIAdapter:
+    """Send `schema`'s requests to `app` in process, in the caller's thread.
+
+    Schemathesis's own ASGI transport opens a test client per case and hops to an event-loop
+    thread for each request, which costs as much as a loopback socket. Here the requests are
+    serialized exactly as over HTTP (Schemathesis's `requests` transport, base URL
+    `http://testserver`), and a `requests` adapter mounted on the engine's sessions hands
+    them to the app (`contract_tests.transport.ASGIAdapter`): an exception in the app
+    becomes a 500, as a real server answers it. The schema's class gets one override, its
+    `transport` property (Schemathesis reads the transport from the schema everywhere).
+    Close the returned adapter when the run is over.
+    """
+    from schemathesis.transport.requests import REQUESTS_TRANSPORT, RequestsTransport
+
+    adapter = ASGIAdapter(app)
+    prefix = f"http://{HOST}"
+
+    class InProcessTransport(RequestsTransport):
+        def send(self, case: Any, *, session: Any = None, **kwargs: Any) -> Any:
+            import requests
+
+            if session is None:
+                session = requests.Session()
+            if session.adapters.get(prefix) is not adapter:
+                session.mount(prefix, adapter)
+            return super().send(case, session=session, **kwargs)
+
+    transport = InProcessTransport()
+    transport._copy_serializers_from(REQUESTS_TRANSPORT)
+    base = type(schema)
+    schema.__class__ = type(
+        f"InProcess{base.__name__}", (base,), {"transport": property(lambda _self: transport)}
+    )
+    return adapter
 
 
 # -- the observe check ------------------------------------------------------------------
@@ -462,46 +499,3 @@ def _flat(headers: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
     for key, values in headers.items():
         for value in values if isinstance(values, list) else [values]:
             yield str(key), str(value)
-
-
-# -- serving the app in process ---------------------------------------------------------
-
-ASGIApp = Callable[[Any, Any, Any], Any]
-
-
-def served(app: ASGIApp) -> ASGIApp:
-    """`app` as a real ASGI server runs it: an exception becomes a 500, never a crash.
-
-    Schemathesis's in-process client re-raises what the app raises; uvicorn instead logs it
-    and answers 500 (when no response has started). The suite judges the answer a client
-    sees, so in process it must see the same.
-    """
-
-    async def wrapper(scope: Any, receive: Any, send: Any) -> None:
-        if scope.get("type") != "http":
-            await app(scope, receive, send)
-            return
-        started = False
-
-        async def tracking_send(message: Any) -> None:
-            nonlocal started
-            if message.get("type") == "http.response.start":
-                started = True
-            await send(message)
-
-        try:
-            await app(scope, receive, tracking_send)
-        except Exception as exc:
-            if started:
-                return  # the client already has its (5xx) answer, as over a socket
-            body = json.dumps({"error": f"{type(exc).__name__} in the application"}).encode()
-            await send(
-                {
-                    "type": "http.response.start",
-                    "status": 500,
-                    "headers": [(b"content-type", b"application/json")],
-                }
-            )
-            await send({"type": "http.response.body", "body": body})
-
-    return wrapper

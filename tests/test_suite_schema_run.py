@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
+import copy
 import dataclasses
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -14,10 +15,11 @@ from contract_tests.schema_run import (
     BAD_REQUEST_STATUSES,
     BUILTIN_CHECKS,
     examples_accepted,
+    in_process,
     schemathesis_config,
-    served,
 )
 from contract_tests.session import SEND_PATH, TOKEN_PATH, Session
+from contract_tests.transport import Answer, ASGICaller
 from mockserver import create_app
 from twosms_contract.fixtures import Account, load_account
 from twosms_contract.spec import load_spec
@@ -93,25 +95,16 @@ def test_the_coverage_phase_leaves_out_query_and_head() -> None:
     assert {"GET", "PUT", "DELETE"} <= set(methods)
 
 
-def _call(app: Any) -> list[dict[str, Any]]:
-    sent: list[dict[str, Any]] = []
-
-    async def receive() -> dict[str, Any]:
-        return {"type": "http.request", "body": b""}
-
-    async def send(message: dict[str, Any]) -> None:
-        sent.append(message)
-
-    asyncio.run(served(app)({"type": "http", "method": "GET", "path": "/"}, receive, send))
-    return sent
+def _call(app: Any) -> Answer:
+    with ASGICaller(app) as caller:
+        return caller.call("GET", "http://testserver/", [], [])
 
 
 def test_an_exception_in_the_app_is_a_500_as_a_real_server_answers() -> None:
     async def crashes(scope: Any, receive: Any, send: Any) -> None:
         raise RuntimeError("boom")
 
-    sent = _call(crashes)
-    assert sent[0]["status"] == 500 and sent[1]["type"] == "http.response.body"
+    assert _call(crashes).status == 500
 
 
 def test_an_exception_after_the_answer_started_leaves_the_answer_alone() -> None:
@@ -120,5 +113,31 @@ def test_an_exception_after_the_answer_started_leaves_the_answer_alone() -> None
         await send({"type": "http.response.body", "body": b"down"})
         raise RuntimeError("boom")
 
-    sent = _call(answers_then_crashes)
-    assert [m.get("status") for m in sent] == [503, None] and len(sent) == 2
+    answer = _call(answers_then_crashes)
+    assert (answer.status, bytes(answer.body)) == (503, b"down")
+
+
+def test_schemathesis_requests_reach_the_app_in_process_as_over_http() -> None:
+    """`in_process` serializes a case as the `requests` transport does over a socket."""
+    import schemathesis
+
+    seen: list[dict[str, Any]] = []
+
+    async def echo(scope: Any, receive: Any, send: Any) -> None:
+        message = await receive()
+        seen.append({**scope, "body": message["body"]})
+        await send({"type": "http.response.start", "status": 201, "headers": [(b"x-a", b"1")]})
+        await send({"type": "http.response.body", "body": b"ok"})
+
+    schema = schemathesis.openapi.from_dict(copy.deepcopy(SPEC.document))
+    adapter = in_process(schema, echo)
+    case = schema[SEND_PATH]["POST"].Case(body={"Type": 0}, media_type="application/json")
+    try:
+        response = case.call(base_url="http://testserver")
+    finally:
+        adapter.close()
+    assert (response.status_code, response.content) == (201, b"ok")
+    assert response.headers["x-a"] == ["1"]
+    assert seen[0]["path"] == SEND_PATH and seen[0]["method"] == "POST"
+    assert json.loads(seen[0]["body"]) == {"Type": 0}
+    assert (b"content-type", b"application/json") in seen[0]["headers"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -89,10 +90,59 @@ class Spec:
     def schema_validator(self, name: str) -> jsonschema.protocols.Validator:
         return self.validator(f"#/components/schemas/{name}")
 
+    @cached_property
+    def _fast_validators(self) -> dict[str, Any]:
+        return {}
+
+    def conforms(self, name: str, instance: Any) -> bool:
+        """Whether `instance` is valid against a component schema, quickly (jsonschema_rs).
+
+        The verdict of `schema_validator(name)`, at a fraction of its cost: the formats are
+        checked by jsonschema's own checkers, and the spec's patterns are written to read
+        alike in ECMA-262 and Python `re`. Use `schema_validator` to say what is wrong.
+        """
+        fast = self._fast_validators.get(name)
+        if fast is None:
+            import jsonschema_rs
+
+            checker = jsonschema.Draft202012Validator.FORMAT_CHECKER
+            root = {
+                "$schema": "https://json-schema.org/draft/2020-12/schema",
+                "$ref": f"#/components/schemas/{name}",
+                "components": self.document.get("components", {}),
+            }
+            formats = {fmt: _format_check(checker, fmt) for fmt in _formats(self.document)}
+            fast = jsonschema_rs.Draft202012Validator(root, validate_formats=True, formats=formats)
+            self._fast_validators[name] = fast
+        return bool(fast.is_valid(instance))
+
     @property
     def contract(self) -> dict[str, Any]:
         value = self.document.get("x-contract", {})
         return value if isinstance(value, dict) else {}
+
+
+def _formats(node: Any) -> set[str]:
+    """Every `format` value a document's schemas use."""
+    found: set[str] = set()
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, dict):
+            value = current.get("format")
+            if isinstance(value, str):
+                found.add(value)
+            stack.extend(current.values())
+        elif isinstance(current, list):
+            stack.extend(current)
+    return found
+
+
+def _format_check(checker: jsonschema.FormatChecker, name: str) -> Callable[[str], bool]:
+    def check(value: str) -> bool:
+        return bool(checker.conforms(value, name))
+
+    return check
 
 
 def load_spec(path: Path | str = DEFAULT_SPEC) -> Spec:
