@@ -79,6 +79,8 @@ class Session:
         self.seen = Seen()
         self.log: list[Exchange] = []
         self.boundaries: list[BoundaryObservation] = []
+        self.sweep_parts = 4  # how far the SMS part sweep goes (the profile sets it)
+        self._urls: dict[str, str] = {}
 
     # -- construction -------------------------------------------------------------------
 
@@ -194,7 +196,7 @@ class Session:
             payload = (body[i : i + 65536] for i in range(0, len(body), 65536))
         recorded = RecordedRequest(
             method=method,
-            url=str(self.client.base_url.join(path)),
+            url=self._url(path),
             headers=tuple(sent_headers.items()),
             body=body,
             json_body=None if json_body is _UNSET else json_body,
@@ -229,6 +231,12 @@ class Session:
         if len(self.log) > 256:
             del self.log[:128]
         return exchange
+
+    def _url(self, path: str) -> str:
+        url = self._urls.get(path)
+        if url is None:
+            url = self._urls[path] = str(self.client.base_url.join(path))
+        return url
 
     def send(
         self,

@@ -26,6 +26,8 @@ GSM_BASIC = frozenset("".join(_BASIC_ROWS)) - {"\x1b"}
 # TS 23.038 section 6.2.1.1, the extension table: each costs ESC + itself, two septets.
 GSM_EXTENSION = frozenset("\f^{}\\[~]|€")
 
+_GSM_ALL = GSM_BASIC | GSM_EXTENSION
+
 SINGLE_GSM, MULTI_GSM = 160, 153
 SINGLE_UCS2, MULTI_UCS2 = 70, 67
 
@@ -61,18 +63,29 @@ def _pack(costs: Iterable[int], capacity: int) -> int:
 
 def encode(text: str) -> Encoding:
     """The encoding of `text` as CONTRACT.md's "SMS parts" section fixes it."""
-    costs = [septet_cost(char) for char in text]
-    if all(cost is not None for cost in costs):
-        septets = [cost for cost in costs if cost is not None]
-        total = sum(septets)
-        if total <= SINGLE_GSM:
-            return Encoding("GSM-7", total, 1)
-        return Encoding("GSM-7", total, _pack(septets, MULTI_GSM))
-    units = [2 if ord(char) > 0xFFFF else 1 for char in text]
-    total = sum(units)
-    if total <= SINGLE_UCS2:
-        return Encoding("UCS-2", total, 1)
-    return Encoding("UCS-2", total, _pack(units, MULTI_UCS2))
+    chars = set(text)
+    if chars <= _GSM_ALL:
+        # Items of one unit pack ceil(total / capacity) to the parts; only two-unit items
+        # (an escape pair) need packing one by one, since they are never split.
+        septets = (
+            [2 if char in GSM_EXTENSION else 1 for char in text] if chars & GSM_EXTENSION else None
+        )
+        return _encoding("GSM-7", len(text), septets, SINGLE_GSM, MULTI_GSM)
+    astral = any(ord(char) > 0xFFFF for char in chars)
+    units = [2 if ord(char) > 0xFFFF else 1 for char in text] if astral else None
+    return _encoding("UCS-2", len(text), units, SINGLE_UCS2, MULTI_UCS2)
+
+
+def _encoding(
+    alphabet: str, length: int, costs: list[int] | None, single: int, multi: int
+) -> Encoding:
+    """`costs` is None when every character costs one unit."""
+    total = length if costs is None else sum(costs)
+    if total <= single:
+        return Encoding(alphabet, total, 1)
+    if costs is None:
+        return Encoding(alphabet, total, -(-total // multi))
+    return Encoding(alphabet, total, _pack(costs, multi))
 
 
 def parts(text: str) -> int:

@@ -105,6 +105,43 @@ class ExtensionCostsOne(Behaviour):
 
 
 @fault(
+    "parts-capped-at-3",
+    "a GSM-7 text of more than 3 parts is counted (and charged) as 3",
+    "sms-parts/sweep",
+    "success-invariants/sms-parts",
+)
+class PartsCappedAt3(Behaviour):
+    def count_parts(self, text: str) -> PartCount:
+        count = super().count_parts(text)
+        return replace(count, parts=3) if count.encoding == "GSM-7" and count.parts > 3 else count
+
+
+@fault(
+    "gsm-table-has-c-cedilla",
+    "a lower-case c with cedilla (not in GSM-7, only the capital is) is sent as GSM-7",
+    "sms-parts/sweep",
+    "success-invariants/sms-parts",
+)
+class CCedillaIsGsm(Behaviour):
+    def count_parts(self, text: str) -> PartCount:
+        return super().count_parts(text.replace("ç", "Ç"))
+
+
+@fault(
+    "parts-ucs2-68-from-part-4",
+    "UCS-2 texts of more than 3 parts are packed 68 units a part",
+    "sms-parts/sweep",
+    "success-invariants/sms-parts",
+)
+class Ucs2Packs68Late(Behaviour):
+    def count_parts(self, text: str) -> PartCount:
+        count = super().count_parts(text)
+        if count.encoding == "UCS-2" and count.parts > 3:
+            return replace(count, parts=math.ceil(count.units / 68))
+        return count
+
+
+@fault(
     "parts-escape-split",
     "escape pairs may straddle a part (ceil of septets / 153)",
     "sms-parts/GSM-7 escape pair never split at 153",

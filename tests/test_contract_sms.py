@@ -78,3 +78,37 @@ def test_parts_never_fit_in_fewer_units(text: str) -> None:
         assert enc.units > size[0]
         assert enc.units <= enc.parts * size[1]
         assert enc.units > (enc.parts - 1) * size[1] - (enc.parts - 1)
+
+
+def _packed_one_by_one(text: str) -> tuple[str, int, int]:
+    """The rule read literally: every character's cost, packed in order, none split."""
+    gsm = all(c in GSM_BASIC or c in GSM_EXTENSION for c in text)
+    costs = (
+        [2 if c in GSM_EXTENSION else 1 for c in text]
+        if gsm
+        else [2 if ord(c) > 0xFFFF else 1 for c in text]
+    )
+    single, multi = (160, 153) if gsm else (70, 67)
+    total = sum(costs)
+    if total <= single:
+        return ("GSM-7" if gsm else "UCS-2"), total, 1
+    parts_, used = 1, 0
+    for cost in costs:
+        if used + cost > multi:
+            parts_, used = parts_ + 1, 0
+        used += cost
+    return ("GSM-7" if gsm else "UCS-2"), total, parts_
+
+
+_MIXED = st.text(
+    alphabet=st.sampled_from([*sorted(GSM_BASIC), *sorted(GSM_EXTENSION), "ж", "\U0001f600"]),
+    max_size=700,
+)
+
+
+@given(_MIXED)
+def test_the_shortcuts_agree_with_packing_every_character(text: str) -> None:
+    """Property: `encode`'s shortcut for texts of one-unit characters gives what packing
+    every character one by one gives."""
+    found = encode(text)
+    assert (found.alphabet, found.units, found.parts) == _packed_one_by_one(text)

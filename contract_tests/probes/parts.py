@@ -17,7 +17,14 @@ from contract_tests.probes.base import (
     success_detail,
 )
 from contract_tests.session import Session
-from contract_tests.sms import encode
+from contract_tests.sms import (
+    GSM_BASIC,
+    GSM_EXTENSION,
+    MULTI_GSM,
+    MULTI_UCS2,
+    SINGLE_GSM,
+    encode,
+)
 
 SMS_PARTS = "sms-parts"
 EMOJI = "\U0001f600"  # two UTF-16 code units
@@ -109,6 +116,98 @@ def _run(session: Session) -> Iterator[Violation]:
                 yield v
 
 
+# -- the sweep: every length, every offset ----------------------------------------------
+
+# Printable characters of each alphabet, cycled so that a text is not one letter repeated.
+_GSM_CYCLE = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,!?-@£$èéΔΩ"
+_UCS2_CYCLE = "жщяЖЩЯабвгдеёзийклмнопрстуфхцчшъыьэю"
+_ESCAPED = "€"  # an extension-table character: two septets, never split
+# Characters outside GSM-7 that look like they might be in it (accented Latin letters,
+# typographic punctuation, symbols), and a few from other scripts.
+_LOOKALIKES = "`çáíóúâêîôûãõÀÁÂÃÈÊËÌÍÎÏÒÓÔÕÙÚÛÝýÿ¢©®°±µ¶·«»¼½¾×÷‘’“”–—…•™\u00a0жαβ中"
+_TABLE_CHARACTERS = sorted(GSM_BASIC) + sorted(GSM_EXTENSION) + list(_LOOKALIKES)
+
+
+def _cycled(alphabet: str, length: int) -> str:
+    return (alphabet * (length // len(alphabet) + 1))[:length]
+
+
+def sweep_families(max_parts: int) -> list[tuple[str, list[str]]]:
+    """The sweep's texts, by family, shortest first: every length of each alphabet up to
+    `max_parts` parts, and a two-unit character (escape pair, surrogate pair) at every
+    offset of a text that crosses the multipart boundaries."""
+    spans = max(2, max_parts)
+    gsm = [_cycled(_GSM_CYCLE, n) for n in range(1, max_parts * MULTI_GSM + 1)]
+    ucs2 = [_cycled(_UCS2_CYCLE, n) for n in range(1, max_parts * MULTI_UCS2 + 1)]
+    escapes = [
+        _cycled(_GSM_CYCLE, k) + _ESCAPED + _cycled(_GSM_CYCLE, spans * MULTI_GSM - k)
+        for k in range(spans * MULTI_GSM + 1)
+    ]
+    surrogates = [
+        _cycled(_UCS2_CYCLE, k) + EMOJI + _cycled(_UCS2_CYCLE, spans * MULTI_UCS2 - k)
+        for k in range(spans * MULTI_UCS2 + 1)
+    ]
+    # Each character among 159 septets (inside the text, so that no server's trimming
+    # matters): 1 part if it costs one septet, 2 if it costs two (an extension), 3 if it
+    # forces UCS-2 (160 units).
+    half = (SINGLE_GSM - 1) // 2
+    table = ["a" * half + char + "a" * (SINGLE_GSM - 1 - half) for char in _TABLE_CHARACTERS]
+    return [
+        ("every character of the GSM-7 tables, and others, at 160 septets", table),
+        ("GSM-7, every length", gsm),
+        ("GSM-7, an escape pair at every offset", escapes),
+        ("UCS-2, every length", ucs2),
+        ("UCS-2, a surrogate pair at every offset", surrogates),
+    ]
+
+
+def _sweep(session: Session) -> Iterator[Violation]:
+    """Send every text of the sweep; a family stops at its first wrong answer (the
+    shortest text that shows it). The credits it may spend are a quarter of the balance
+    at most, so that the stages after it can still send."""
+    max_parts = session.sweep_parts
+    balance = session.seen.last_post_transaction
+    budget = (balance if balance is not None else session.account.balance) // 4
+    for family, texts in sweep_families(max_parts):
+        for text in texts:
+            expected = encode(text)
+            if expected.parts > budget:
+                return
+            budget -= expected.parts
+            exchange, found = session.send(base_request(Content=text))
+            status = exchange.response.status
+            detail = success_detail(exchange) if status == 200 else None
+            observed = _observed_parts(detail) if detail else None
+            shown = f"{len(text)} chars, {expected.units} {expected.alphabet} units"
+            if status != 200:
+                code, reason = error_of(exchange)
+                yield violation(
+                    exchange,
+                    SMS_PARTS,
+                    "sweep",
+                    f"{family}: a valid text ({shown}) was refused",
+                    f"{status} {code} {reason}",
+                    "200",
+                )
+                break
+            wrong = [v for v in found if v.rule == "sms-parts"]
+            if observed != expected.parts or wrong:
+                yield violation(
+                    exchange,
+                    SMS_PARTS,
+                    "sweep",
+                    f"{family}: {shown} "
+                    + (wrong[0].message if wrong else f"came back as {observed} part(s)"),
+                    wrong[0].received if wrong else f"{observed} part(s)",
+                    f"{expected.parts} part(s)",
+                )
+                yield from (v for v in found if v.rule != "sms-parts")
+                break
+            if found:
+                yield from found
+                break
+
+
 def parts_probes() -> list[Probe]:
     return [
         Probe(
@@ -117,5 +216,13 @@ def parts_probes() -> list[Probe]:
             "boundaries",
             "Texts below, at and above every part boundary of CONTRACT.md, by one SMS each.",
             _run,
-        )
+        ),
+        Probe(
+            "sms-part-sweep",
+            SMS_PARTS,
+            "sweep",
+            "Every length of GSM-7 and UCS-2 texts up to several parts, and an escape or "
+            "surrogate pair at every offset across the multipart boundaries, by one SMS each.",
+            _sweep,
+        ),
     ]
