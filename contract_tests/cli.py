@@ -137,6 +137,8 @@ def _run(args: argparse.Namespace) -> int:
                 seed=args.seed,
                 workers=args.workers,
                 progress=progress,
+                # In process, Schemathesis runs in a forked process beside the other stages.
+                parallel=args.base_url is None,
             )
     finally:
         session.close()

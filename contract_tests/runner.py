@@ -11,9 +11,10 @@ it runs last.
 
 from __future__ import annotations
 
+import functools
 import random
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -33,15 +34,16 @@ class Profile:
     schemathesis_examples: int
     property_examples: int
     client_examples: int
+    sweep_parts: int  # the SMS part sweep covers every length up to this many parts
     description: str
 
 
 PROFILES: dict[str, Profile] = {
     p.name: p
     for p in (
-        Profile("quick", 10, 10, 5, "a smoke run, a few seconds"),
-        Profile("ci", 20, 50, 20, "the default: every phase, seconds"),
-        Profile("thorough", 400, 300, 100, "many more examples, minutes"),
+        Profile("quick", 10, 10, 5, 2, "a smoke run, a few seconds"),
+        Profile("ci", 20, 50, 20, 4, "the default: every phase, seconds"),
+        Profile("thorough", 400, 300, 100, 10, "many more examples, minutes"),
     )
 }
 DEFAULT_PROFILE = "ci"
@@ -139,6 +141,7 @@ def run_suite(
     app: Any = None,
     stages: Sequence[str] = STAGES,
     probes: Sequence[Probe] | None = None,
+    parallel: bool = False,
 ) -> SuiteResult:
     """Run the suite against the session's server (see the module docstring).
 
@@ -146,6 +149,11 @@ def run_suite(
     one, Schemathesis goes over HTTP to the session's base URL. `probes` replaces
     `all_probes()` (tests narrow it). Without `seed`, one is drawn and reported, so that
     the run can be replayed.
+
+    `parallel` (in process only, where the system can fork): the Schemathesis stage runs in
+    a forked process, on its own copy of the app and the session, beside the other stages
+    (see `ForkedStage`). Both copies start from the same state, and each judges its own
+    ledger and message IDs, so nothing is judged across the two.
     """
     if profile not in PROFILES:
         raise ValueError(f"unknown profile {profile!r}; choose one of {', '.join(PROFILES)}")
@@ -169,50 +177,86 @@ def run_suite(
     # A refused or unreachable server, or a token it does not take, is a configuration
     # error (exit 2), not a hundred contract violations.
     session.preflight()
-    for stage in STAGES:
-        if stage not in stages:
-            continue
-        watcher.stage(stage)
-        before = session.cases
-        clock = time.perf_counter()
-        try:
-            if stage == "probes":
-                chosen_probes = list(probes) if probes is not None else _all_probes()
-                found.extend(_run_probes(session, chosen_probes, watcher, base=extra_cases))
-            elif stage == "properties":
-                examples = max_examples if max_examples is not None else chosen.property_examples
-                found.extend(_run_properties(session, max_examples=examples, seed=seed))
-            elif stage == "client":
-                from contract_tests.client_run import run_client_property
+    session.sweep_parts = chosen.sweep_parts
+    forked: ForkedStage | None = None
+    if parallel and app is not None and "schemathesis" in stages and ForkedStage.available():
+        examples = max_examples if max_examples is not None else chosen.schemathesis_examples
+        forked = ForkedStage.start(
+            lambda report: _run_schemathesis(
+                session,
+                app=app,
+                max_examples=examples,
+                seed=seed,
+                workers=workers,
+                progress=report,
+                base=0,
+            )
+        )
+    try:
+        for stage in STAGES:
+            if stage not in stages:
+                continue
+            watcher.stage(stage)
+            before = session.cases
+            clock = time.perf_counter()
+            try:
+                if stage == "probes":
+                    chosen_probes = list(probes) if probes is not None else _all_probes()
+                    found.extend(_run_probes(session, chosen_probes, watcher, base=extra_cases))
+                elif stage == "properties":
+                    examples = (
+                        max_examples if max_examples is not None else chosen.property_examples
+                    )
+                    found.extend(_run_properties(session, max_examples=examples, seed=seed))
+                elif stage == "client":
+                    from contract_tests.client_run import run_client_property
 
-                examples = max_examples if max_examples is not None else chosen.client_examples
-                outcomes, stage_notes = run_client_property(
-                    session, app=app, max_examples=examples, seed_value=seed
-                )
-                found.extend(outcomes)
-                notes.extend(stage_notes)
-            else:
-                examples = (
-                    max_examples if max_examples is not None else chosen.schemathesis_examples
-                )
-                outcomes, sent, stage_notes = _run_schemathesis(
-                    session,
-                    app=app,
-                    max_examples=examples,
-                    seed=seed,
-                    workers=workers,
-                    progress=watcher,
-                    base=session.cases + extra_cases,
-                )
-                found.extend(outcomes)
-                notes.extend(stage_notes)
-                extra_cases += sent
-                stage_cases[stage] = sent
-        except httpx.ConnectError as exc:  # other transport errors are the server's answer
-            raise TargetError(f"cannot reach {target}: {exc}") from None
-        stage_cases.setdefault(stage, session.cases - before)
-        stage_seconds[stage] = time.perf_counter() - clock
-        watcher.advance(session.cases + extra_cases)
+                    examples = max_examples if max_examples is not None else chosen.client_examples
+                    outcomes, stage_notes = run_client_property(
+                        session, app=app, max_examples=examples, seed_value=seed
+                    )
+                    found.extend(outcomes)
+                    notes.extend(stage_notes)
+                elif forked is not None:
+                    outcomes, sent, stage_notes, seconds = forked.join(
+                        functools.partial(_advance_from, watcher, session.cases + extra_cases)
+                    )
+                    found.extend(outcomes)
+                    notes.extend(stage_notes)
+                    extra_cases += sent
+                    stage_cases[stage] = sent
+                    stage_seconds[stage] = seconds
+                    notes.append(
+                        f"Schemathesis ran in a forked process beside the other stages "
+                        f"({sent} cases in {seconds:.1f} s)"
+                    )
+                    continue
+                else:
+                    examples = (
+                        max_examples if max_examples is not None else chosen.schemathesis_examples
+                    )
+                    outcomes, sent, stage_notes = _run_schemathesis(
+                        session,
+                        app=app,
+                        max_examples=examples,
+                        seed=seed,
+                        workers=workers,
+                        progress=watcher,
+                        base=session.cases + extra_cases,
+                    )
+                    found.extend(outcomes)
+                    notes.extend(stage_notes)
+                    extra_cases += sent
+                    stage_cases[stage] = sent
+            except httpx.ConnectError as exc:  # other transport errors are the server's answer
+                raise TargetError(f"cannot reach {target}: {exc}") from None
+
+            stage_cases.setdefault(stage, session.cases - before)
+            stage_seconds[stage] = time.perf_counter() - clock
+            watcher.advance(session.cases + extra_cases)
+    finally:
+        if forked is not None:
+            forked.close()
     return SuiteResult(
         target=target,
         profile=profile,
@@ -225,6 +269,109 @@ def run_suite(
         boundaries=list(session.boundaries),
         notes=notes,
     )
+
+
+def _advance_from(watcher: Progress, base: int, cases: int) -> None:
+    watcher.advance(base + cases)
+
+
+StageWork = Callable[[Progress], tuple[list[Outcome], int, list[str]]]
+"""A stage to run: given a progress watcher, its outcomes, cases sent and notes."""
+
+
+class ForkedStage:
+    """A stage run in a forked process; its outcomes come back through a pipe.
+
+    The child inherits the parent's objects as they are at the fork (the app, the session,
+    imported modules): nothing is rebuilt, nothing but the result is pickled. It reports
+    progress as ("progress", cases), then ("done", result) or ("error", kind, text).
+    """
+
+    def __init__(self, process: Any, reader: Any) -> None:
+        self.process = process
+        self.reader = reader
+
+    @staticmethod
+    def available() -> bool:
+        import multiprocessing
+
+        return "fork" in multiprocessing.get_all_start_methods()
+
+    @classmethod
+    def start(cls, work: StageWork) -> ForkedStage:
+        import multiprocessing
+        import sys
+
+        context = multiprocessing.get_context("fork")
+        reader, writer = context.Pipe(duplex=False)
+        # What the parent has buffered must not be written again by the child at its exit.
+        for stream in (sys.stdout, sys.stderr):
+            stream.flush()
+        process = context.Process(target=_forked_main, args=(work, writer), daemon=True)
+        process.start()
+        writer.close()
+        return cls(process, reader)
+
+    def join(self, advance: Callable[[int], None]) -> tuple[list[Outcome], int, list[str], float]:
+        """Wait for the stage: its outcomes, cases, notes and seconds."""
+        while True:
+            try:
+                message = self.reader.recv()
+            except EOFError:
+                self.process.join(10)
+                raise RuntimeError(
+                    f"the forked stage ended without a result (exit code {self.process.exitcode})"
+                ) from None
+            if message[0] == "progress":
+                advance(int(message[1]))
+                continue
+            if message[0] == "done":
+                outcomes, sent, notes, seconds = message[1]
+                return outcomes, sent, notes, seconds
+            _kind, error, text = message
+            if error == "target":
+                raise TargetError(text)
+            raise RuntimeError(f"the forked stage failed: {text}")
+
+    def close(self) -> None:
+        self.reader.close()
+        self.process.join(10)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+
+
+class _PipeProgress:
+    """The child's progress, sent to the parent (at most every 64 cases)."""
+
+    def __init__(self, writer: Any) -> None:
+        self.writer = writer
+        self.sent = 0
+
+    def stage(self, name: str) -> None:
+        pass
+
+    def advance(self, cases: int) -> None:
+        if cases - self.sent >= 64:
+            self.sent = cases
+            self.writer.send(("progress", cases))
+
+
+def _forked_main(
+    work: Callable[[Progress], tuple[list[Outcome], int, list[str]]], writer: Any
+) -> None:
+    import traceback
+
+    started = time.perf_counter()
+    try:
+        outcomes, sent, notes = work(_PipeProgress(writer))
+        writer.send(("done", (outcomes, sent, notes, time.perf_counter() - started)))
+    except TargetError as exc:
+        writer.send(("error", "target", str(exc)))
+    except BaseException as exc:  # the parent reports it; the child must not die silently
+        writer.send(("error", "other", "".join(traceback.format_exception(exc))[-4000:]))
+    finally:
+        writer.close()
 
 
 def app_of(session: Session) -> Any:

@@ -41,6 +41,7 @@ def run_against(
     *,
     stages: tuple[str, ...],
     max_examples: int | None = None,
+    parallel: bool = False,
 ) -> SuiteResult:
     app = create_app(account=ACCOUNT, spec=SPEC, behaviour=behaviour)
     session = Session.for_app(app, account=ACCOUNT, spec=SPEC)
@@ -53,6 +54,7 @@ def run_against(
             max_examples=max_examples,
             seed=SEED,
             stages=stages,
+            parallel=parallel,
         )
     finally:
         session.close()
@@ -180,3 +182,35 @@ CLIENT_FAULTS = [
 def test_the_generated_client_end_to_end_catches_the_fault(name: str, rule: str) -> None:
     result = run_against(_CATALOG[name].behaviour, stages=("client",), max_examples=25)
     assert rule in failed(result), f"{name}: the run failed {sorted(failed(result))}"
+
+
+# -- Schemathesis in a forked process, beside the other stages ------------------------------
+
+needs_fork = pytest.mark.skipif(
+    "fork" not in __import__("multiprocessing").get_all_start_methods(),
+    reason="the parallel stage forks",
+)
+
+
+@needs_fork
+def test_in_parallel_the_mock_conforms_and_every_stage_runs() -> None:
+    result = run_against(stages=ALL_STAGES, parallel=True)
+    assert result.conforms, explain(result)
+    assert all(result.stage_cases[stage] > 0 for stage in ALL_STAGES), result.stage_cases
+    assert any("forked process" in note for note in result.notes), result.notes
+    assert result.rule("schemathesis", "negative_data_rejection") is not None
+
+
+@needs_fork
+@pytest.mark.parametrize(
+    "fault", SCHEMATHESIS_FAULTS[-2:], ids=[f.name for f in SCHEMATHESIS_FAULTS[-2:]]
+)
+def test_in_parallel_what_schemathesis_finds_comes_back_named(fault: SchemathesisFault) -> None:
+    result = run_against(fault.behaviour, stages=SCHEMATHESIS_ONLY, max_examples=5, parallel=True)
+    missed = fault.expect - failed(result)
+    assert not missed, (
+        f"{fault.name}: {sorted(missed)} did not fail; failed {sorted(failed(result))}"
+    )
+    for rule in result.failed:
+        first = rule.minimal
+        assert first is not None and first.response is not None, rule
