@@ -350,6 +350,7 @@ def in_process(schema: Any, app: Any) -> ASGIAdapter:
                 session = requests.Session()
             if session.adapters.get(prefix) is not adapter:
                 session.mount(prefix, adapter)
+                session.trust_env = False  # no proxy or .netrc applies in process
             return super().send(case, session=session, **kwargs)
 
     transport = InProcessTransport()

@@ -13,7 +13,7 @@ import json
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 import httpx
@@ -28,6 +28,9 @@ from contract_tests.core import (
 from twosms_contract.errors import ContractKitError
 from twosms_contract.fixtures import Account
 from twosms_contract.spec import Spec
+
+if TYPE_CHECKING:
+    from contract_tests.transport import ASGICaller
 
 SEND_PATH = "/api/v2/sms/messages"
 TOKEN_PATH = "/Token"
@@ -81,6 +84,7 @@ class Session:
         self.boundaries: list[BoundaryObservation] = []
         self.sweep_parts = 4  # how far the SMS part sweep goes (the profile sets it)
         self._urls: dict[str, str] = {}
+        self._caller: ASGICaller | None = None  # in process: the app, called directly
 
     # -- construction -------------------------------------------------------------------
 
@@ -89,9 +93,11 @@ class Session:
         """In process: the ASGI app through a synchronous ASGI transport (no socket)."""
         from contract_tests.transport import SyncASGITransport
 
-        client = httpx.Client(transport=SyncASGITransport(app), base_url="http://testserver")
+        transport = SyncASGITransport(app)
+        client = httpx.Client(transport=transport, base_url="http://testserver")
         session = cls(client, account=account, spec=spec, **kwargs)
         session.app = app
+        session._caller = transport.caller
         return session
 
     @classmethod
@@ -202,7 +208,9 @@ class Session:
             json_body=None if json_body is _UNSET else json_body,
         )
         try:
-            response = self.client.request(method, path, content=payload, headers=sent_headers)
+            status, answer_headers, answer_body = self._exchange(
+                method, path, payload, sent_headers
+            )
         except httpx.ConnectError as exc:
             raise TargetError(f"cannot reach {self.client.base_url}: {exc}") from None
         except (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError) as exc:
@@ -221,16 +229,30 @@ class Session:
             self.cases += 1
         exchange = Exchange(
             request=recorded,
-            response=RecordedResponse(
-                status=response.status_code,
-                headers=tuple(response.headers.items()),
-                body=response.content,
-            ),
+            response=RecordedResponse(status=status, headers=answer_headers, body=answer_body),
         )
         self.log.append(exchange)
         if len(self.log) > 256:
             del self.log[:128]
         return exchange
+
+    def _exchange(
+        self, method: str, path: str, payload: Any, headers: Mapping[str, str]
+    ) -> tuple[int, tuple[tuple[str, str], ...], bytes]:
+        """Send one request: status, headers (as httpx merges them) and body of the answer.
+
+        In process, the request httpx would send (its default headers, Host, Content-Length
+        or chunked) goes straight to the app (`ASGICaller`): no client round of auth,
+        redirects and response streams for each of the thousands of requests of a run.
+        """
+        if self._caller is None:
+            response = self.client.request(method, path, content=payload, headers=headers)
+            return response.status_code, tuple(response.headers.items()), response.content
+        request = self.client.build_request(method, path, content=payload, headers=headers)
+        chunks = [bytes(chunk) for chunk in request.stream]  # type: ignore[union-attr]
+        answer = self._caller.call(request.method, str(request.url), request.headers.raw, chunks)
+        merged = tuple(httpx.Headers(answer.headers).items())
+        return answer.status, merged, bytes(answer.body)
 
     def _url(self, path: str) -> str:
         url = self._urls.get(path)

@@ -133,12 +133,12 @@ class SyncASGITransport(httpx.BaseTransport):
     """`httpx.Client(transport=SyncASGITransport(app))` reaches `app` without a socket."""
 
     def __init__(self, app: Any) -> None:
-        self._caller = ASGICaller(app)
+        self.caller = ASGICaller(app)
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         chunks = [bytes(chunk) for chunk in request.stream]  # type: ignore[union-attr]
         host = [(b"host", request.url.netloc)] if "host" not in request.headers else []
-        answer = self._caller.call(
+        answer = self.caller.call(
             request.method, str(request.url), [*host, *request.headers.raw], chunks
         )
         return httpx.Response(
@@ -146,7 +146,7 @@ class SyncASGITransport(httpx.BaseTransport):
         )
 
     def close(self) -> None:
-        self._caller.close()
+        self.caller.close()
 
 
 class ASGIAdapter(requests.adapters.HTTPAdapter):
