@@ -178,20 +178,25 @@ def run_suite(
     # error (exit 2), not a hundred contract violations.
     session.preflight()
     session.sweep_parts = chosen.sweep_parts
-    forked: ForkedStage | None = None
+    forked: list[ForkedStage] = []
     if parallel and app is not None and "schemathesis" in stages and ForkedStage.available():
         examples = max_examples if max_examples is not None else chosen.schemathesis_examples
-        forked = ForkedStage.start(
-            lambda report: _run_schemathesis(
-                session,
-                app=app,
-                max_examples=examples,
-                seed=seed,
-                workers=workers,
-                progress=report,
-                base=0,
+        # Two processes: the coverage phase, and the examples and fuzzing phases, which
+        # take about as long together; this process runs the other stages meanwhile.
+        for phases in FORKED_PHASES:
+            forked.append(
+                ForkedStage.start(
+                    functools.partial(
+                        _forked_schemathesis,
+                        session,
+                        app=app,
+                        max_examples=examples,
+                        seed=seed,
+                        workers=workers,
+                        phases=phases,
+                    )
+                )
             )
-        )
     try:
         for stage in STAGES:
             if stage not in stages:
@@ -217,18 +222,24 @@ def run_suite(
                     )
                     found.extend(outcomes)
                     notes.extend(stage_notes)
-                elif forked is not None:
-                    outcomes, sent, stage_notes, seconds = forked.join(
-                        functools.partial(_advance_from, watcher, session.cases + extra_cases)
-                    )
-                    found.extend(outcomes)
-                    notes.extend(stage_notes)
+                elif forked:
+                    sent, seconds = 0, 0.0
+                    for child in forked:
+                        outcomes, child_sent, stage_notes, child_seconds = child.join(
+                            functools.partial(
+                                _advance_from, watcher, session.cases + extra_cases + sent
+                            )
+                        )
+                        found.extend(outcomes)
+                        notes.extend(stage_notes)
+                        sent += child_sent
+                        seconds = max(seconds, child_seconds)
                     extra_cases += sent
                     stage_cases[stage] = sent
                     stage_seconds[stage] = seconds
                     notes.append(
-                        f"Schemathesis ran in a forked process beside the other stages "
-                        f"({sent} cases in {seconds:.1f} s)"
+                        f"Schemathesis ran in {len(forked)} forked processes beside the other "
+                        f"stages ({sent} cases in {seconds:.1f} s)"
                     )
                     continue
                 else:
@@ -255,8 +266,8 @@ def run_suite(
             stage_seconds[stage] = time.perf_counter() - clock
             watcher.advance(session.cases + extra_cases)
     finally:
-        if forked is not None:
-            forked.close()
+        for child in forked:
+            child.close()
     return SuiteResult(
         target=target,
         profile=profile,
@@ -269,6 +280,15 @@ def run_suite(
         boundaries=list(session.boundaries),
         notes=notes,
     )
+
+
+FORKED_PHASES = (("coverage",), ("examples", "fuzzing"))
+
+
+def _forked_schemathesis(
+    session: Session, progress: Progress, **kwargs: Any
+) -> tuple[list[Outcome], int, list[str]]:
+    return _run_schemathesis(session, progress=progress, base=0, **kwargs)
 
 
 def _advance_from(watcher: Progress, base: int, cases: int) -> None:
@@ -452,9 +472,10 @@ def _run_schemathesis(
     workers: int,
     progress: Progress,
     base: int,
+    phases: Sequence[str] | None = None,
 ) -> tuple[list[Outcome], int, list[str]]:
     from contract_tests import invariants
-    from contract_tests.schema_run import SCHEMATHESIS, run_schemathesis
+    from contract_tests.schema_run import PHASES, SCHEMATHESIS, run_schemathesis
 
     series = session.series
     session.series = workers == 1  # parallel sends have no "previous" PostTransaction
@@ -467,6 +488,7 @@ def _run_schemathesis(
             seed=seed,
             workers=workers,
             progress=lambda _phase, cases: progress.advance(base + cases),
+            phases=PHASES if phases is None else phases,
         )
     finally:
         session.series = series

@@ -34,7 +34,7 @@ import threading
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -57,6 +57,7 @@ BUILTIN_CHECKS = (
 )
 # What the contract answers to a request that breaks the schema or the HTTP rules.
 BAD_REQUEST_STATUSES = ("400", "401", "404", "405", "413", "415")
+PHASES = ("examples", "coverage", "fuzzing")
 UNEXPECTED_METHODS = ("GET", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE")
 _RUN_KEY = "x-twosms-run"
 
@@ -143,8 +144,10 @@ def schemathesis_config(
     max_examples: int,
     seed: int | None,
     workers: int,
+    phases: Sequence[str] = PHASES,
 ) -> dict[str, Any]:
-    """The run's configuration, in `schemathesis.toml`'s shape (see the module docstring)."""
+    """The run's configuration, in `schemathesis.toml`'s shape (see the module docstring);
+    `phases` are those of `PHASES` to run."""
     checks: dict[str, Any] = {name: {"enabled": True} for name in BUILTIN_CHECKS}
     checks["enabled"] = False  # nothing but what is listed here
     checks["positive_data_acceptance"] = {"enabled": False}
@@ -172,9 +175,12 @@ def schemathesis_config(
         "suppress-health-check": ["all"],
         "generation": {"mode": "all", "max-examples": max_examples, "database": "none"},
         "phases": {
-            "examples": {"enabled": True},
-            "coverage": {"enabled": True, "unexpected-methods": list(UNEXPECTED_METHODS)},
-            "fuzzing": {"enabled": True},
+            "examples": {"enabled": "examples" in phases},
+            "coverage": {
+                "enabled": "coverage" in phases,
+                "unexpected-methods": list(UNEXPECTED_METHODS),
+            },
+            "fuzzing": {"enabled": "fuzzing" in phases},
             "stateful": {"enabled": False},
         },
         "checks": checks,
@@ -194,8 +200,10 @@ def run_schemathesis(
     seed: int | None = None,
     workers: int = 1,
     progress: Progress | None = None,
+    phases: Sequence[str] = PHASES,
 ) -> SchemaRunResult:
-    """Run the examples, coverage and fuzzing phases against `app` (in process) or `base_url`."""
+    """Run the examples, coverage and fuzzing phases (or those of `phases`) against `app`
+    (in process) or `base_url`."""
     import requests
     import schemathesis
     from schemathesis.config import SchemathesisConfig
@@ -211,7 +219,12 @@ def run_schemathesis(
     target = "http://testserver" if app is not None else str(base_url).rstrip("/")
     config = SchemathesisConfig.from_dict(
         schemathesis_config(
-            session, base_url=target, max_examples=max_examples, seed=seed, workers=workers
+            session,
+            base_url=target,
+            max_examples=max_examples,
+            seed=seed,
+            workers=workers,
+            phases=phases,
         )
     )
     schema = schemathesis.openapi.from_dict(document, config=config)
@@ -220,7 +233,7 @@ def run_schemathesis(
 
     run = _RUNS[run_id] = _Run(session=session)
     tallies: dict[str, CheckTally] = {name: CheckTally() for name in BUILTIN_CHECKS}
-    phases: Counter[str] = Counter()
+    phase_cases: Counter[str] = Counter()
     phase_started: dict[str, float] = {}
     phase_seconds: dict[str, float] = {}
     errors: list[str] = []
@@ -232,7 +245,7 @@ def run_schemathesis(
             if isinstance(event, events.ScenarioFinished):
                 count = len(event.recorder.interactions)
                 cases += count
-                phases[event.phase.value] += count
+                phase_cases[event.phase.value] += count
                 _tally(event.recorder, tallies)
                 if progress is not None:
                     progress(event.phase.value, cases)
@@ -267,7 +280,7 @@ def run_schemathesis(
         observed=run.observed,
         observed_violations=[*run.violations, *no_answer],
         errors=errors,
-        phases=dict(phases),
+        phases=dict(phase_cases),
         phase_seconds=phase_seconds,
     )
 
