@@ -65,6 +65,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument(
         "--workers", metavar="N", type=_positive, default=1, help="Schemathesis workers"
     )
+    parser.add_argument(
+        "--serial",
+        action="store_true",
+        help="in process, run every stage in this process, one after the other (by default "
+        "Schemathesis runs in two forked processes beside the other stages)",
+    )
     parser.add_argument("--junit-xml", metavar="FILE", type=Path, help="write a JUnit XML report")
     parser.add_argument("--report", metavar="FILE.md", type=Path, help="write a Markdown report")
     parser.set_defaults(handler=_run, parser=parser)
@@ -137,8 +143,8 @@ def _run(args: argparse.Namespace) -> int:
                 seed=args.seed,
                 workers=args.workers,
                 progress=progress,
-                # In process, Schemathesis runs in a forked process beside the other stages.
-                parallel=args.base_url is None,
+                # In process, Schemathesis runs in forked processes beside the other stages.
+                parallel=args.base_url is None and not args.serial,
             )
     finally:
         session.close()
