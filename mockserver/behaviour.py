@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import operator
 import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
@@ -123,6 +124,7 @@ class Behaviour:
         self._rule_method_names = tuple(
             "check_" + rule.replace("-", "_") for rule in self.business_rule_ids
         )
+        self._rule_getter = _attributes_getter(self._rule_method_names)
         limits = state.contract["limits"]
         self.max_body = int(limits["maxBodyBytes"])
         self.reference_max = int(limits["referenceMaxLength"])
@@ -252,7 +254,7 @@ class Behaviour:
     def rule_methods(self) -> list[Callable[[SendContext], Failure | None]]:
         """The business-rule checks, in the spec's order (looked up per call, so a method
         replaced on the instance takes effect)."""
-        return [getattr(self, name) for name in self._rule_method_names]
+        return list(self._rule_getter(self))
 
     # -- HTTP checks ------------------------------------------------------------------------
 
@@ -291,10 +293,13 @@ class Behaviour:
         values = request.headers.get("content-length")
         if not values:
             return None
-        distinct = {v.strip() for v in values}
-        if len(distinct) > 1:
-            return self.fail("http", f"Content-Length: {show(sorted(distinct))} disagree")
-        value = distinct.pop()
+        if len(values) == 1:
+            value = values[0].strip()
+        else:
+            distinct = {v.strip() for v in values}
+            if len(distinct) > 1:
+                return self.fail("http", f"Content-Length: {show(sorted(distinct))} disagree")
+            value = distinct.pop()
         if not _DIGITS.fullmatch(value):
             return self.fail("http", f"Content-Length: {show(value)} is not a number")
         return None
@@ -333,6 +338,8 @@ class Behaviour:
         value = request.header("content-type")
         if value is None:
             return None
+        if ";" not in value:
+            return value.strip().lower(), {}
         kind, *params = value.split(";")
         parsed: dict[str, str] = {}
         for param in params:
@@ -442,7 +449,7 @@ class Behaviour:
 
     def check_no_recipients(self, ctx: SendContext) -> Failure | None:
         maps = ctx.recipients
-        if any(maps.get(name) for name in ("QuickRecipients", "ContactID", "GroupID")):
+        if maps.get("QuickRecipients") or maps.get("ContactID") or maps.get("GroupID"):
             return None
         return self.fail("no-recipients", f"$.Contacts: {show(dict(maps))} names no recipient")
 
@@ -807,6 +814,13 @@ class Behaviour:
 
 
 _NO_STORE = (("Cache-Control", "no-store"), ("Pragma", "no-cache"))
+
+
+def _attributes_getter(names: tuple[str, ...]) -> Callable[[object], tuple[Any, ...]]:
+    """A function that looks up every attribute of `names` on an object, in one call."""
+    if len(names) > 1:
+        return operator.attrgetter(*names)
+    return lambda obj: tuple(getattr(obj, name) for name in names)
 
 
 def _deeper_than(value: Any, limit: int) -> bool:
