@@ -9,11 +9,11 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from mockserver.behaviour import Behaviour
-from mockserver.http import HttpRequest, Receive, Scope, Send
+from mockserver.http import HttpRequest, Receive, Scope, Send, encode_json
 from mockserver.ledger import Ledger, MessageIds
 from mockserver.parts import PartCounter, PartRules
 from mockserver.sandbox import Sandbox
@@ -98,11 +98,17 @@ class _Api:
 def _sandbox_endpoint(state: MockState) -> Callable[[Request], Any]:
     async def messages(request: Request) -> Response:
         if request.method == "DELETE":
-            return JSONResponse({"cleared": state.sandbox.clear()})
+            return _json({"cleared": state.sandbox.clear()})
         kept = [m.to_json() for m in state.sandbox.messages()]
-        return JSONResponse({"balance": state.ledger.balance, "count": len(kept), "messages": kept})
+        return _json({"balance": state.ledger.balance, "count": len(kept), "messages": kept})
 
     return messages
+
+
+def _json(payload: Any) -> Response:
+    """JSON with ASCII escapes, as the API answers: a text the API accepted may hold a lone
+    surrogate, which has no UTF-8 form (Starlette's JSONResponse would fail on it)."""
+    return Response(encode_json(payload), media_type="application/json")
 
 
 def create_app(

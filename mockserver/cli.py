@@ -53,7 +53,10 @@ def _sandbox(args: argparse.Namespace) -> int:
     if args.clear:
         print(f"cleared {data.get('cleared', 0)} message(s)")
     elif args.json:
-        print(json.dumps(data, indent=2, ensure_ascii=False))
+        text = json.dumps(data, indent=2, ensure_ascii=False)
+        # A lone surrogate (a JSON string may hold one) has no UTF-8 form: write it as the
+        # JSON escape it came as.
+        print(text.encode("utf-8", "backslashreplace").decode("utf-8"))
     else:
         print(render_messages(data))
     return 0

@@ -153,3 +153,18 @@ def test_render_messages_shows_ids() -> None:
         }
     )
     assert "IDs: +447700900001: 0000000001 0000000002" in text
+
+
+def test_mock_sandbox_json_writes_a_lone_surrogate_escaped(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from mockserver import create_app
+    from mockserver.testing import MockClient
+    from tests.loopback import served as serving
+
+    app = create_app()
+    MockClient(app).send(public_request(Content="a\ud800b"))
+    with serving(app) as base:
+        assert main(["mock-sandbox", "--url", base, "--json"]) == 0
+    out = capsys.readouterr().out
+    assert '"text": "a\\ud800b"' in out

@@ -251,6 +251,17 @@ def test_sandbox_lists_and_clears() -> None:
     assert client.http.get("/_sandbox/messages").json()["messages"] == []
 
 
+def test_sandbox_lists_a_text_with_a_lone_surrogate() -> None:
+    """JSON strings may hold a lone surrogate, which has no UTF-8 form: the sandbox writes
+    it escaped, as the API does, instead of failing with a 500."""
+    client = MockClient()
+    sent = client.send(public_request(Content="a\ud800b"))  # json.dumps writes "\ud800"
+    assert sent.status_code == 200, sent.text
+    listing = client.http.get("/_sandbox/messages")
+    assert listing.status_code == 200
+    assert listing.json()["messages"][0]["text"] == "a\ud800b"
+
+
 def test_sandbox_is_not_in_the_spec() -> None:
     assert all("_sandbox" not in path for path in SPEC.document["paths"])
 
