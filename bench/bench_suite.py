@@ -235,11 +235,11 @@ ISSUE 5's target, 10 times `st run`'s cases per second in process, is
 {statistics.median(s.seconds for s in default_samples):.1f} s.
 
 The cases differ in kind: `st run` sends only Schemathesis's cases; ours adds the probes
-(among them the SMS part sweep, about 2000 sends, each checked against the suite's own
-3GPP part counter), the Hypothesis properties and the generated client, and checks every
-send-endpoint response against the contract's response rules (`Session.observe`). Where
-the speed comes from, per stage in one process (`--serial`, medians; a stage's time
-excludes start-up):
+(among them the SMS part sweep: every length up to 8 parts and every two-unit character
+offset, each send checked against the suite's own 3GPP part counter), the Hypothesis
+properties and the generated client, and checks every send-endpoint response against the
+contract's response rules (`Session.observe`). Where the speed comes from, per stage in
+one process (`--serial`, medians; a stage's time excludes start-up):
 
 {stages}
 

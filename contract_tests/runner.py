@@ -42,7 +42,7 @@ PROFILES: dict[str, Profile] = {
     p.name: p
     for p in (
         Profile("quick", 10, 10, 5, 2, "a smoke run, a few seconds"),
-        Profile("ci", 20, 50, 20, 4, "the default: every phase, seconds"),
+        Profile("ci", 20, 50, 20, 8, "the default: every phase, seconds"),
         Profile("thorough", 400, 300, 100, 10, "many more examples, minutes"),
     )
 }

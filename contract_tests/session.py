@@ -84,6 +84,7 @@ class Session:
         self.boundaries: list[BoundaryObservation] = []
         self.sweep_parts = 4  # how far the SMS part sweep goes (the profile sets it)
         self._urls: dict[str, str] = {}
+        self._urls_parsed: dict[str, httpx.URL] = {}
         self._caller: ASGICaller | None = None  # in process: the app, called directly
 
     # -- construction -------------------------------------------------------------------
@@ -248,7 +249,10 @@ class Session:
         if self._caller is None:
             response = self.client.request(method, path, content=payload, headers=headers)
             return response.status_code, tuple(response.headers.items()), response.content
-        request = self.client.build_request(method, path, content=payload, headers=headers)
+        url = self._urls_parsed.get(path)
+        if url is None:
+            url = self._urls_parsed[path] = self.client.base_url.join(path)
+        request = self.client.build_request(method, url, content=payload, headers=headers)
         chunks = [bytes(chunk) for chunk in request.stream]  # type: ignore[union-attr]
         answer = self._caller.call(request.method, str(request.url), request.headers.raw, chunks)
         merged = tuple(httpx.Headers(answer.headers).items())

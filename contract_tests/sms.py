@@ -7,6 +7,7 @@ and TS 23.040 (concatenation), checked against a table in `tests/test_contract_s
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -61,8 +62,10 @@ def _pack(costs: Iterable[int], capacity: int) -> int:
     return parts
 
 
+@functools.lru_cache(maxsize=4096)
 def encode(text: str) -> Encoding:
-    """The encoding of `text` as CONTRACT.md's "SMS parts" section fixes it."""
+    """The encoding of `text` as CONTRACT.md's "SMS parts" section fixes it (remembered:
+    a run asks about the same text once per rule that reads it)."""
     chars = set(text)
     if chars <= _GSM_ALL:
         # Items of one unit pack ceil(total / capacity) to the parts; only two-unit items
