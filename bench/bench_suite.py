@@ -6,8 +6,9 @@
 Peers, each at its defaults and at its fastest settings, on the same spec and the same
 mock (uvicorn, 127.0.0.1 only, the demo account), in the same run:
 
-- our suite in process (`twosms-contract test`, the embedded mock; `ci` profile; fastest:
-  `quick`; and `ci --serial`, every stage one after the other in one process);
+- our suite in process (`twosms-contract test`, the embedded mock; `ci` profile, its
+  fastest in cases per second; `quick`, the shortest run; and `ci --serial`, every stage
+  one after the other in one process);
 - our suite over loopback HTTP (`--base-url`, uvicorn serving the mock; fastest: `quick`
   with 4 workers);
 - `st run` over loopback HTTP with a bearer token (defaults; fastest: `--workers 4
@@ -111,7 +112,11 @@ def _peers(base_url: str, token: str) -> list[Peer]:
     return [
         Peer("our suite, in process", "defaults (ci)", ours, False, "ours"),
         Peer(
-            "our suite, in process", "fastest (quick)", [*ours, "--profile", "quick"], False, "ours"
+            "our suite, in process",
+            "quick (the shortest run)",
+            [*ours, "--profile", "quick"],
+            False,
+            "ours",
         ),
         Peer("our suite, in process", "ci, serial", [*ours, "--serial"], False, "ours"),
         Peer(
