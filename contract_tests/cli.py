@@ -182,13 +182,19 @@ class _RichProgress:
         self._task = self._progress.add_task("starting", total=None, cases=0)
 
     def __enter__(self) -> _RichProgress:
-        self._progress.__enter__()
+        # The display (and its refresh thread) starts with the first stage: the runner
+        # forks its Schemathesis processes before that, while this process has one thread.
+        self._started = False
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._progress.__exit__(None, None, None)
+        if self._started:
+            self._progress.__exit__(None, None, None)
 
     def stage(self, name: str) -> None:
+        if not self._started:
+            self._started = True
+            self._progress.__enter__()
         self._progress.update(self._task, description=name)
 
     def advance(self, cases: int) -> None:

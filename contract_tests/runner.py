@@ -377,9 +377,12 @@ class _PipeProgress:
             self.writer.send(("progress", cases))
 
 
-def _forked_main(
-    work: Callable[[Progress], tuple[list[Outcome], int, list[str]]], writer: Any
-) -> None:
+def _forked_main(work: StageWork, writer: Any) -> None:
+    """The child's whole life: the result goes through the pipe, then the process ends at
+    once (`os._exit`), without the interpreter's exit handlers or flushing the standard
+    streams it inherited, whose locks another thread of the parent may have held at the
+    fork."""
+    import os
     import traceback
 
     started = time.perf_counter()
@@ -392,6 +395,7 @@ def _forked_main(
         writer.send(("error", "other", "".join(traceback.format_exception(exc))[-4000:]))
     finally:
         writer.close()
+        os._exit(0)
 
 
 def app_of(session: Session) -> Any:
