@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from mockserver import create_app
+from mockserver.testing import asgi_call
 from twosms_contract.fixtures import load_account
 from twosms_contract.spec import load_spec
 
@@ -31,40 +32,12 @@ BALANCE = 10**12  # no run may run out of credits
 App = Callable[[dict[str, Any], Any, Any], Awaitable[None]]
 
 
-def _scope(method: str, path: str, headers: list[tuple[bytes, bytes]]) -> dict[str, Any]:
-    return {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": method,
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode(),
-        "query_string": b"",
-        "root_path": "",
-        "headers": headers,
-        "client": ("127.0.0.1", 1),
-        "server": ("127.0.0.1", 80),
-    }
-
-
 async def call(
     app: App, method: str, path: str, headers: list[tuple[bytes, bytes]], body: bytes
 ) -> tuple[int, bytes]:
     """One request through the ASGI app: (status, body)."""
-    out: dict[str, Any] = {"status": 0, "body": b""}
-
-    async def receive() -> dict[str, Any]:
-        return {"type": "http.request", "body": body, "more_body": False}
-
-    async def send(message: dict[str, Any]) -> None:
-        if message["type"] == "http.response.start":
-            out["status"] = message["status"]
-        else:
-            out["body"] += message.get("body", b"")
-
-    await app(_scope(method, path, headers), receive, send)
-    return out["status"], out["body"]
+    status, _headers, answer = await asgi_call(app, method, path, headers, [body])
+    return status or 0, answer
 
 
 async def token_of(app: App) -> str:

@@ -102,14 +102,16 @@ class MockClient:
         return self.http.post(TOKEN_PATH, data=form)
 
 
-async def _raw_call(
-    app: Starlette,
+async def asgi_call(
+    app: Any,
     method: str,
     path: str,
     headers: list[tuple[bytes, bytes]],
     chunks: list[bytes],
-    disconnect: bool,
+    disconnect: bool = False,
 ) -> tuple[int | None, list[tuple[bytes, bytes]], bytes]:
+    """One request through an ASGI app on the running loop: (status or None, headers,
+    body); the body is given in `chunks`, then a client disconnect if `disconnect`."""
     scope: dict[str, Any] = {
         "type": "http",
         "asgi": {"version": "3.0"},
@@ -165,5 +167,5 @@ def raw_asgi_request(
     Returns (status or None when nothing was sent, headers, body)."""
     pairs = list(headers.items()) if isinstance(headers, Mapping) else list(headers)
     raw = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in pairs]
-    status, out, body = asyncio.run(_raw_call(app, method, path, raw, chunks or [], disconnect))
+    status, out, body = asyncio.run(asgi_call(app, method, path, raw, chunks or [], disconnect))
     return status, {k.decode("latin-1"): v.decode("latin-1") for k, v in out}, body

@@ -161,6 +161,11 @@ SCHEMATHESIS_FAULTS = [
 @pytest.mark.parametrize("fault", SCHEMATHESIS_FAULTS, ids=[f.name for f in SCHEMATHESIS_FAULTS])
 def test_schemathesis_alone_catches_the_fault(fault: SchemathesisFault) -> None:
     result = run_against(fault.behaviour, stages=SCHEMATHESIS_ONLY, max_examples=5)
+    assert_caught_with_reproduction(fault, result)
+
+
+def assert_caught_with_reproduction(fault: SchemathesisFault, result: SuiteResult) -> None:
+    """Every rule the fault must break failed, each with the exchange that shows it."""
     missed = fault.expect - failed(result)
     assert not missed, (
         f"{fault.name}: {sorted(missed)} did not fail; failed {sorted(failed(result))}"
@@ -207,10 +212,4 @@ def test_in_parallel_the_mock_conforms_and_every_stage_runs() -> None:
 )
 def test_in_parallel_what_schemathesis_finds_comes_back_named(fault: SchemathesisFault) -> None:
     result = run_against(fault.behaviour, stages=SCHEMATHESIS_ONLY, max_examples=5, parallel=True)
-    missed = fault.expect - failed(result)
-    assert not missed, (
-        f"{fault.name}: {sorted(missed)} did not fail; failed {sorted(failed(result))}"
-    )
-    for rule in result.failed:
-        first = rule.minimal
-        assert first is not None and first.response is not None, rule
+    assert_caught_with_reproduction(fault, result)
