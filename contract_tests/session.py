@@ -83,8 +83,7 @@ class Session:
         self.log: list[Exchange] = []
         self.boundaries: list[BoundaryObservation] = []
         self.sweep_parts = 4  # how far the SMS part sweep goes (the profile sets it)
-        self._urls: dict[str, str] = {}
-        self._urls_parsed: dict[str, httpx.URL] = {}
+        self._urls: dict[str, httpx.URL] = {}  # path -> the full URL, parsed once
         self._caller: ASGICaller | None = None  # in process: the app, called directly
 
     # -- construction -------------------------------------------------------------------
@@ -203,7 +202,7 @@ class Session:
             payload = (body[i : i + 65536] for i in range(0, len(body), 65536))
         recorded = RecordedRequest(
             method=method,
-            url=self._url(path),
+            url=str(self._url(path)),
             headers=tuple(sent_headers.items()),
             body=body,
             json_body=None if json_body is _UNSET else json_body,
@@ -249,19 +248,18 @@ class Session:
         if self._caller is None:
             response = self.client.request(method, path, content=payload, headers=headers)
             return response.status_code, tuple(response.headers.items()), response.content
-        url = self._urls_parsed.get(path)
-        if url is None:
-            url = self._urls_parsed[path] = self.client.base_url.join(path)
-        request = self.client.build_request(method, url, content=payload, headers=headers)
+        request = self.client.build_request(
+            method, self._url(path), content=payload, headers=headers
+        )
         chunks = [bytes(chunk) for chunk in request.stream]  # type: ignore[union-attr]
         answer = self._caller.call(request.method, str(request.url), request.headers.raw, chunks)
         merged = tuple(httpx.Headers(answer.headers).items())
         return answer.status, merged, bytes(answer.body)
 
-    def _url(self, path: str) -> str:
+    def _url(self, path: str) -> httpx.URL:
         url = self._urls.get(path)
         if url is None:
-            url = self._urls[path] = str(self.client.base_url.join(path))
+            url = self._urls[path] = self.client.base_url.join(path)
         return url
 
     def send(

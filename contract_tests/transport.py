@@ -1,7 +1,7 @@
 """Synchronous ways to reach an ASGI app in process (no socket), for httpx and requests.
 
 httpx's own `ASGITransport` is async-only, and Starlette's test client is deprecated with
-httpx. `call_asgi` runs one request through the app on a private event loop, in the
+httpx. `ASGICaller.call` runs one request through the app on a private event loop, in the
 caller's thread (no thread hop per request), the way an HTTP server would: the body is
 given chunk by chunk as sent (a body without Content-Length stays without one), and an
 exception before the response starts becomes a 500, as uvicorn answers it.
