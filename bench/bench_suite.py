@@ -9,8 +9,8 @@ mock (uvicorn, 127.0.0.1 only, the demo account), in the same run:
 - our suite in process (`twosms-contract test`, the embedded mock; `ci` profile, its
   fastest in cases per second; `quick`, the shortest run; and `ci --serial`, every stage
   one after the other in one process);
-- our suite over loopback HTTP (`--base-url`, uvicorn serving the mock; fastest: `quick`
-  with 4 workers);
+- our suite over loopback HTTP (`--base-url`, uvicorn serving the mock; `ci`, its fastest
+  in cases per second; and `quick` with 4 workers, the shortest run);
 - `st run` over loopback HTTP with a bearer token (defaults; fastest: `--workers 4
   --no-shrink`).
 
@@ -128,7 +128,7 @@ def _peers(base_url: str, token: str) -> list[Peer]:
         ),
         Peer(
             "our suite, loopback HTTP",
-            "fastest (quick, 4 workers)",
+            "quick, 4 workers (the shortest run)",
             [*ours, "--base-url", base_url, "--profile", "quick", "--workers", "4"],
             True,
             "ours",
