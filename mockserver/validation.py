@@ -16,12 +16,11 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import jsonschema
-import jsonschema_rs
 import pydantic
 
 from twosms_contract.jsonvalue import json_type
@@ -174,13 +173,6 @@ def _keyword_text(keyword: str, value: Any, expected: Any, schema: Mapping[str, 
     return f"{shown} violates {keyword} {show(expected)}"
 
 
-def _format_function(checker: jsonschema.FormatChecker, name: str) -> Callable[[str], bool]:
-    def conforms(value: str) -> bool:
-        return bool(checker.conforms(value, name))
-
-    return conforms
-
-
 def _generated_model(name: str) -> type[pydantic.BaseModel] | None:
     """The generated model of a component schema (None for one the package lacks)."""
     from twosms_client import models
@@ -193,19 +185,10 @@ class RequestValidator:
     """Validates a parsed request body against the spec's request schema."""
 
     def __init__(self, spec: Spec, schema_name: str = "MessageV2") -> None:
-        root = {
-            "$schema": "https://json-schema.org/draft/2020-12/schema",
-            "$ref": f"#/components/schemas/{schema_name}",
-            "components": spec.document.get("components", {}),
-        }
         self._reference = spec.schema_validator(schema_name)
         # The formats the schema uses are checked by the reference's own checkers, so that
         # both validators draw the same line (jsonschema_rs alone accepts a leap second).
-        checker = jsonschema.Draft202012Validator.FORMAT_CHECKER
-        formats = {name: _format_function(checker, name) for name in ("date-time", "uuid", "email")}
-        self._fast = jsonschema_rs.Draft202012Validator(
-            root, validate_formats=True, formats=formats
-        )
+        self._fast = spec.fast_validator(schema_name)
         self._model = _generated_model(schema_name)
         limits = spec.contract.get("limits", {})
         self.listed = int(limits.get("validationErrorsListed", 10))

@@ -94,13 +94,11 @@ class Spec:
     def _fast_validators(self) -> dict[str, Any]:
         return {}
 
-    def conforms(self, name: str, instance: Any) -> bool:
-        """Whether `instance` is valid against a component schema, quickly (jsonschema_rs).
-
-        The verdict of `schema_validator(name)`, at a fraction of its cost: the formats are
-        checked by jsonschema's own checkers, and the spec's patterns are written to read
-        alike in ECMA-262 and Python `re`. Use `schema_validator` to say what is wrong.
-        """
+    def fast_validator(self, name: str) -> Any:
+        """A jsonschema_rs validator (Draft 2020-12) of a component schema: the verdict of
+        `schema_validator(name)` at a fraction of its cost. The formats are checked by
+        jsonschema's own checkers, and the spec's patterns are written to read alike in
+        ECMA-262 and Python `re`."""
         fast = self._fast_validators.get(name)
         if fast is None:
             import jsonschema_rs
@@ -114,7 +112,12 @@ class Spec:
             formats = {fmt: _format_check(checker, fmt) for fmt in _formats(self.document)}
             fast = jsonschema_rs.Draft202012Validator(root, validate_formats=True, formats=formats)
             self._fast_validators[name] = fast
-        return bool(fast.is_valid(instance))
+        return fast
+
+    def conforms(self, name: str, instance: Any) -> bool:
+        """Whether `instance` is valid against a component schema, quickly (see
+        `fast_validator`); use `schema_validator` to say what is wrong."""
+        return bool(self.fast_validator(name).is_valid(instance))
 
     @property
     def contract(self) -> dict[str, Any]:
