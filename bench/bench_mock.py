@@ -11,9 +11,13 @@ written to `bench/results/mock.md` are the medians of the repeats.
 
 Peers, each at its defaults and at its fastest settings:
 
-- mock, defaults: uvicorn with h11 and asyncio (plain `pip install uvicorn`), 1 worker;
-- mock, fastest: uvicorn with httptools and uvloop, 1 worker (the ledger lives in the
-  process: more workers would each keep their own, so the figure is for one worker);
+- mock, defaults: as `twosms-contract mock` serves it with h11 and asyncio (plain
+  `pip install uvicorn`), 1 worker;
+- mock, fastest: as `twosms-contract mock` serves it with httptools and uvloop (the
+  project's dependencies), 1 worker (the ledger lives in the process: more workers would
+  each keep their own, so the figure is for one worker);
+- mock, stock uvicorn: the same app on uvicorn's own protocol (httptools + uvloop), which
+  writes a response in two system calls: the gain of `mockserver.serving`, side by side;
 - Prism, defaults: `prism mock SPEC`; Prism, fastest: `prism mock -v error SPEC`.
 
 After each mock run the script checks the ledger: balance = start - credits of the
@@ -53,13 +57,20 @@ user_id: bench
 balance: {BALANCE}
 """
 
+# `kit`: as `twosms-contract mock` serves (mockserver.serving: one write per response);
+# `stock`: uvicorn's own protocol (a response's head and body in two writes).
 SERVE_MOCK = """\
 import sys, uvicorn
 from mockserver import create_app
+from mockserver.serving import serve
 from twosms_contract.fixtures import load_account
-http, loop, port, fixtures = sys.argv[1:5]
-uvicorn.run(create_app(account=load_account(fixtures)), host="127.0.0.1", port=int(port),
-            http=http, loop=loop, log_level="error", access_log=False)
+serving, http, loop, port, fixtures = sys.argv[1:6]
+app = create_app(account=load_account(fixtures))
+if serving == "kit":
+    serve(app, host="127.0.0.1", port=int(port), http=http, loop=loop, log_level="error")
+else:
+    uvicorn.run(app, host="127.0.0.1", port=int(port), http=http, loop=loop,
+                log_level="error", access_log=False)
 """
 
 
@@ -233,9 +244,16 @@ def main(argv: list[str] | None = None) -> int:
     conns = [int(c) for c in args.connections.split(",")]
     fastest = ("httptools", "uvloop")
     peers = [
-        Peer("mock (defaults)", "mock", "uvicorn h11 + asyncio, 1 worker", ("h11", "asyncio")),
-        Peer("mock (fastest)", "mock", "uvicorn httptools + uvloop, 1 worker", fastest),
-    ]
+        Peer(
+            "mock (defaults)", "mock", "uvicorn h11 + asyncio, 1 worker",
+            ("kit", "h11", "asyncio"),
+        ),
+        Peer("mock (fastest)", "mock", "uvicorn httptools + uvloop, 1 worker", ("kit", *fastest)),
+        Peer(
+            "mock (stock uvicorn)", "mock", "uvicorn's own protocol, httptools + uvloop",
+            ("stock", *fastest),
+        ),
+    ]  # fmt: skip
     if not args.skip_prism:
         if prism_command() is None:
             print("prism not found (see the module docstring); use --skip-prism", file=sys.stderr)
@@ -270,7 +288,7 @@ def main(argv: list[str] | None = None) -> int:
                         counted += run.requests
                         in_flight += c
                         print(
-                            f"[{repeat + 1}/{args.repeats}] {peer.name:17} c={c:<3}"
+                            f"[{repeat + 1}/{args.repeats}] {peer.name:20} c={c:<3}"
                             f" {run.rps:9.0f} req/s  p50 {run.p50_ms:6.2f} ms"
                             f"  p99 {run.p99_ms:6.2f} ms  non-2xx {run.non_2xx}",
                             flush=True,
@@ -325,6 +343,7 @@ def report(
             ("mock (defaults)", "Prism (defaults)"),
             ("mock (fastest)", "Prism (fastest)"),
             ("mock (defaults)", "Prism (fastest)"),
+            ("mock (stock uvicorn)", "Prism (fastest)"),
         ):
             ratio = med(mock, 16, "rps") / med(prism, 16, "rps")
             lines.append(f"- {mock} / {prism}: **{ratio:.1f}x**")

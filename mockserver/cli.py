@@ -20,9 +20,8 @@ class SandboxUnreachable(ContractKitError):
 
 
 def _serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
     from mockserver.app import SANDBOX_PATH, create_app
+    from mockserver.serving import serve
     from twosms_contract.fixtures import load_account
     from twosms_contract.spec import load_spec
 
@@ -36,7 +35,7 @@ def _serve(args: argparse.Namespace) -> int:
     print(f"  sandbox:  GET|DELETE {base}{SANDBOX_PATH}  (or: twosms-contract mock-sandbox)")
     print(f"  account:  {account.user_id}, balance {account.balance}")
     sys.stdout.flush()
-    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
+    serve(app, host=args.host, port=args.port, log_level=args.log_level)
     return 0
 
 
@@ -91,7 +90,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--log-level",
         default="warning",
         choices=["critical", "error", "warning", "info", "debug"],
-        help="uvicorn's log level (warning)",
+        help="uvicorn's log level (warning); info also logs each request",
     )
     serve.set_defaults(handler=_serve)
     box = sub.add_parser("mock-sandbox", help="print (or clear) what a running mock accepted")

@@ -1,4 +1,5 @@
-"""A real uvicorn server on 127.0.0.1 (a free port) in a thread, for the tests about HTTP."""
+"""A real uvicorn server on 127.0.0.1 (a free port) in a thread, for the tests about HTTP,
+configured as `twosms-contract mock` serves (`mockserver.serving.config`)."""
 
 from __future__ import annotations
 
@@ -9,13 +10,14 @@ from typing import Any
 
 import uvicorn
 
+from mockserver.serving import config as serving_config
+
 
 @contextmanager
-def served(app: Any) -> Iterator[str]:
-    """Serve `app` while the block runs; yields its base URL."""
-    config = uvicorn.Config(
-        app, host="127.0.0.1", port=0, log_level="error", lifespan="off", ws="none"
-    )
+def served(app: Any, *, http: str = "auto") -> Iterator[str]:
+    """Serve `app` while the block runs (`http`: uvicorn's protocol, "auto", "httptools" or
+    "h11"); yields its base URL."""
+    config = serving_config(app, host="127.0.0.1", port=0, log_level="error", http=http)
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
