@@ -9,9 +9,12 @@ the send endpoint, whoever sent it (a probe, a property, Schemathesis), goes thr
 
 from __future__ import annotations
 
+import http.client
 import json
+import socket
+import ssl
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
@@ -235,6 +238,70 @@ class Session:
         if len(self.log) > 256:
             del self.log[:128]
         return exchange
+
+    def raw_request(
+        self, method: str, path: str, headers: Sequence[tuple[str, str | bytes]], body: bytes
+    ) -> Exchange:
+        """Send a request exactly as given (header lines and body bytes, nothing added but
+        Host), and record it: for what httpx refuses to write, such as a Content-Length that
+        is not a number or a header byte that is not ASCII. Over HTTP it goes on a socket of
+        its own, which closes after the answer; in process the app gets the headers as they
+        are."""
+        url = self._url(path)
+        lines = [
+            (name.encode("latin-1"), value if isinstance(value, bytes) else value.encode("latin-1"))
+            for name, value in headers
+        ]
+        lines.insert(0, (b"Host", url.netloc))
+        recorded = RecordedRequest(
+            method=method,
+            url=str(url),
+            headers=tuple((n.decode("latin-1"), v.decode("latin-1")) for n, v in lines),
+            body=body,
+            json_body=None,
+        )
+        if self._caller is not None:
+            answer = self._caller.call(method, str(url), lines, [body])
+            status, answer_headers, answer_body = (
+                answer.status,
+                tuple(httpx.Headers(answer.headers).items()),
+                bytes(answer.body),
+            )
+        else:
+            try:
+                status, answer_headers, answer_body = self._raw_over_socket(
+                    url, method, lines, body
+                )
+            except (OSError, http.client.HTTPException) as exc:
+                status, answer_body = NO_ANSWER, b""
+                answer_headers = (("x-no-answer", f"{type(exc).__name__}: {exc}"),)
+        with self._count_lock:
+            self.cases += 1
+        exchange = Exchange(
+            request=recorded,
+            response=RecordedResponse(status=status, headers=answer_headers, body=answer_body),
+        )
+        self.log.append(exchange)
+        return exchange
+
+    def _raw_over_socket(
+        self, url: httpx.URL, method: str, lines: list[tuple[bytes, bytes]], body: bytes
+    ) -> tuple[int, tuple[tuple[str, str], ...], bytes]:
+        timeout = self.client.timeout.read or 10.0
+        port = url.port or (443 if url.scheme == "https" else 80)
+        sock = socket.create_connection((url.host, port), timeout=timeout)
+        try:
+            if url.scheme == "https":
+                sock = ssl.create_default_context().wrap_socket(sock, server_hostname=url.host)
+            head = b"%s %s HTTP/1.1\r\n" % (method.encode("ascii"), url.raw_path)
+            head += b"".join(name + b": " + value + b"\r\n" for name, value in lines)
+            sock.sendall(head + b"Connection: close\r\n\r\n" + body)
+            response = http.client.HTTPResponse(sock, method=method)
+            response.begin()
+            answer = response.read()
+            return response.status, tuple(response.getheaders()), answer
+        finally:
+            sock.close()
 
     def _exchange(
         self, method: str, path: str, payload: Any, headers: Mapping[str, str]

@@ -1195,3 +1195,8 @@ class RejectsIssuedTokens(Behaviour):
                 "auth", "Authorization: token refused", headers=(("WWW-Authenticate", "Bearer"),)
             )
         return failure
+
+
+# The HTTP edge's and auth's further faults live in their own module; importing it
+# registers them here (it imports `fault` from this module, defined above).
+from tests import fault_catalog_http as _http_faults  # noqa: E402, F401

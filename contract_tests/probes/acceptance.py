@@ -333,6 +333,15 @@ def acceptance_probes() -> list[Probe]:
             "Unknown properties are ignored.",
         ),
         (
+            "unknown-properties-nested",
+            "unknown-properties",
+            lambda s: base_request(
+                Contacts={"QuickRecipients": {QUICK_NUMBER: 2}, "Extra": {"x": 1}},
+                Options={"Repeat": {"Frequency": 5, "Extra": 1}, "EmailOptions": {"Extra": "y"}},
+            ),
+            "Unknown properties inside Contacts, Repeat and EmailOptions are ignored too.",
+        ),
+        (
             "multipart-many-recipients",
             "sms-parts",
             lambda s: base_request(

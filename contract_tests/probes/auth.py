@@ -5,11 +5,13 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote_plus, urlencode
 
 from contract_tests.core import Exchange, Probe, Violation, violation
-from contract_tests.probes.base import Raw, base_request, json_bytes, refusal
-from contract_tests.session import TOKEN_PATH, Session
+from contract_tests.probes.base import Raw, base_request, expect_refusal, json_bytes, refusal
+from contract_tests.session import SEND_PATH, TOKEN_PATH, Session
 
 AUTH, TOKEN = "auth", "token"
 
@@ -23,7 +25,23 @@ def _send_with(authorization: str | None) -> Raw:
 
 
 def _authorized_by(header: Callable[[Session], str | None]) -> Callable[[Session], Raw]:
+    """The send with `header(session)` as Authorization (None: without the header)."""
     return lambda session: _send_with(header(session))
+
+
+def _non_ascii_run(session: Session) -> Iterator[Violation]:
+    """Bytes that are not ASCII in Authorization are an unknown token: 401, never a 5xx."""
+    body = json_bytes(base_request())
+    for value in (b"Bearer t\xf6k\xe9n", b"Bearer " + session.token.encode() + b"\xe9"):
+        exchange = session.raw_request(
+            "POST",
+            SEND_PATH,
+            [("Content-Type", "application/json"), ("Authorization", value)],
+            body,
+        )
+        yield from expect_refusal(
+            session, exchange, check=AUTH, rule="Unauthorized", status=401, code="Unauthorized"
+        )
 
 
 def auth_probes() -> list[Probe]:
@@ -41,6 +59,14 @@ def auth_probes() -> list[Probe]:
         ),
         ("empty-bearer", lambda s: "Bearer", "an empty bearer token"),
         ("token-without-scheme", lambda s: s.token, "a token without the Bearer scheme"),
+        (
+            "token-case-changed",
+            lambda s: f"Bearer {s.token.swapcase()}" if s.token.swapcase() != s.token else "Bearer",
+            "the issued token with its letters' case swapped (a token is compared exactly)",
+        ),
+        ("token-with-suffix", lambda s: f"Bearer {s.token}x", "the issued token and one more byte"),
+        ("token-prefix", lambda s: f"Bearer {s.token[:-1]}", "the issued token less its last byte"),
+        ("two-tokens", lambda s: f"Bearer {s.token} {s.token}", "two tokens after Bearer"),
     ]
     probes = [
         refusal(
@@ -54,6 +80,15 @@ def auth_probes() -> list[Probe]:
         )
         for name, header, what in cases
     ]
+    probes.append(
+        Probe(
+            "auth-non-ascii-header",
+            AUTH,
+            "Unauthorized",
+            "An Authorization header with bytes that are not ASCII gets 401, never a 5xx.",
+            _non_ascii_run,
+        )
+    )
     probes.append(
         refusal(
             "auth-expired-token",
@@ -92,50 +127,89 @@ def auth_probes() -> list[Probe]:
     return probes
 
 
-def _token_request(
-    session: Session, form: dict[str, str], basic: tuple[str, str] | None = None
-) -> Exchange:
-    headers: dict[str, str | None] = {"Content-Type": "application/x-www-form-urlencoded"}
-    if basic is not None:
-        headers["Authorization"] = (
-            "Basic " + base64.b64encode(f"{basic[0]}:{basic[1]}".encode()).decode()
-        )
-    from urllib.parse import urlencode
+FORM = "application/x-www-form-urlencoded"
 
+
+@dataclass(frozen=True, slots=True)
+class TokenCase:
+    """One request to the token endpoint, and the RFC 6749 error it must get (None: a token)."""
+
+    what: str
+    form: dict[str, str]
+    error: str | None = None
+    basic: tuple[str, str] | None = None  # (username, password) as sent, already encoded
+    path: str = TOKEN_PATH
+    content_type: str = FORM
+
+
+def basic_credentials(client_id: str, secret: str) -> tuple[str, str]:
+    """RFC 6749 §2.3.1: each is form-urlencoded, then they are the Basic user and password."""
+    return quote_plus(client_id, safe=""), quote_plus(secret, safe="")
+
+
+def _token_request(session: Session, case: TokenCase) -> Exchange:
+    headers: dict[str, str | None] = {"Content-Type": case.content_type}
+    if case.basic is not None:
+        user, password = case.basic
+        headers["Authorization"] = (
+            "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
+        )
     return session.request(
-        "POST", TOKEN_PATH, content=urlencode(form).encode("ascii"), headers=headers, auth=False
+        "POST", case.path, content=urlencode(case.form).encode("ascii"), headers=headers, auth=False
     )
 
 
-def _token_run(session: Session) -> Iterator[Violation]:
+def _token_cases(session: Session) -> list[TokenCase]:
     cid, secret = session.client_id, session.client_secret
     grant = {"grant_type": "client_credentials"}
-    cases: list[tuple[str, dict[str, str], tuple[str, str] | None, str | None]] = [
-        ("form credentials", {**grant, "client_id": cid, "client_secret": secret}, None, None),
-        ("HTTP Basic credentials", grant, (cid, secret), None),
-        ("no grant_type", {"client_id": cid, "client_secret": secret}, None, "invalid_request"),
-        (
+    credentials = {**grant, "client_id": cid, "client_secret": secret}
+    every_byte_escaped = "".join(f"%{b:02X}" for b in cid.encode())
+    return [
+        TokenCase("form credentials", credentials),
+        TokenCase("HTTP Basic credentials", grant, basic=basic_credentials(cid, secret)),
+        TokenCase(
+            "HTTP Basic credentials with every byte of the id percent-encoded",
+            grant,
+            basic=(every_byte_escaped, quote_plus(secret, safe="")),
+        ),
+        TokenCase("the path written /token", credentials, path=TOKEN_PATH.lower()),
+        TokenCase("the path with a trailing slash", credentials, path=TOKEN_PATH + "/"),
+        TokenCase("a charset on the form type", credentials, content_type=FORM + "; charset=UTF-8"),
+        TokenCase("no grant_type", {"client_id": cid, "client_secret": secret}, "invalid_request"),
+        TokenCase(
             "another grant type",
-            {"grant_type": "password", "client_id": cid, "client_secret": secret},
-            None,
+            {**credentials, "grant_type": "password"},
             "unsupported_grant_type",
         ),
-        (
-            "a wrong secret",
-            {**grant, "client_id": cid, "client_secret": secret + "-wrong"},
-            None,
-            "invalid_client",
+        TokenCase(
+            "the grant type in capitals (values are case-sensitive)",
+            {**credentials, "grant_type": "CLIENT_CREDENTIALS"},
+            "unsupported_grant_type",
         ),
-        (
-            "an unknown client",
-            {**grant, "client_id": cid + "-unknown", "client_secret": secret},
-            None,
+        TokenCase(
+            "a wrong secret", {**credentials, "client_secret": secret + "-wrong"}, "invalid_client"
+        ),
+        TokenCase(
+            "an unknown client", {**credentials, "client_id": cid + "-unknown"}, "invalid_client"
+        ),
+        TokenCase(
+            "a wrong secret by HTTP Basic",
+            grant,
             "invalid_client",
+            basic=basic_credentials(cid, secret + "-wrong"),
+        ),
+        TokenCase(
+            "the secret in another case",
+            {**credentials, "client_secret": secret.swapcase()},
+            "invalid_client" if secret.swapcase() != secret else None,
         ),
     ]
-    for what, form, basic, error in cases:
-        exchange = _token_request(session, form, basic)
-        yield from _check_token_answer(session, exchange, what, error)
+
+
+def _token_run(session: Session) -> Iterator[Violation]:
+    for case in _token_cases(session):
+        exchange = _token_request(session, case)
+        yield from _check_token_answer(session, exchange, case.what, case.error)
 
 
 def _check_token_answer(

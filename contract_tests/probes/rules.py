@@ -386,6 +386,43 @@ def _validation_probes() -> list[Probe]:
             _set("Options.EmailOptions", {"FromAddress": "not an address"}),
             ["FromAddress"],
         ),
+        # null is not absent, at every depth (CONTRACT.md "null is not absent").
+        ("type-null", _set("Type", None), ["Type"]),
+        ("contacts-null", _set("Contacts", None), ["Contacts"]),
+        ("contact-ids-null", _set("Contacts.ContactID", None), ["ContactID"]),
+        ("group-ids-null", _set("Contacts.GroupID", None), ["GroupID"]),
+        ("repeat-null", _set("Options.Repeat", None), ["Repeat"]),
+        ("frequency-null", _set("Options.Repeat", {"Frequency": None}), ["Frequency"]),
+        ("recurring-options-null", _set("Options.RecurringOptions", None), ["RecurringOptions"]),
+        ("email-options-null", _set("Options.EmailOptions", None), ["EmailOptions"]),
+        ("reply-to-null", _set("Options.EmailOptions", {"ReplyTo": None}), ["ReplyTo"]),
+        ("date-to-send-null", _set("Options.DateToSend", None), ["DateToSend"]),
+        ("reference-null", _set("Options.Reference", None), ["Reference"]),
+        ("template-id-null", _set("Template", {"ID": None}), ["Template"]),
+        (
+            "placeholder-null",
+            _set("Template", {"ID": UNKNOWN_GUID, "PlaceHolders": {"1": None}}),
+            ["PlaceHolders"],
+        ),
+        (
+            "range-null",
+            _recurring_set({"Range": None}),
+            ["Range"],
+        ),
+        # An address key must be an address: one @, something on each side, no space.
+        *(
+            (
+                f"quick-key-address-{name}",
+                _set("Contacts.QuickRecipients", {key: 1}),
+                ["QuickRecipients", key],
+            )
+            for name, key in (
+                ("no-domain", "bob@"),
+                ("no-local-part", "@example.com"),
+                ("two-ats", "ann@bob@example.com"),
+                ("space", "ann smith@example.com"),
+            )
+        ),
     ]
     probes = [
         refusal(
@@ -428,6 +465,16 @@ def _validation_probes() -> list[Probe]:
     )
     probes.append(
         Probe(
+            "validation-reason-paths",
+            VALIDATION,
+            "ValidationError-reason",
+            "A ValidationError reason names each violation by its JSON path ($.Options.SrcPort), "
+            "and a map key by its value.",
+            _reason_paths,
+        )
+    )
+    probes.append(
+        Probe(
             "validation-lists-each-violation",
             VALIDATION,
             "ValidationError-lists-all",
@@ -462,6 +509,46 @@ def _lists_each_violation(session: Session) -> Iterator[Violation]:
             reason,
             "a reason naming SrcPort, DstPort and Reads",
         )
+
+
+def _reason_paths(session: Session) -> Iterator[Violation]:
+    cases: list[tuple[Any, Sequence[str]]] = [
+        (with_options(SrcPort=70000), ["$.Options.SrcPort", "70000"]),
+        (with_options(Repeat={"Frequency": 0}), ["$.Options.Repeat.Frequency"]),
+        (with_options(SrcPort=-1, DstPort=65536), ["$.Options.SrcPort", "$.Options.DstPort"]),
+        (
+            base_request(Contacts={"QuickRecipients": {"447700900123": 2}}),
+            ["$.Contacts.QuickRecipients", "447700900123"],
+        ),
+        (
+            base_request(Contacts={"GroupID": {"not-a-guid": 0}}),
+            ["$.Contacts.GroupID", "not-a-guid"],
+        ),
+    ]
+    for body, wanted in cases:
+        exchange, _ = session.send(body, observe=False)
+        found = expect_refusal(
+            session,
+            exchange,
+            check=VALIDATION,
+            rule="ValidationError-reason",
+            status=400,
+            code="ValidationError",
+        )
+        yield from found
+        if found:
+            continue
+        _code, reason = error_of(exchange)
+        missing = [w for w in wanted if w not in reason]
+        if missing:
+            yield violation(
+                exchange,
+                VALIDATION,
+                "ValidationError-reason",
+                f"the reason does not name {', '.join(missing)}",
+                reason,
+                "a reason with " + " and ".join(wanted),
+            )
 
 
 def _seed_sample() -> Any:

@@ -39,6 +39,13 @@ def _media_type_probes() -> list[Probe]:
         ("charset-ascii", "application/json; charset=us-ascii", "ascii"),
         ("charset-utf16", "application/json; charset=utf-16", "utf-16"),
         ("charset-utf32", "application/json; charset=utf-32", "utf-32"),
+        # Media types and parameter names are case-insensitive; the space before a
+        # parameter is optional; a value may be quoted (RFC 9110 §8.3.1, §5.6.6).
+        ("param-without-space", "application/json;charset=utf-8", "utf-8"),
+        ("charset-upper-case", "application/json; charset=UTF-8", "utf-8"),
+        ("charset-quoted", 'application/json; charset="utf-8"', "utf-8"),
+        ("type-upper-case", "Application/JSON", "utf-8"),
+        ("other-parameter", "application/json; odata=verbose; charset=utf-8", "utf-8"),
     ]
     probes = [
         acceptance(
@@ -55,6 +62,9 @@ def _media_type_probes() -> list[Probe]:
         ("text-plain", "text/plain"),
         ("form", "application/x-www-form-urlencoded"),
         ("xml", "application/xml"),
+        ("json-lines", "application/jsonl"),
+        ("json-prefix", "application/json-patch"),
+        ("text-plus-json", "text/vnd.twosms+json"),
     ]
     for name, ct in refused:
         headers: dict[str, str | None] = {"Content-Type": ct}
@@ -80,7 +90,30 @@ def _media_type_probes() -> list[Probe]:
             description="A charset other than UTF-8, US-ASCII, UTF-16 or UTF-32 gets 415.",
         )
     )
+    probes.append(
+        Probe(
+            "media-type-odd-parameters",
+            TRANSPORT,
+            "media-type",
+            "Odd Content-Type parameters (no value, an empty one, stray semicolons) get a "
+            "4xx or are accepted, never a 5xx.",
+            _odd_parameters_run,
+        )
+    )
     return probes
+
+
+def _odd_parameters_run(session: Session) -> Iterator[Violation]:
+    body = json_bytes(base_request())
+    for content_type in (
+        "application/json; foo",
+        "application/json; charset=",
+        "application/json;;",
+        "application/json; a=b=c",
+        "application/json; charset",
+    ):
+        exchange = send_raw(session, Raw(content=body, headers={"Content-Type": content_type}))
+        yield from observe(session, exchange)
 
 
 def _json_probes() -> list[Probe]:
@@ -92,6 +125,13 @@ def _json_probes() -> list[Probe]:
         "infinity": b'{"Contacts": {}, "Content": "x", "Options": {"Reads": Infinity}, "Type": 1}',
         "invalid-utf8": b'{"Contacts": {}, "Content": "\xff\xfe\xfd", "Options": {}, "Type": 1}',
         "deep-nesting": b"[" * 100_000 + b"]" * 100_000,
+        "negative-infinity": b'{"Contacts": {}, "Content": "x", "Options": {"Reads": -Infinity},'
+        b' "Type": 1}',
+        "trailing-data": json_bytes(base_request()) + b" trailing",
+        "two-documents": json_bytes(base_request()) + json_bytes(base_request()),
+        "single-quotes": b"{'Contacts': {}, 'Content': 'x', 'Options': {}, 'Type': 1}",
+        "trailing-comma": b'{"Contacts": {}, "Content": "x", "Options": {}, "Type": 1,}',
+        "comment": b'{"Contacts": {}, /* no */ "Content": "x", "Options": {}, "Type": 1}',
     }
     probes = [
         refusal(
@@ -121,6 +161,38 @@ def _json_probes() -> list[Probe]:
         )
         for name, body in bodies.items()
     ]
+    for charset, content in (
+        ("utf-16", json_bytes(base_request()).decode().encode("utf-16") + b"\x00"),
+        ("utf-16", "\ufeff".encode("utf-16-le") + b"\x00\xd8\x7b\x00"),  # lone surrogate
+        ("utf-32", json_bytes(base_request()).decode().encode("utf-32")[:-2]),
+        ("utf-32", b"\xff\xfe\x00\x00" + b"\x00\x00\x11\x00"),  # beyond U+10FFFF
+    ):
+        probes.append(
+            refusal(
+                f"json-{charset}-undecodable-{len(probes)}",
+                check=TRANSPORT,
+                rule="InvalidJson",
+                request=constant(
+                    Raw(
+                        content=content,
+                        headers={"Content-Type": f"application/json; charset={charset}"},
+                    )
+                ),
+                status=400,
+                code="InvalidJson",
+                description=f"Bytes that are not {charset.upper()} are InvalidJson, never a 5xx.",
+            )
+        )
+    probes.append(
+        Probe(
+            "json-extremes",
+            TRANSPORT,
+            "InvalidJson",
+            "Huge numbers and nesting deeper than a parser may allow (inside an unknown "
+            "property) get 200, InvalidJson or ValidationError: never a 5xx.",
+            _extremes_run,
+        )
+    )
     # CONTRACT.md: duplicate keys, the last one wins.
     raw = json_bytes(base_request()).replace(
         b'"Content": "Contract test"', b'"Content": "first", "Content": "last wins"'
@@ -136,6 +208,50 @@ def _json_probes() -> list[Probe]:
         )
     )
     return probes
+
+
+def _extremes_run(session: Session) -> Iterator[Violation]:
+    cases: list[tuple[str, bytes]] = [
+        ("a 5000-digit integer", _with_raw_value(b"9" * 5000)),
+        ("a 400-digit negative integer", _with_raw_value(b"-" + b"9" * 400)),
+        ("a number beyond a double", _with_raw_value(b"1e400")),
+        ("a 30-digit fraction", _with_raw_value(b"0." + b"1" * 30)),
+    ]
+    for depth in (65, 100, 500, 1000, 5000):
+        cases.append((f"{depth} levels of nesting", _with_raw_value(b"[" * depth + b"]" * depth)))
+        cases.append(
+            (f"{depth} levels of objects", _with_raw_value(b'{"a":' * depth + b"1" + b"}" * depth))
+        )
+    for what, content in cases:
+        exchange = send_raw(session, Raw(content=content, headers=JSON_HEADERS))
+        found = observe(session, exchange)
+        status = exchange.response.status
+        code, _reason = error_of(exchange)
+        if (
+            not found
+            and status != 200
+            and (status, code)
+            not in (
+                (400, "InvalidJson"),
+                (400, "ValidationError"),
+            )
+        ):
+            found.append(
+                violation(
+                    exchange,
+                    TRANSPORT,
+                    "InvalidJson",
+                    f"a request with {what} in an unknown property",
+                    f"{status} {code}",
+                    "200, 400 InvalidJson or 400 ValidationError",
+                )
+            )
+        yield from found
+
+
+def _with_raw_value(value: bytes) -> bytes:
+    """The base request with `value` (raw JSON text) as an unknown property."""
+    return json_bytes(base_request())[:-1] + b', "Unknown": ' + value + b"}"
 
 
 def _message_text_is(expected: str) -> Callable[[Session, Exchange], Iterator[Violation]]:
@@ -155,11 +271,13 @@ def _message_text_is(expected: str) -> Callable[[Session, Exchange], Iterator[Vi
     return check
 
 
-def _padded(size: int) -> bytes:
-    """A valid request of exactly `size` bytes (an unknown property carries the padding)."""
+def _padded(size: int, fill: str = "x") -> bytes:
+    """A valid request of exactly `size` bytes in UTF-8 (an unknown property carries the
+    padding: `fill` characters, and `x`s for what a whole `fill` would overshoot)."""
     body = base_request()
-    skeleton = json_bytes({**body, "Padding": ""})
-    content = json_bytes({**body, "Padding": "x" * (size - len(skeleton))})
+    room = size - len(json_bytes({**body, "Padding": ""}))
+    width = len(fill.encode("utf-8"))
+    content = json_bytes({**body, "Padding": fill * (room // width) + "x" * (room % width)})
     assert len(content) == size
     return content
 
@@ -169,9 +287,16 @@ def _oversized() -> bytes:
 
 
 def _size_run(session: Session) -> Iterator[Violation]:
-    """At 1 MiB the body is accepted; one byte more is 413 (CONTRACT.md: over 1 MiB)."""
-    for side, size in (("at", MiB), ("above", MiB + 1)):
-        content = _padded(size)
+    """At 1 MiB the body is accepted; one byte more is 413 (CONTRACT.md: over 1 MiB). The
+    size is counted in bytes: padded with two-byte and four-byte characters too."""
+    for side, size, fill in (
+        ("at", MiB, "x"),
+        ("above", MiB + 1, "x"),
+        ("at", MiB, "é"),
+        ("above", MiB + 1, "é"),
+        ("above", MiB + 1, "😀"),
+    ):
+        content = _padded(size, fill)
         exchange = send_raw(session, Raw(content=content, headers=JSON_HEADERS))
         if side == "at":
             found = observe(session, exchange)
@@ -183,7 +308,7 @@ def _size_run(session: Session) -> Iterator[Violation]:
                         exchange,
                         TRANSPORT,
                         "PayloadTooLarge",
-                        "a body of exactly 1 MiB was refused",
+                        f"a body of exactly 1 MiB (padded with {fill!r}) was refused",
                         f"{exchange.response.status} {code}",
                         "200 (only a body over 1 MiB is too large)",
                     )
@@ -204,7 +329,7 @@ def _size_run(session: Session) -> Iterator[Violation]:
             BoundaryObservation(
                 "body size (1 MiB)",
                 side,
-                f"{size} bytes",
+                f"{size} bytes of UTF-8 ({fill!r} padding)",
                 expected,
                 str(exchange.response.status),
                 ok,
@@ -241,6 +366,24 @@ def _paths_and_methods() -> list[Probe]:
             description="A path below the send path is unknown: 404 NotFound.",
         )
     )
+    for name, path in (
+        ("root", "/"),
+        ("outside-the-api", "/messages"),
+        ("v1", "/api/v1/sms/messages"),
+    ):
+        probes.append(
+            refusal(
+                f"path-unknown-{name}",
+                check=TRANSPORT,
+                rule="NotFound",
+                request=constant(
+                    Raw(path=path, content=json_bytes(base_request()), headers=JSON_HEADERS)
+                ),
+                status=404,
+                code="NotFound",
+                description=f"{path}, not a path of the API, gets 404 NotFound in the envelope.",
+            )
+        )
     probes.append(
         refusal(
             "path-unknown",
@@ -255,7 +398,7 @@ def _paths_and_methods() -> list[Probe]:
         )
     )
     for path in (SEND_PATH, TOKEN_PATH):
-        for method in ("GET", "PUT", "PATCH", "DELETE"):
+        for method in ("GET", "PUT", "PATCH", "DELETE", "OPTIONS"):
             probes.append(
                 refusal(
                     f"method-{method.lower()}-{path.strip('/').replace('/', '-').lower()}",
@@ -277,9 +420,26 @@ def _accept_run(session: Session) -> Iterator[Violation]:
         ("text/json", base_request(Contacts={}), "text/json"),
         ("application/xml", base_request(), "application/json"),
         ("*/*", base_request(), "application/json"),
+        ("text/*", base_request(), "application/json"),
+        ("text/plain", base_request(), "application/json"),
+        ("TEXT/JSON", base_request(), "text/json"),
     ]
-    for accept, body, want in cases:
-        exchange = session.request("POST", SEND_PATH, json_body=body, headers={"Accept": accept})
+    requests: list[tuple[str, Raw, str]] = [
+        (accept, Raw(content=json_bytes(body), headers={**JSON_HEADERS, "Accept": accept}), want)
+        for accept, body, want in cases
+    ]
+    # Every answer that carries the envelope follows Accept: 401, 404 and 405 too.
+    text_json = {**JSON_HEADERS, "Accept": "text/json"}
+    requests += [
+        ("text/json", Raw(content=json_bytes(base_request()), headers=text_json, auth=False),
+         "text/json"),
+        ("text/json", Raw(path="/api/v2/sms/nothing", content=b"{}", headers=text_json),
+         "text/json"),
+        ("text/json", Raw(method="GET", headers={"Accept": "text/json"}), "text/json"),
+        ("text/json", Raw(content=b"{", headers=text_json), "text/json"),
+    ]  # fmt: skip
+    for accept, raw, want in requests:
+        exchange = send_raw(session, raw)
         found = observe(session, exchange)
         media = (exchange.response.header("content-type") or "").split(";")[0].strip()
         if media.lower() != want and not any(v.rule == "media-type" for v in found):
@@ -346,6 +506,24 @@ def _order_probes() -> list[Probe]:
             415,
             "UnsupportedMediaType",
         ),
+        (
+            "NotFound-before-Unauthorized",
+            Raw(path="/api/v2/sms/nothing", content=b"{}", headers=no_auth, auth=False),
+            404,
+            "NotFound",
+        ),
+        (
+            "PayloadTooLarge-before-charset",
+            Raw(content=garbage, headers=latin1),
+            413,
+            "PayloadTooLarge",
+        ),
+        (
+            "Unauthorized-before-InvalidJson",
+            Raw(content=b"{not json", headers=no_auth, auth=False),
+            401,
+            "Unauthorized",
+        ),
     ]
     return [
         refusal(
@@ -361,8 +539,40 @@ def _order_probes() -> list[Probe]:
     ]
 
 
+def _malformed_http_run(session: Session) -> Iterator[Violation]:
+    """Malformed HTTP is 400 BadRequest in the envelope (CONTRACT.md), before anything else."""
+    body = json_bytes(base_request())
+    json_type = ("Content-Type", "application/json")
+    bearer = ("Authorization", f"Bearer {session.token}")
+    cases: list[tuple[str, list[tuple[str, str | bytes]]]] = [
+        ("a Content-Length that is not a number", [json_type, bearer, ("Content-Length", "ab")]),
+        (
+            "two Content-Lengths that disagree",
+            [json_type, bearer, ("Content-Length", str(len(body))), ("Content-Length", "3")],
+        ),
+    ]
+    for what, headers in cases:
+        exchange = session.raw_request("POST", SEND_PATH, headers, body)
+        found = expect_refusal(
+            session, exchange, check=TRANSPORT, rule="BadRequest", status=400, code="BadRequest"
+        )
+        yield from (
+            v if v.rule == "BadRequest" else violation(
+                exchange, TRANSPORT, "BadRequest", f"{what}: {v.message}", v.received, v.expected
+            )
+            for v in found
+        )  # fmt: skip
+
+
 def transport_probes() -> list[Probe]:
     return [
+        Probe(
+            "malformed-http",
+            TRANSPORT,
+            "BadRequest",
+            "Malformed HTTP (a Content-Length that is not one number) is 400 BadRequest.",
+            _malformed_http_run,
+        ),
         *_order_probes(),
         *_paths_and_methods(),
         *_media_type_probes(),
