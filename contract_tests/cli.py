@@ -50,6 +50,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument("--client-secret", metavar="SECRET", help="client secret for POST /Token")
     parser.add_argument("--token", metavar="TOKEN", help="a bearer token to use instead of /Token")
     parser.add_argument(
+        "--expired-token",
+        metavar="TOKEN",
+        help="a token the server issued that has expired, for the 401-on-expiry probe (a live "
+        "server's tokens last 8 hours, so without it that probe runs only on the embedded mock)",
+    )
+    parser.add_argument(
         "--fixtures", metavar="FILE", type=Path, help="the account facts (YAML or JSON)"
     )
     parser.add_argument(
@@ -96,6 +102,7 @@ def open_session(
     client_id: str | None = None,
     client_secret: str | None = None,
     token: str | None = None,
+    expired_token: str | None = None,
 ) -> Session:
     """The session the arguments describe: the embedded mock, or a live server."""
     from contract_tests.session import Session
@@ -117,7 +124,9 @@ def open_session(
         # The embedded mock can mint an expired token, so the expiry probe applies too.
         session.expired_token = app.state.mock.mint_expired_token()
         return session
-    return Session.for_url(base_url, account=account, spec=spec, **credentials)
+    session = Session.for_url(base_url, account=account, spec=spec, **credentials)
+    session.expired_token = expired_token
+    return session
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -133,6 +142,7 @@ def _run(args: argparse.Namespace) -> int:
         client_id=args.client_id,
         client_secret=args.client_secret,
         token=args.token,
+        expired_token=args.expired_token,
     )
     try:
         with _RichProgress(console) as progress:

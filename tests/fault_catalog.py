@@ -857,7 +857,7 @@ class NoAuth(Behaviour):
         return None
 
 
-@fault("auth-expired-accepted", "an expired token is accepted", "auth/Unauthorized")
+@fault("auth-expired-accepted", "an expired token is accepted", "auth/expired-token")
 class ExpiredAccepted(Behaviour):
     def check_auth(self, request: HttpRequest) -> Failure | None:
         failure = super().check_auth(request)

@@ -81,6 +81,33 @@ def test_a_broken_live_server_exits_1_and_names_the_rule(
     assert broken_server in report.read_text()
 
 
+class _ExpiredAccepted(Behaviour):
+    def check_auth(self, request: HttpRequest) -> Failure | None:
+        scheme, _, token = (request.header("authorization") or "").partition(" ")
+        if scheme == "Bearer" and self.state.tokens.lookup(token) is not None:
+            return None  # known, expired or not
+        return super().check_auth(request)
+
+
+def test_expired_token_probe_runs_over_http_only_with_expired_token(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Over HTTP the expiry rule is n/a unless `--expired-token` gives one; with it, a server
+    that takes expired tokens is named."""
+    from tests.loopback import served
+
+    app = create_app(behaviour=_ExpiredAccepted)
+    with served(app) as url:
+        assert main(["test", "--base-url", url, *FAST]) == 0
+        out = capsys.readouterr().out
+        assert "expired-token" in out and "n/a" in out
+        expired = app.state.mock.mint_expired_token()
+        code = main(["test", "--base-url", url, *FAST, "--expired-token", expired])
+        out = capsys.readouterr().out
+    assert code == 1, out
+    assert "FAILED auth / expired-token" in out
+
+
 def _error(args: list[str], capsys: pytest.CaptureFixture[str]) -> str:
     assert main(["test", *args]) == 2
     err = capsys.readouterr().err.strip()

@@ -93,11 +93,12 @@ def auth_probes() -> list[Probe]:
         refusal(
             "auth-expired-token",
             check=AUTH,
-            rule="Unauthorized",
+            rule="expired-token",
             request=lambda s: _send_with(f"Bearer {s.expired_token}") if s.expired_token else None,
             status=401,
             code="Unauthorized",
-            description="A send with an expired token gets 401 (needs a target that can mint one).",
+            description="A send with an expired token gets 401 (n/a over HTTP without "
+            "--expired-token: a live server's tokens last 8 hours).",
         )
     )
     probes.append(
