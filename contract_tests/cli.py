@@ -77,6 +77,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="in process, run every stage in this process, one after the other (by default "
         "Schemathesis runs in two forked processes beside the other stages)",
     )
+    parser.add_argument(
+        "--keep-balance",
+        action="store_true",
+        help="leave out the exact-balance probe, which ends the run by spending every credit "
+        "of the account (a send costing exactly the balance must be accepted)",
+    )
     parser.add_argument("--junit-xml", metavar="FILE", type=Path, help="write a JUnit XML report")
     parser.add_argument("--report", metavar="FILE.md", type=Path, help="write a Markdown report")
     parser.set_defaults(handler=_run, parser=parser)
@@ -155,6 +161,7 @@ def _run(args: argparse.Namespace) -> int:
                 progress=progress,
                 # In process, Schemathesis runs in forked processes beside the other stages.
                 parallel=args.base_url is None and not args.serial,
+                spend_balance=not args.keep_balance,
             )
     finally:
         session.close()

@@ -11,6 +11,7 @@ mock, or against a live server named by environment variables:
 | `TWOSMS_FIXTURES` | the account facts (YAML or JSON; default the demo account) |
 | `TWOSMS_PROFILE` | quick, ci (default) or thorough |
 | `TWOSMS_MAX_EXAMPLES`, `TWOSMS_SEED`, `TWOSMS_WORKERS` | as the CLI's options |
+| `TWOSMS_KEEP_BALANCE` | any value: leave out the exact-balance probe (it spends every credit) |
 | `TWOSMS_REPORT` | write the Markdown report there too |
 
 A usage or configuration error (unreachable server, refused credentials, bad fixtures)
@@ -60,6 +61,7 @@ def suite_result() -> SuiteResult:
                 max_examples=_int("TWOSMS_MAX_EXAMPLES"),
                 seed=_int("TWOSMS_SEED"),
                 workers=_int("TWOSMS_WORKERS") or 1,
+                spend_balance=not env("TWOSMS_KEEP_BALANCE"),
             )
         finally:
             session.close()

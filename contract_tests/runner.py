@@ -142,6 +142,7 @@ def run_suite(
     stages: Sequence[str] = STAGES,
     probes: Sequence[Probe] | None = None,
     parallel: bool = False,
+    spend_balance: bool = True,
 ) -> SuiteResult:
     """Run the suite against the session's server (see the module docstring).
 
@@ -154,6 +155,10 @@ def run_suite(
     a forked process, on its own copy of the app and the session, beside the other stages
     (see `ForkedStage`). Both copies start from the same state, and each judges its own
     ledger and message IDs, so nothing is judged across the two.
+
+    `spend_balance`: with the probes stage and every probe, the run ends with the
+    exact-balance probe, which spends every credit of the account (`--keep-balance` turns
+    it off).
     """
     if profile not in PROFILES:
         raise ValueError(f"unknown profile {profile!r}; choose one of {', '.join(PROFILES)}")
@@ -265,6 +270,15 @@ def run_suite(
             stage_cases.setdefault(stage, session.cases - before)
             stage_seconds[stage] = time.perf_counter() - clock
             watcher.advance(session.cases + extra_cases)
+        if spend_balance and "probes" in stages and probes is None:
+            # Last of all: it leaves the account with no credit (in process, this copy of
+            # the mock; the forked ones have finished).
+            from contract_tests.probes.ledger import exact_balance_probe
+
+            before, clock = session.cases, time.perf_counter()
+            found.extend(_run_probes(session, [exact_balance_probe()], watcher, base=extra_cases))
+            stage_cases["probes"] = stage_cases.get("probes", 0) + session.cases - before
+            stage_seconds["probes"] = stage_seconds.get("probes", 0.0) + time.perf_counter() - clock
     finally:
         for child in forked:
             child.close()

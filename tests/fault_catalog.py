@@ -1197,6 +1197,7 @@ class RejectsIssuedTokens(Behaviour):
         return failure
 
 
-# The HTTP edge's and auth's further faults live in their own module; importing it
-# registers them here (it imports `fault` from this module, defined above).
+# Further faults of the HTTP edge and auth, and of the business rules, live in their own
+# modules; importing them registers them here (they import `fault` from this module).
 from tests import fault_catalog_http as _http_faults  # noqa: E402, F401
+from tests import fault_catalog_rules as _rule_faults  # noqa: E402, F401

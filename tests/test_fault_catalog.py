@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from contract_tests.probes import all_probes
+from contract_tests.probes.ledger import exact_balance_probe
 from contract_tests.properties import run_properties
 from contract_tests.session import Session
 from mockserver import Behaviour, Failure, MockState, SendContext, create_app
@@ -45,6 +46,9 @@ def _reported(
         for outcome in run_properties(session, max_examples=25, seed=1):
             for v in outcome.violations:
                 reported.setdefault(f"{v.check}/{v.rule}", f"{v.message}: {v.received}")
+        # Last, as the runner runs it: it spends every credit.
+        for v in exact_balance_probe().run(session):
+            reported.setdefault(f"{v.check}/{v.rule}", f"{v.message}: {v.received}")
     finally:
         session.close()
     return reported

@@ -12,6 +12,7 @@ from contract_tests.probes.base import (
     QUICK_EMAIL,
     QUICK_NUMBER,
     acceptance,
+    at_offset,
     base_request,
     contact_request,
     iso,
@@ -103,6 +104,68 @@ def _email_case(session: Session) -> Any:
                 Contacts={"QuickRecipients": {contact.email.upper(): 0}, "ContactID": {number: 1}}
             )
     return None
+
+
+def _group_member_with(account: Account, field: str) -> tuple[str, str, str] | None:
+    """(group GUID, member contact number, the member's phone or email) for the first
+    group member that has `field`."""
+    for guid, members in sorted(account.groups.items()):
+        for member in members:
+            value = getattr(account.contacts[member], field)
+            if value is not None:
+                return guid, member, value
+    return None
+
+
+def _group_email_case(session: Session) -> Any:
+    """A group member's address as a quick recipient in capitals, and the group by e-mail:
+    one e-mail (addresses compare case-insensitively across maps, groups too)."""
+    found = _group_member_with(session.account, "email")
+    if found is None:
+        return None
+    guid, _member, email = found
+    return base_request(Contacts={"QuickRecipients": {email.upper(): 1}, "GroupID": {guid: 1}})
+
+
+def _quick_number_in_group(session: Session) -> Any:
+    """A group member's number as a quick recipient, and the group: one SMS recipient."""
+    found = _group_member_with(session.account, "phone")
+    if found is None:
+        return None
+    guid, _member, phone = found
+    return base_request(Contacts={"QuickRecipients": {phone: 2}, "GroupID": {guid: 0}})
+
+
+def _contact_and_group_email(session: Session) -> Any:
+    """A contact by e-mail, directly and through its group: one e-mail."""
+    found = _group_member_with(session.account, "email")
+    if found is None:
+        return None
+    guid, member, _email = found
+    return base_request(Contacts={"ContactID": {member: 1}, "GroupID": {guid: 1}})
+
+
+def _nth_group_default_channel(index: int) -> Build:
+    def build(session: Session) -> Any:
+        groups = sorted(session.account.groups)
+        if index >= len(groups):
+            return None
+        return base_request(Contacts={"GroupID": {groups[index]: 0}})
+
+    return build
+
+
+def _placeholders(values: Callable[[list[str]], dict[str, str]]) -> Build:
+    """A template with at least two placeholders, its PlaceHolders built from its keys."""
+
+    def build(session: Session) -> Any:
+        found = template_with_placeholders(session.account, 2)
+        if found is None:
+            return None
+        guid, _text, keys = found
+        return base_request(Template={"ID": guid, "PlaceHolders": values(keys)})
+
+    return build
 
 
 def _all_maps(session: Session) -> Any:
@@ -198,6 +261,111 @@ def acceptance_probes() -> list[Probe]:
             "de-duplication",
             _email_case,
             "E-mail addresses are de-duplicated case-insensitively.",
+        ),
+        (
+            "dedupe-emails-case-group",
+            "de-duplication",
+            _group_email_case,
+            "A group member's address in capitals as a quick recipient is the same address.",
+        ),
+        (
+            "dedupe-quick-number-and-group",
+            "de-duplication",
+            _quick_number_in_group,
+            "A group member's number as a quick recipient is one SMS recipient.",
+        ),
+        (
+            "dedupe-contact-and-group-email",
+            "de-duplication",
+            _contact_and_group_email,
+            "A contact's address, named directly and through its group, is one e-mail.",
+        ),
+        *(
+            (
+                f"group-default-channel-{index + 1}",
+                "recipient-resolution",
+                _nth_group_default_channel(index),
+                "Channel 0 on each group: SMS where a member has a number, else e-mail.",
+            )
+            for index in range(4)
+        ),
+        (
+            "contact-default-channel-both",
+            "recipient-resolution",
+            contact_request(phone=True, email=True, channel=0),
+            "Channel 0 on a contact with a number and an address sends an SMS only.",
+        ),
+        *(
+            (
+                f"quick-email-plus-tag-{channel}",
+                "recipient-resolution",
+                lambda s, c=channel: base_request(
+                    Contacts={"QuickRecipients": {"ann+news@example.com": c}}
+                ),
+                f"An address with a + tag is an address, not a number (channel {channel}).",
+            )
+            for channel in (0, 1)
+        ),
+        (
+            "template-placeholders-in-reverse",
+            "template",
+            _placeholders(lambda keys: {k: f"value {k}" for k in reversed(keys)}),
+            "PlaceHolders are matched by number, whatever their order in the request.",
+        ),
+        (
+            "template-placeholder-with-braces",
+            "template",
+            _placeholders(
+                lambda keys: {keys[0]: "{" + keys[1] + "}", **dict.fromkeys(keys[1:], "v")}
+            ),
+            "A value that looks like a placeholder is text: the template is rendered once.",
+        ),
+        (
+            "template-placeholders-empty",
+            "template",
+            _placeholders(lambda keys: dict.fromkeys(keys, "")),
+            "An empty value is a value: the placeholder renders as nothing.",
+        ),
+        (
+            "reference-64-accented",
+            "options",
+            lambda s: with_options(Reference="é" * 64),
+            "A Reference of 64 characters, each two bytes in UTF-8, is within the limit.",
+        ),
+        (
+            "expiry-compared-across-offsets",
+            "options",
+            lambda s: with_options(
+                DateToSend=at_offset(2 * DAY, "10:00:00", "+05:00"),  # 05:00 UTC
+                ExpiryDate=at_offset(2 * DAY, "09:00:00", "+00:00"),  # 09:00 UTC: after
+            ),
+            "ExpiryDate and DateToSend compare as instants, offsets included.",
+        ),
+        (
+            "recurring-options-on-standard",
+            "options",
+            lambda s: base_request(Options={"RecurringOptions": {"Range": 1}}),
+            "RecurringOptions are ignored unless Type is 2, incomplete ones too.",
+        ),
+        (
+            "recurring-every-day",
+            "result",
+            lambda s: base_request(
+                Type=2, Options={"RecurringOptions": {"Range": 0, "PatternScheduleDays": 0}}
+            ),
+            "PatternScheduleDays 0 means every day.",
+        ),
+        (
+            "advanced-scheduled",
+            "result",
+            lambda s: base_request(Type=0, Options={"DateToSend": iso(2 * DAY)}),
+            "An advanced message with a future DateToSend: Scheduled.",
+        ),
+        (
+            "thousand-parts",
+            "sms-parts",
+            lambda s: base_request(Content="a" * (153 * 1000)),
+            "A text of 1000 parts: NoOfSMS and CreditsUsed are 1000, written as decimal digits.",
         ),
         (
             "contact-email-default",

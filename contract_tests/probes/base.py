@@ -43,6 +43,13 @@ def iso(delta: timedelta) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S.%f") + "0+00:00"
 
 
+def at_offset(days_ahead: timedelta, clock: str, offset: str) -> str:
+    """A local date-time on the day `days_ahead` from now (UTC), written with `offset`:
+    `at_offset(2 * DAY, "10:00:00", "+05:00")` is 05:00 UTC that day."""
+    day = (datetime.now(UTC) + days_ahead).date().isoformat()
+    return f"{day}T{clock}{offset}"
+
+
 DAY = timedelta(days=1)
 
 

@@ -150,3 +150,81 @@ def ledger_probes() -> list[Probe]:
             _concurrent,
         ),
     ]
+
+
+_DRAIN_PARTS = 1000  # parts of each message of the spending send
+_MAX_RECIPIENTS = 20_000  # keeps the spending send well under 1 MiB
+
+
+def _exact_balance(session: Session) -> Iterator[Violation]:
+    """A send that costs exactly the balance is covered (200, PostTransaction 0); then a
+    send of one credit is 402 and a free one (e-mail only) is still accepted.
+
+    It spends every credit of the account, so the runner runs it last (`--keep-balance`
+    leaves it out). First a send of `balance mod 1000` parts leaves a multiple of 1000,
+    then one advanced message of 1000 parts to `balance / 1000` numbers spends it all.
+    """
+    exchange, found = session.send(base_request(Content="exact balance: the start"))
+    yield from found
+    detail = success_detail(exchange)
+    if exchange.response.status != 200 or detail is None:
+        return  # refused: other rules say why
+    balance = int(detail["PostTransaction"])
+    if balance // _DRAIN_PARTS > _MAX_RECIPIENTS:
+        return  # more credits than one request can spend: not applicable
+    rest = balance % _DRAIN_PARTS
+    if rest:
+        # A text of `rest` parts, to one number (CONTRACT.md: parts of 153 septets).
+        exchange, found = session.send(base_request(Content=_PART_TEXT * rest, Type=0))
+        yield from found
+        if exchange.response.status != 200:
+            yield from expect_acceptance(session, exchange, check=LEDGER, rule="exact-balance")
+            return
+        balance -= rest
+    if balance:
+        numbers = {f"+4478{index:09d}": 2 for index in range(balance // _DRAIN_PARTS)}
+        text = _PART_TEXT * _DRAIN_PARTS
+        exchange, found = session.send(
+            base_request(Contacts={"QuickRecipients": numbers}, Content=text, Type=0)
+        )
+        yield from found
+        detail = success_detail(exchange)
+        if exchange.response.status != 200 or detail is None:
+            code = exchange.response.status
+            yield violation(
+                exchange,
+                LEDGER,
+                "exact-balance",
+                f"a send costing exactly the balance ({balance} credits) was refused",
+                f"{code} {exchange.response.body[:160]!r}",
+                "200: a balance equal to CreditsUsed covers it",
+            )
+            return
+    over, _ = session.send(base_request(Content="one credit more"), observe=False)
+    yield from expect_refusal(
+        session,
+        over,
+        check=LEDGER,
+        rule="exact-balance",
+        status=402,
+        code="InsufficientCredits",
+    )
+    free, found = session.send(
+        base_request(Contacts={"QuickRecipients": {"exact.balance@example.com": 1}})
+    )
+    yield from found
+    if free.response.status != 200:
+        yield from expect_acceptance(session, free, check=LEDGER, rule="exact-balance")
+
+
+def exact_balance_probe() -> Probe:
+    """The probe that spends the whole balance; not in `ledger_probes`: the runner runs it
+    after everything else."""
+    return Probe(
+        "ledger-exact-balance",
+        LEDGER,
+        "exact-balance",
+        "A send costing exactly the balance is accepted, leaving 0; then one credit more is "
+        "402, and an e-mail (free) is still accepted. Spends every credit: it runs last.",
+        _exact_balance,
+    )

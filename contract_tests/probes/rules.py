@@ -16,6 +16,7 @@ from contract_tests.probes.base import (
     QUICK_NUMBER,
     UNKNOWN_GUID,
     Raw,
+    at_offset,
     base_request,
     constant,
     contact_request,
@@ -73,6 +74,10 @@ def _missing_placeholder_names(session: Session) -> Sequence[str]:
 def _expiry_equal_to_send(session: Session) -> Any:
     moment = iso(2 * DAY)
     return with_options(DateToSend=moment, ExpiryDate=moment)
+
+
+def _sender(sender: str) -> Build:
+    return lambda s: with_options(Sender=sender)
 
 
 def _recurring(**recurring: Any) -> dict[str, Any]:
@@ -211,11 +216,36 @@ def _rule_probes() -> list[Probe]:
             lambda s: with_options(Sender="+1234567890123456"),
             ["Sender"],
         ),
+        *(
+            (f"invalid-sender-{name}", "InvalidSender", _sender(sender), ["Sender"])
+            for name, sender in (
+                ("digits-and-space", "12 34"),
+                ("plus-and-space", "+44 7700"),
+                ("accented-letter", "Café"),
+                ("cyrillic", "Магазин"),
+                ("letters-and-plus", "+Clinic"),
+            )
+        ),
         (
             "invalid-reference",
             "InvalidReference",
             lambda s: with_options(Reference="r" * 65),
             ["Reference"],
+        ),
+        (
+            "invalid-reference-65-accented",
+            "InvalidReference",
+            lambda s: with_options(Reference="é" * 65),
+            ["Reference"],
+        ),
+        (
+            "invalid-expiry-by-offset",
+            "InvalidExpiry",
+            lambda s: with_options(
+                DateToSend=at_offset(2 * DAY, "10:00:00", "+00:00"),
+                ExpiryDate=at_offset(2 * DAY, "12:00:00", "+05:00"),  # 07:00 UTC: before
+            ),
+            ["ExpiryDate"],
         ),
         (
             "invalid-expiry-before-send",
@@ -584,7 +614,7 @@ def _order_probes() -> list[Probe]:
         "NoRecipients": lambda s: {"Contacts": {"QuickRecipients": {}}},
         "NoContent": lambda s: {"Content": ""},
         "UnknownTemplate": lambda s: {"Template": {"ID": UNKNOWN_GUID}},
-        "MissingPlaceholder": _missing_placeholder,
+        "MissingPlaceholder": _only("Template", _missing_placeholder),
         "InvalidSender": lambda s: {"Options": {"Sender": "ABCDEFGHIJKL"}},
         "InvalidReference": lambda s: {"Options": {"Reference": "r" * 65}},
         "InvalidExpiry": lambda s: {
@@ -608,6 +638,18 @@ def _order_probes() -> list[Probe]:
         ("InvalidSender", "InvalidReference"),
         ("InvalidReference", "InvalidExpiry"),
         ("InvalidExpiry", "MissingRecurringOptions"),
+        # Every group of rules before the next: recipients, content, options.
+        ("UnknownContact", "UnknownTemplate"),
+        ("UnknownGroup", "MissingPlaceholder"),
+        ("InvalidRecipient", "UnknownTemplate"),
+        ("NoRecipients", "MissingPlaceholder"),
+        ("NoRecipients", "InvalidSender"),
+        ("UnknownContact", "InvalidExpiry"),
+        ("UnknownTemplate", "InvalidReference"),
+        ("MissingPlaceholder", "MissingRecurringOptions"),
+        ("NoContent", "InvalidExpiry"),
+        ("InvalidSender", "MissingRecurringOptions"),
+        ("UnknownContact", "InvalidRecipient"),
     ]
     probes = []
     for first, second in pairs:
@@ -623,6 +665,16 @@ def _order_probes() -> list[Probe]:
             )
         )
     return probes
+
+
+def _only(key: str, build: Build) -> Build:
+    """The `key` part of what `build` makes (None stays None): a patch of one field."""
+
+    def patch(session: Session) -> Any:
+        body = build(session)
+        return None if body is None else {key: body[key]}
+
+    return patch
 
 
 def _merge(into: dict[str, Any], patch: dict[str, Any]) -> None:

@@ -1,0 +1,585 @@
+"""More broken variants of the mock, in the business rules and the 200 response: recipient
+resolution and de-duplication across the maps, channel 0, template rendering, the Sender,
+Reference and expiry rules, ignored RecurringOptions, the order of the rule groups, the
+exact balance, Result, counts and message IDs.
+
+Registered into `tests.fault_catalog.FAULTS` (which imports this module), with the same
+`fault` decorator: each names the rules the suite must report for it.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from mockserver import Behaviour, Failure, SendContext
+from tests.fault_catalog import fault
+
+_PLACEHOLDER = re.compile(r"\{([0-9]+)\}")
+
+
+def _with_recipients(
+    ctx: SendContext, recipients: dict[str, Any], run: Callable[[], Failure | None]
+) -> Failure | None:
+    """Run `run` with ctx.recipients replaced, then put the request's own maps back (so that
+    the counts of the 200 still come from what the client sent)."""
+    original = ctx.recipients
+    ctx.recipients = recipients
+    try:
+        return run()
+    finally:
+        ctx.recipients = original
+
+
+def _phones_reached(account: Any, number: str, channel: int) -> tuple[str, ...]:
+    contact = account.contacts[number]
+    if channel == 0:
+        return (contact.phone,) if contact.phone else ()
+    return (contact.phone,) if contact.phone and channel in (2, 3) else ()
+
+
+def _emails_reached(account: Any, number: str, channel: int) -> tuple[str, ...]:
+    contact = account.contacts[number]
+    if channel == 0:
+        return () if contact.phone else ((contact.email,) if contact.email else ())
+    return (contact.email,) if contact.email and channel in (1, 3) else ()
+
+
+# -- recipients ------------------------------------------------------------------------------
+
+
+@fault(
+    "email-plus-tag-is-phone",
+    "a quick recipient is taken for a phone number when its key contains '+', so an "
+    "address like a+tag@example.com is sent an SMS (channel 0) or refused (channel 1)",
+    "acceptance/recipient-resolution",
+    "success-invariants/fixture-counts",
+    "properties/valid-requests-accepted",
+)
+class EmailPlusTagIsPhone(Behaviour):
+    def check_invalid_recipient(self, ctx: SendContext) -> Failure | None:
+        quick = dict(ctx.recipients.get("QuickRecipients", {}))
+        tagged = {k: v for k, v in quick.items() if "+" in k and not k.startswith("+")}
+        if not tagged:
+            return super().check_invalid_recipient(ctx)
+        for key, channel in tagged.items():
+            if channel in (1, 3):
+                return self.fail(
+                    "invalid-recipient",
+                    f"$.Contacts.QuickRecipients[{key!r}]: channel {channel} cannot reach a "
+                    "phone number",
+                )
+            ctx.sms.setdefault(key, None)
+        rest = {
+            **ctx.recipients,
+            "QuickRecipients": {k: v for k, v in quick.items() if k not in tagged},
+        }
+        return _with_recipients(
+            ctx, rest, lambda: super(EmailPlusTagIsPhone, self).check_invalid_recipient(ctx)
+        )
+
+
+@fault(
+    "emails-group-case-sensitive",
+    "a group member's address is de-duplicated against the quick recipients case-sensitively "
+    "(ANN@EXAMPLE.COM as quick recipient plus the group with ann@example.com: 2 e-mails)",
+    "success-invariants/fixture-counts",
+)
+class EmailsGroupCaseSensitive(Behaviour):
+    def check_invalid_recipient(self, ctx: SendContext) -> Failure | None:
+        failure = super().check_invalid_recipient(ctx)
+        if failure is not None:
+            return failure
+        account = self.state.account
+        given = {k for k in ctx.recipients.get("QuickRecipients", {}) if not k.startswith("+")}
+        for number, channel in ctx.recipients.get("ContactID", {}).items():
+            given.update(_emails_reached(account, number, int(channel)))
+        for guid, channel in ctx.recipients.get("GroupID", {}).items():
+            for member in account.group(guid) or ():
+                for address in _emails_reached(account, member, int(channel)):
+                    folded = {g.lower() for g in given}
+                    if address not in given and address.lower() in folded:
+                        # the exact spelling is new: a second e-mail to the same address
+                        ctx.emails.setdefault(address + "\x00group", address)
+                    given.add(address)
+        return None
+
+
+@fault(
+    "numbers-quick-vs-group-not-deduped",
+    "a group member's number is de-duplicated against contacts and other groups but not "
+    "against the quick recipients: it is charged twice",
+    "success-invariants/fixture-counts",
+    "success-invariants/sms-parts",
+    "success-invariants/standard-ids",
+)
+class NumbersQuickVsGroup(Behaviour):
+    def price(self, ctx: SendContext) -> int:
+        account = self.state.account
+        quick = {k for k in ctx.recipients.get("QuickRecipients", {}) if k.startswith("+")}
+        by_contacts: set[str] = set()
+        for number, channel in ctx.recipients.get("ContactID", {}).items():
+            by_contacts.update(_phones_reached(account, number, int(channel)))
+        by_groups: set[str] = set()
+        for guid, channel in ctx.recipients.get("GroupID", {}).items():
+            for member in account.group(guid) or ():
+                by_groups.update(_phones_reached(account, member, int(channel)))
+        twice = len((by_groups - by_contacts) & quick)
+        assert ctx.count is not None
+        return super().price(ctx) + twice * ctx.count.parts
+
+
+@fault(
+    "emails-contact-vs-group-not-deduped",
+    "an address reached by a contact named directly and again through its group counts "
+    "twice in NoOfEmails",
+    "success-invariants/fixture-counts",
+)
+class EmailsContactVsGroup(Behaviour):
+    def build_success(self, ctx: SendContext) -> dict[str, Any]:
+        payload = super().build_success(ctx)
+        account = self.state.account
+        direct: set[str] = set()
+        for number, channel in ctx.recipients.get("ContactID", {}).items():
+            direct.update(a.lower() for a in _emails_reached(account, number, int(channel)))
+        via_groups: set[str] = set()
+        for guid, channel in ctx.recipients.get("GroupID", {}).items():
+            for member in account.group(guid) or ():
+                via_groups.update(a.lower() for a in _emails_reached(account, member, int(channel)))
+        detail = payload["ResponseData"]["Detail"]
+        detail["NoOfEmails"] = str(len(ctx.emails) + len(direct & via_groups))
+        return payload
+
+
+@fault(
+    "group-default-channel-sms-only",
+    "channel 0 on a group reaches members by SMS only: a member with only an e-mail "
+    "address is skipped instead of e-mailed",
+    "success-invariants/fixture-counts",
+    "acceptance/recipient-resolution",
+)
+class GroupDefaultSmsOnly(Behaviour):
+    def check_invalid_recipient(self, ctx: SendContext) -> Failure | None:
+        groups = {
+            g: (2 if int(c) == 0 else c) for g, c in ctx.recipients.get("GroupID", {}).items()
+        }
+        changed = {**ctx.recipients, "GroupID": groups} if groups else dict(ctx.recipients)
+        return _with_recipients(
+            ctx, changed, lambda: super(GroupDefaultSmsOnly, self).check_invalid_recipient(ctx)
+        )
+
+
+@fault(
+    "contact-default-channel-both",
+    "channel 0 on a contact that has a number and an address sends both an SMS and an e-mail",
+    "success-invariants/fixture-counts",
+)
+class ContactDefaultBoth(Behaviour):
+    def check_invalid_recipient(self, ctx: SendContext) -> Failure | None:
+        contacts = self.state.account.contacts
+        named = {
+            n: (
+                3
+                if int(c) == 0 and n in contacts and contacts[n].phone and contacts[n].email
+                else c
+            )
+            for n, c in ctx.recipients.get("ContactID", {}).items()
+        }
+        changed = {**ctx.recipients, "ContactID": named} if named else dict(ctx.recipients)
+        return _with_recipients(
+            ctx, changed, lambda: super(ContactDefaultBoth, self).check_invalid_recipient(ctx)
+        )
+
+
+@fault(
+    "contact-channel-3-partial",
+    "channel 3 on a contact named directly that has only one of number and address sends "
+    "on the one it has instead of InvalidRecipient",
+    "error-codes/InvalidRecipient",
+    "success-invariants/accepted-invalid",
+)
+class ContactChannel3Partial(Behaviour):
+    def check_invalid_recipient(self, ctx: SendContext) -> Failure | None:
+        contacts = self.state.account.contacts
+
+        def fixed(number: str, channel: Any) -> Any:
+            contact = contacts.get(number)
+            if int(channel) != 3 or contact is None:
+                return channel
+            if contact.phone and not contact.email:
+                return 2
+            if contact.email and not contact.phone:
+                return 1
+            return channel
+
+        named = {n: fixed(n, c) for n, c in ctx.recipients.get("ContactID", {}).items()}
+        changed = {**ctx.recipients, "ContactID": named} if named else dict(ctx.recipients)
+        return _with_recipients(
+            ctx, changed, lambda: super(ContactChannel3Partial, self).check_invalid_recipient(ctx)
+        )
+
+
+# -- content and templates -----------------------------------------------------------------
+
+
+@fault(
+    "placeholders-by-position",
+    "placeholder values are used in the order the client wrote them, matched to the "
+    "placeholders in the order they appear in the text (not by number)",
+    "success-invariants/message-text",
+)
+class PlaceholdersByPosition(Behaviour):
+    def message_text(self, ctx: SendContext) -> str:
+        text = self.template_text(ctx)
+        if text is None:
+            return super().message_text(ctx)
+        values = list(ctx.body["Template"].get("PlaceHolders", {}).values())
+        order: list[str] = []
+        for number in _PLACEHOLDER.findall(text):
+            if number not in order:
+                order.append(number)
+        by_number = {n: (values[i] if i < len(values) else "") for i, n in enumerate(order)}
+        return _PLACEHOLDER.sub(lambda m: str(by_number[m.group(1)]), text)
+
+
+@fault(
+    "placeholders-rendered-recursively",
+    "placeholders are filled one after another with str.replace, so a value that contains "
+    "'{3}' is itself filled in",
+    "success-invariants/message-text",
+)
+class PlaceholdersRecursive(Behaviour):
+    def message_text(self, ctx: SendContext) -> str:
+        text = self.template_text(ctx)
+        if text is None:
+            return super().message_text(ctx)
+        values = ctx.body["Template"].get("PlaceHolders", {})
+        for key in sorted(values, key=lambda k: (len(k), k)):
+            text = text.replace("{" + key + "}", str(values[key]))
+        return text
+
+
+@fault(
+    "placeholder-empty-value-missing",
+    "a placeholder given an empty string is MissingPlaceholder",
+    "properties/valid-requests-accepted",
+    "client/valid-request-accepted",
+)
+class EmptyPlaceholderMissing(Behaviour):
+    def check_missing_placeholder(self, ctx: SendContext) -> Failure | None:
+        text = self.template_text(ctx)
+        if text is not None:
+            values = ctx.body["Template"].get("PlaceHolders", {})
+            for number in _PLACEHOLDER.findall(text):
+                if not values.get(number):
+                    return self.fail(
+                        "missing-placeholder",
+                        f"$.Template.PlaceHolders.{number}: missing, "
+                        f"the template uses {{{number}}}",
+                    )
+        return super().check_missing_placeholder(ctx)
+
+
+@fault(
+    "template-guid-case-sensitive",
+    "template IDs compare case-sensitively (an upper-case GUID is UnknownTemplate)",
+    "acceptance/guid-case",
+)
+class TemplateGuidCase(Behaviour):
+    def check_unknown_template(self, ctx: SendContext) -> Failure | None:
+        template = ctx.body.get("Template")
+        guid = template.get("ID") if isinstance(template, dict) else None
+        if isinstance(guid, str) and guid != guid.lower():
+            return self.fail("unknown-template", f"$.Template.ID: {guid!r} is no template")
+        return super().check_unknown_template(ctx)
+
+
+@fault(
+    "order-template-before-recipients",
+    "the template (UnknownTemplate, MissingPlaceholder) is loaded and checked before the "
+    "recipients are resolved",
+    "order/UnknownContact-before-UnknownTemplate",
+)
+class TemplateBeforeRecipients(Behaviour):
+    def rule_methods(self) -> list[Callable[[SendContext], Failure | None]]:
+        methods = super().rule_methods()
+        first = [
+            m
+            for m in methods
+            if m.__name__ in ("check_unknown_template", "check_missing_placeholder")
+        ]
+        return first + [m for m in methods if m not in first]
+
+
+@fault(
+    "content-trimmed",
+    "Content is trimmed of leading and trailing white space before it is sent and counted",
+    "success-invariants/message-text",
+)
+class ContentTrimmed(Behaviour):
+    def message_text(self, ctx: SendContext) -> str:
+        text = super().message_text(ctx)
+        return text.strip() if self.template_text(ctx) is None else text
+
+
+# -- options ---------------------------------------------------------------------------------
+
+
+@fault(
+    "sender-no-letter-accepted",
+    "an alphanumeric Sender needs only a non-blank character, not a letter: '12 34' is accepted",
+    "error-codes/InvalidSender",
+    "success-invariants/accepted-invalid",
+)
+class SenderNoLetter(Behaviour):
+    def check_invalid_sender(self, ctx: SendContext) -> Failure | None:
+        sender = ctx.options.get("Sender")
+        if (
+            isinstance(sender, str)
+            and re.fullmatch(r"[A-Za-z0-9 ]{1,11}", sender)
+            and sender.strip()
+        ):
+            return None
+        return super().check_invalid_sender(ctx)
+
+
+@fault(
+    "sender-unicode-letters",
+    "the Sender is checked with str.isalnum, so 'Café' or 'Магазин' is accepted",
+    "error-codes/InvalidSender",
+    "success-invariants/accepted-invalid",
+)
+class SenderUnicode(Behaviour):
+    def check_invalid_sender(self, ctx: SendContext) -> Failure | None:
+        sender = ctx.options.get("Sender")
+        if (
+            isinstance(sender, str)
+            and 1 <= len(sender) <= 11
+            and all(c.isalnum() or c == " " for c in sender)
+            and any(c.isalpha() for c in sender)
+        ):
+            return None
+        return super().check_invalid_sender(ctx)
+
+
+@fault(
+    "reference-counts-utf8-bytes",
+    "Reference is limited to 64 UTF-8 bytes, so 64 accented characters are InvalidReference",
+    "acceptance/options",
+    "properties/valid-requests-accepted",
+)
+class ReferenceBytes(Behaviour):
+    def check_invalid_reference(self, ctx: SendContext) -> Failure | None:
+        reference = ctx.options.get("Reference")
+        if isinstance(reference, str) and len(reference.encode("utf-8")) > self.reference_max:
+            return self.fail(
+                "invalid-reference",
+                f"$.Options.Reference: {len(reference.encode())} bytes, "
+                f"at most {self.reference_max}",
+            )
+        return super().check_invalid_reference(ctx)
+
+
+def _drop_offset(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    return re.sub(r"([Zz]|[+-]\d{2}:\d{2})$", "+00:00", value)
+
+
+@fault(
+    "expiry-ignores-offset",
+    "ExpiryDate and DateToSend are compared as wall-clock times, ignoring their UTC offsets",
+    "error-codes/InvalidExpiry",
+    "success-invariants/accepted-invalid",
+)
+class ExpiryIgnoresOffset(Behaviour):
+    def check_invalid_expiry(self, ctx: SendContext) -> Failure | None:
+        options = ctx.options
+        if "ExpiryDate" not in options or "DateToSend" not in options:
+            return super().check_invalid_expiry(ctx)
+        ctx.options = {
+            **options,
+            "DateToSend": _drop_offset(options["DateToSend"]),
+            "ExpiryDate": _drop_offset(options["ExpiryDate"]),
+        }
+        try:
+            return super().check_invalid_expiry(ctx)
+        finally:
+            ctx.options = options
+
+
+@fault(
+    "recurring-options-checked-when-not-recurring",
+    "RecurringOptions are checked for every Type: a Standard message whose (ignored) "
+    "RecurringOptions have Range 1 and no OccurrencesEnd is MissingRecurringOptions",
+    "acceptance/options",
+)
+class RecurringCheckedAlways(Behaviour):
+    def check_missing_recurring_options(self, ctx: SendContext) -> Failure | None:
+        if ctx.type != 2 and isinstance(ctx.options.get("RecurringOptions"), dict):
+            recurring = ctx.options["RecurringOptions"]
+            end = recurring.get("Range", 0)
+            if end == 1 and "OccurrencesEnd" not in recurring:
+                return self.fail(
+                    "missing-recurring-options",
+                    "$.Options.RecurringOptions.OccurrencesEnd: required when Range is 1",
+                )
+            if end == 2 and "ExpiryDate" not in ctx.options:
+                return self.fail(
+                    "missing-recurring-options",
+                    "$.Options.ExpiryDate: required when RecurringOptions.Range is 2",
+                )
+        return super().check_missing_recurring_options(ctx)
+
+
+@fault(
+    "schedule-days-zero-refused",
+    "PatternScheduleDays 0 (every day) is refused as MissingRecurringOptions (no day chosen)",
+    "acceptance/result",
+)
+class ScheduleDaysZero(Behaviour):
+    def check_missing_recurring_options(self, ctx: SendContext) -> Failure | None:
+        recurring = ctx.options.get("RecurringOptions")
+        if (
+            ctx.type == 2
+            and isinstance(recurring, dict)
+            and recurring.get("PatternScheduleDays") == 0
+        ):
+            return self.fail(
+                "missing-recurring-options",
+                "$.Options.RecurringOptions.PatternScheduleDays: 0 chooses no day",
+            )
+        return super().check_missing_recurring_options(ctx)
+
+
+# -- Result ------------------------------------------------------------------------------------
+
+
+@fault(
+    "result-advanced-future-sent",
+    "an Advanced message (Type 0) with a future DateToSend says Sent (Result is worked out "
+    "only on the Standard path)",
+    "success-invariants/result",
+)
+class ResultAdvancedSent(Behaviour):
+    def result(self, ctx: SendContext) -> str:
+        return "Sent" if ctx.type == 0 else super().result(ctx)
+
+
+@fault(
+    "result-7-digits-sent-now",
+    "a DateToSend with 7 fractional digits does not parse in the scheduler and is sent now "
+    "(Result Sent even when it is in the future)",
+    "success-invariants/result",
+)
+class Result7Digits(Behaviour):
+    def result(self, ctx: SendContext) -> str:
+        when = ctx.options.get("DateToSend")
+        if ctx.type != 2 and isinstance(when, str) and re.search(r"\.\d{7,}", when):
+            return "Sent"
+        return super().result(ctx)
+
+
+# -- credits and ledger --------------------------------------------------------------------------
+
+
+@fault(
+    "balance-exact-refused",
+    "a send that costs exactly the balance is refused with 402 (>= instead of >)",
+    "ledger/exact-balance",
+)
+class BalanceExactRefused(Behaviour):
+    def check_balance(self, ctx: SendContext) -> Failure | None:
+        balance = self.state.ledger.balance
+        if ctx.credits > 0 and ctx.credits >= balance:
+            return self.fail("balance", f"CreditsUsed: {ctx.credits} needed, balance {balance}")
+        return super().check_balance(ctx)
+
+
+@fault(
+    "ledger-email-only-zero",
+    "a send that costs nothing (e-mails only) reports PreTransaction and PostTransaction 0",
+    "success-invariants/ledger-continuity",
+)
+class LedgerEmailOnlyZero(Behaviour):
+    def build_success(self, ctx: SendContext) -> dict[str, Any]:
+        payload = super().build_success(ctx)
+        if ctx.credits == 0:
+            detail = payload["ResponseData"]["Detail"]
+            detail["PreTransaction"] = detail["PostTransaction"] = "0"
+        return payload
+
+
+@fault(
+    "credits-recurring-all-occurrences",
+    "a Recurring message that ends after N occurrences is charged for all N sends up front",
+    "success-invariants/sms-parts",
+    "success-invariants/fixture-counts",
+)
+class RecurringAllOccurrences(Behaviour):
+    def price(self, ctx: SendContext) -> int:
+        credits = super().price(ctx)
+        recurring = ctx.options.get("RecurringOptions")
+        if ctx.type == 2 and isinstance(recurring, dict) and recurring.get("Range") == 1:
+            return credits * int(recurring.get("OccurrencesEnd", 1))
+        return credits
+
+
+@fault(
+    "counts-thousands-separator",
+    "NoOfSMS and CreditsUsed are formatted with a thousands separator ('1,200') from 1000 on",
+    "success-invariants/counts-are-decimal",
+    "response/envelope-schema",
+)
+class CountsThousands(Behaviour):
+    def build_success(self, ctx: SendContext) -> dict[str, Any]:
+        payload = super().build_success(ctx)
+        detail = payload["ResponseData"]["Detail"]
+        for name in ("NoOfSMS", "CreditsUsed"):
+            detail[name] = f"{int(detail[name]):,}"
+        return payload
+
+
+# -- message IDs -----------------------------------------------------------------------------
+
+
+@fault(
+    "advanced-id-per-second",
+    "the AdvancedMessageID is a UUID derived from the send time to the second, so two "
+    "advanced sends in one second share it",
+    "success-invariants/unique-ids",
+)
+class AdvancedIdPerSecond(Behaviour):
+    def issue_ids(self, ctx: SendContext) -> None:
+        super().issue_ids(ctx)
+        if ctx.advanced_id is not None:
+            ctx.advanced_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"2sms:{int(time.time())}"))
+
+
+@fault(
+    "ids-shared-across-recipients",
+    "the message IDs of a Standard message are issued once and every recipient gets the same list",
+    "success-invariants/unique-ids",
+)
+class IdsShared(Behaviour):
+    def issue_ids(self, ctx: SendContext) -> None:
+        if ctx.type != 1 or ctx.count is None:
+            return super().issue_ids(ctx)
+        shared = self.state.ids.standard(ctx.count.parts)
+        ctx.standard_ids = {number: list(shared) for number in ctx.sms}
+        return None
+
+
+@fault(
+    "standard-ids-keyed-without-plus",
+    "StandardMessageIDs are keyed by the number without its '+'",
+    "success-invariants/standard-ids",
+    "response/envelope-schema",
+)
+class IdsKeyedWithoutPlus(Behaviour):
+    def issue_ids(self, ctx: SendContext) -> None:
+        super().issue_ids(ctx)
+        ctx.standard_ids = {k.lstrip("+"): v for k, v in ctx.standard_ids.items()}
