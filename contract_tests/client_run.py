@@ -99,7 +99,14 @@ def run_client_property(
     outcomes and notes: when the generated client cannot get a token with the run's client
     credentials (a run given only `--token`), nothing is sent and a note says why.
     """
-    from twosms_client import ApiError, Client, ClientError, ResponseValidationError, models
+    from twosms_client import (
+        ApiError,
+        Client,
+        ClientError,
+        ResponseValidationError,
+        TransportError,
+        models,
+    )
 
     from contract_tests.strategies import valid_request
 
@@ -166,6 +173,13 @@ def run_client_property(
                 f"the client got {type(exc).__name__}: {exc}",
                 _answer(observing),
                 "200",
+            )
+        except TransportError as exc:  # no whole answer: a connection closed, a timeout
+            fail(
+                "valid-request-accepted",
+                f"the client got no answer ({type(exc).__name__}: {exc})",
+                _answer(observing),
+                "a 200 answer",
             )
 
     if seed_value is not None:

@@ -91,6 +91,10 @@ def request_json(exchange: Exchange) -> Any:
         return None
 
 
+def _number(value: Any) -> int | None:
+    return int(value) if isinstance(value, str) and value.isascii() and value.isdigit() else None
+
+
 def response_json(exchange: Exchange) -> Any:
     try:
         return json.loads(exchange.response.body)
@@ -120,11 +124,33 @@ def _follow_ledger(session: Any, exchange: Exchange) -> None:
         session.seen.last_post_transaction = post
 
 
-def _wants_text_json(exchange: Exchange) -> bool:
-    for key, value in exchange.request.headers:
-        if key.lower() == "accept":
-            return value.split(";")[0].strip().lower() == "text/json"
-    return False
+def wanted_media_types(exchange: Exchange) -> set[str]:
+    """The answer media types the request's Accept allows (CONTRACT.md: `text/json` when
+    Accept asks for it, else `application/json`). `text/json` is asked for when it has a
+    higher q than `application/json`; at equal q (both listed, or a wildcard) either answer
+    is right; at q=0 it is refused."""
+    accept = ", ".join(v for k, v in exchange.request.headers if k.lower() == "accept")
+    quality: dict[str, float] = {}
+    for item in accept.split(","):
+        kind, _, params = item.partition(";")
+        q = 1.0
+        for param in params.split(";"):
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    q = float(value.strip())
+                except ValueError:
+                    q = 0.0
+        kind = kind.strip().lower()
+        if kind:
+            quality[kind] = max(quality.get(kind, 0.0), q)
+    text_q = quality.get("text/json", 0.0)
+    json_q = max(quality.get("application/json", 0.0), quality.get("application/*", 0.0))
+    if text_q <= 0 or text_q < json_q:
+        return {"application/json"}
+    if text_q > json_q:
+        return {"text/json"}
+    return {"text/json", "application/json"}
 
 
 def check_envelope(session: Any, exchange: Exchange) -> list[Violation]:
@@ -167,8 +193,8 @@ def check_envelope(session: Any, exchange: Exchange) -> list[Violation]:
             )
         )
     media = (response.header("content-type") or "").split(";")[0].strip().lower()
-    want = "text/json" if _wants_text_json(exchange) else "application/json"
-    if media != want:
+    wanted = wanted_media_types(exchange)
+    if media not in wanted:
         found.append(
             _v(
                 exchange,
@@ -176,7 +202,24 @@ def check_envelope(session: Any, exchange: Exchange) -> list[Violation]:
                 "media-type",
                 f"Content-Type {media or '(none)'} for Accept of the request",
                 media or "(none)",
-                want,
+                " or ".join(sorted(wanted)),
+            )
+        )
+    raw = response.body
+    try:
+        raw.decode("utf-8")
+        utf8 = not raw.startswith(b"\xef\xbb\xbf")
+    except UnicodeDecodeError:
+        utf8 = False
+    if not utf8:
+        found.append(
+            _v(
+                exchange,
+                RESPONSE,
+                "utf-8",
+                "the body is not UTF-8 without a byte order mark (RFC 8259 §8.1)",
+                raw[:40],
+                "UTF-8 JSON text",
             )
         )
     body = response_json(exchange)
@@ -489,7 +532,9 @@ def _against_account(
         "NoOfSMS": str(verdict.sms_parts),
     }
     received = {k: detail[k] for k in expected}
-    if received != expected:
+    # Compared as numbers: a decimal string may have leading zeros (counts-are-decimal
+    # judges the notation).
+    if {k: _number(v) for k, v in received.items()} != {k: int(v) for k, v in expected.items()}:
         rule = (
             "sms-parts"
             if received["NoOfSMS"] != expected["NoOfSMS"]

@@ -267,6 +267,10 @@ class Session:
                 tuple(httpx.Headers(answer.headers).items()),
                 bytes(answer.body),
             )
+            broken = answer.framing_error()
+            if broken is not None:
+                status, answer_body = NO_ANSWER, b""
+                answer_headers = (("x-no-answer", f"RemoteProtocolError: {broken}"),)
         else:
             try:
                 status, answer_headers, answer_body = self._raw_over_socket(
@@ -320,6 +324,9 @@ class Session:
         )
         chunks = [bytes(chunk) for chunk in request.stream]  # type: ignore[union-attr]
         answer = self._caller.call(request.method, str(request.url), request.headers.raw, chunks)
+        broken = answer.framing_error()
+        if broken is not None:  # over a socket, the client would fail to read it
+            raise httpx.RemoteProtocolError(broken, request=request)
         merged = tuple(httpx.Headers(answer.headers).items())
         return answer.status, merged, bytes(answer.body)
 

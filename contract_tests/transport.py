@@ -4,7 +4,9 @@ httpx's own `ASGITransport` is async-only, and Starlette's test client is deprec
 httpx. `ASGICaller.call` runs one request through the app on a private event loop, in the
 caller's thread (no thread hop per request), the way an HTTP server would: the body is
 given chunk by chunk as sent (a body without Content-Length stays without one), and an
-exception before the response starts becomes a 500, as uvicorn answers it.
+exception before the response starts becomes a 500, as uvicorn answers it. An answer whose
+Content-Length is not its length fails as it would over a socket (httpx's
+`RemoteProtocolError`).
 
 - `SyncASGITransport`: `httpx.Client(transport=SyncASGITransport(app))`.
 - `ASGIAdapter`: a `requests` adapter (Schemathesis's engine sends with `requests`).
@@ -37,6 +39,23 @@ class Answer:
     headers: list[tuple[bytes, bytes]] = field(default_factory=list)
     body: bytearray = field(default_factory=bytearray)
     started: bool = False
+    method: str = "GET"
+
+    def framing_error(self) -> str | None:
+        """What an HTTP client would fail on: a Content-Length that is not the length of
+        the body sent (over a socket, the client waits for bytes that never come, or reads
+        the rest as the next answer). None when the answer is well framed."""
+        declared = {v.strip() for k, v in self.headers if k.lower() == b"content-length"}
+        if not declared or self.method.upper() == "HEAD" or self.status in (204, 304):
+            return None
+        if len(declared) > 1:
+            return f"Content-Length: {sorted(declared)} disagree"
+        (value,) = declared
+        if not value.isdigit() or int(value) != len(self.body):
+            return (
+                f"Content-Length: {value.decode('latin-1')} declared, {len(self.body)} bytes sent"
+            )
+        return None
 
 
 class ASGICaller:
@@ -78,7 +97,9 @@ class ASGICaller:
         with self._lock:
             if self._loop is None:
                 self._loop = asyncio.new_event_loop()
-            return self._loop.run_until_complete(self._run(scope, chunks))
+            answer = self._loop.run_until_complete(self._run(scope, chunks))
+        answer.method = method
+        return answer
 
     async def _run(self, scope: dict[str, Any], chunks: list[bytes]) -> Answer:
         answer = Answer()
@@ -141,6 +162,9 @@ class SyncASGITransport(httpx.BaseTransport):
         answer = self.caller.call(
             request.method, str(request.url), [*host, *request.headers.raw], chunks
         )
+        broken = answer.framing_error()
+        if broken is not None:
+            raise httpx.RemoteProtocolError(broken, request=request)
         return httpx.Response(
             answer.status, headers=answer.headers, content=bytes(answer.body), request=request
         )

@@ -598,7 +598,8 @@ class Behaviour:
             return None
         return self.fail(
             "invalid-reference",
-            f"$.Options.Reference: {len(reference)} characters, at most {self.reference_max}",
+            f"$.Options.Reference: {show(reference)} is {len(reference)} characters, "
+            f"at most {self.reference_max}",
         )
 
     def check_invalid_expiry(self, ctx: SendContext) -> Failure | None:

@@ -1197,7 +1197,9 @@ class RejectsIssuedTokens(Behaviour):
         return failure
 
 
-# Further faults of the HTTP edge and auth, and of the business rules, live in their own
-# modules; importing them registers them here (they import `fault` from this module).
+# Further faults of the HTTP edge and auth, of the business rules and of the answers'
+# shapes live in their own modules; importing them registers them here (they import
+# `fault` and `variant` from this module).
 from tests import fault_catalog_http as _http_faults  # noqa: E402, F401
 from tests import fault_catalog_rules as _rule_faults  # noqa: E402, F401
+from tests import fault_catalog_shapes as _shape_faults  # noqa: E402, F401

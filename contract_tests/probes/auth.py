@@ -141,6 +141,7 @@ class TokenCase:
     basic: tuple[str, str] | None = None  # (username, password) as sent, already encoded
     path: str = TOKEN_PATH
     content_type: str = FORM
+    as_json: bool = False  # the parameters as a JSON object, not a form
 
 
 def basic_credentials(client_id: str, secret: str) -> tuple[str, str]:
@@ -155,9 +156,8 @@ def _token_request(session: Session, case: TokenCase) -> Exchange:
         headers["Authorization"] = (
             "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
         )
-    return session.request(
-        "POST", case.path, content=urlencode(case.form).encode("ascii"), headers=headers, auth=False
-    )
+    content = json.dumps(case.form).encode() if case.as_json else urlencode(case.form).encode()
+    return session.request("POST", case.path, content=content, headers=headers, auth=False)
 
 
 def _token_cases(session: Session) -> list[TokenCase]:
@@ -177,6 +177,13 @@ def _token_cases(session: Session) -> list[TokenCase]:
         TokenCase("the path with a trailing slash", credentials, path=TOKEN_PATH + "/"),
         TokenCase("a charset on the form type", credentials, content_type=FORM + "; charset=UTF-8"),
         TokenCase("no grant_type", {"client_id": cid, "client_secret": secret}, "invalid_request"),
+        TokenCase(
+            "the parameters as JSON (the token endpoint takes a form)",
+            credentials,
+            "invalid_request",
+            content_type="application/json",
+            as_json=True,
+        ),
         TokenCase(
             "another grant type",
             {**credentials, "grant_type": "password"},
@@ -277,6 +284,15 @@ def _check_token_answer(
             schema,
         )
         return
+    if error is None and type(body.get("expires_in")) is not int:
+        yield violation(
+            exchange,
+            TOKEN,
+            "token-schema",
+            f"expires_in in the answer to {what} is not a JSON integer",
+            json.dumps(body.get("expires_in")),
+            "28800 (an integer: seconds)",
+        )
     if error is None:
         # The token must work: one send with it.
         token = body["access_token"]

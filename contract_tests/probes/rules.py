@@ -495,6 +495,15 @@ def _validation_probes() -> list[Probe]:
     )
     probes.append(
         Probe(
+            "validation-reason-first-ten",
+            VALIDATION,
+            "ValidationError-first-ten",
+            "With fifteen violations, the reason lists the first ten (each key by its value).",
+            _first_ten,
+        )
+    )
+    probes.append(
+        Probe(
             "validation-reason-paths",
             VALIDATION,
             "ValidationError-reason",
@@ -539,6 +548,71 @@ def _lists_each_violation(session: Session) -> Iterator[Violation]:
             reason,
             "a reason naming SrcPort, DstPort and Reads",
         )
+
+
+_FIFTEEN_KEYS = [f"44770090{n:04d}" for n in range(15)]  # no +: each fails the pattern
+
+
+def _first_ten(session: Session) -> Iterator[Violation]:
+    listed = int(session.spec.contract.get("limits", {}).get("validationErrorsListed", 10))
+    body = base_request(Contacts={"QuickRecipients": dict.fromkeys(_FIFTEEN_KEYS, 2)})
+    exchange, _ = session.send(body, observe=False)
+    found = expect_refusal(
+        session,
+        exchange,
+        check=VALIDATION,
+        rule="ValidationError-first-ten",
+        status=400,
+        code="ValidationError",
+    )
+    yield from found
+    if found:
+        return
+    _code, reason = error_of(exchange)
+    named = [key for key in _FIFTEEN_KEYS if key in reason]
+    if len(named) != listed:
+        yield violation(
+            exchange,
+            VALIDATION,
+            "ValidationError-first-ten",
+            f"the reason names {len(named)} of the {len(_FIFTEEN_KEYS)} violations",
+            reason[:400],
+            f"the first {listed} violations, each by its key",
+        )
+
+
+def _reason_values(session: Session) -> Iterator[Violation]:
+    """Every business rule's reason names the field and the value (CONTRACT.md)."""
+    cases: list[tuple[str, Any, str]] = [
+        ("UnknownContact", _unknown_contact(session), unknown_contact(session.account)),
+        ("UnknownGroup", base_request(Contacts={"GroupID": {UNKNOWN_GUID: 0}}), UNKNOWN_GUID),
+        (
+            "InvalidRecipient",
+            base_request(Contacts={"QuickRecipients": {QUICK_NUMBER: 1}}),
+            QUICK_NUMBER,
+        ),
+        ("UnknownTemplate", base_request(Template={"ID": UNKNOWN_GUID}), UNKNOWN_GUID),
+        ("InvalidSender", with_options(Sender="ABCDEFGHIJKL"), "ABCDEFGHIJKL"),
+        ("InvalidReference", with_options(Reference="Reference-" + "r" * 55), "Reference-rrrr"),
+    ]
+    for code, body, value in cases:
+        exchange, _ = session.send(body, observe=False)
+        found = expect_refusal(
+            session, exchange, check=RULES, rule="reason-names-value", status=400, code=code
+        )
+        yield from found
+        if found:
+            continue
+        _code, reason = error_of(exchange)
+        if value.lower() not in reason.lower():
+            yield violation(
+                exchange,
+                RULES,
+                "reason-names-value",
+                f"the {code} reason does not name the offending value",
+                reason,
+                f"a reason with {value!r}",
+            )
 
 
 def _reason_paths(session: Session) -> Iterator[Violation]:
@@ -686,4 +760,11 @@ def _merge(into: dict[str, Any], patch: dict[str, Any]) -> None:
 
 
 def rule_probes() -> list[Probe]:
-    return [*_rule_probes(), *_validation_probes(), *_order_probes()]
+    reason_values = Probe(
+        "error-reason-names-value",
+        RULES,
+        "reason-names-value",
+        "Each business rule's ErrorReason names the field and the offending value.",
+        _reason_values,
+    )
+    return [*_rule_probes(), reason_values, *_validation_probes(), *_order_probes()]

@@ -414,7 +414,7 @@ def _paths_and_methods() -> list[Probe]:
 
 
 def _accept_run(session: Session) -> Iterator[Violation]:
-    """`Accept: text/json` gets text/json, on a 200 and on an error; anything else JSON."""
+    """`Accept: text/json` gets text/json, on a 200 and on every error; anything else JSON."""
     cases = [
         ("text/json", base_request(), "text/json"),
         ("text/json", base_request(Contacts={}), "text/json"),
@@ -423,13 +423,16 @@ def _accept_run(session: Session) -> Iterator[Violation]:
         ("text/*", base_request(), "application/json"),
         ("text/plain", base_request(), "application/json"),
         ("TEXT/JSON", base_request(), "text/json"),
+        ("application/json, text/json;q=0.1", base_request(), "application/json"),
+        ("text/json;q=0", base_request(), "application/json"),
+        ("text/json;q=0.9, application/json;q=0.5", base_request(), "text/json"),
     ]
+    text_json = {**JSON_HEADERS, "Accept": "text/json"}
     requests: list[tuple[str, Raw, str]] = [
         (accept, Raw(content=json_bytes(body), headers={**JSON_HEADERS, "Accept": accept}), want)
         for accept, body, want in cases
     ]
-    # Every answer that carries the envelope follows Accept: 401, 404 and 405 too.
-    text_json = {**JSON_HEADERS, "Accept": "text/json"}
+    # Every answer that carries the envelope follows Accept: 401, 404, 405, 413, 415 too.
     requests += [
         ("text/json", Raw(content=json_bytes(base_request()), headers=text_json, auth=False),
          "text/json"),
@@ -437,29 +440,74 @@ def _accept_run(session: Session) -> Iterator[Violation]:
          "text/json"),
         ("text/json", Raw(method="GET", headers={"Accept": "text/json"}), "text/json"),
         ("text/json", Raw(content=b"{", headers=text_json), "text/json"),
+        ("text/json", Raw(content=json_bytes(base_request()),
+                          headers={"Content-Type": "text/plain", "Accept": "text/json"}),
+         "text/json"),
+        ("text/json", Raw(content=_oversized(), headers=text_json), "text/json"),
     ]  # fmt: skip
     for accept, raw, want in requests:
-        exchange = send_raw(session, raw)
-        found = observe(session, exchange)
-        media = (exchange.response.header("content-type") or "").split(";")[0].strip()
-        if media.lower() != want and not any(v.rule == "media-type" for v in found):
-            found.append(
-                violation(
-                    exchange,
-                    TRANSPORT,
-                    "accept-negotiation",
-                    f"Accept: {accept} answered as {media or '(none)'}",
-                    media or "(none)",
-                    want,
-                )
+        yield from _judge_accept(session, send_raw(session, raw), accept, want)
+    # ... and 402: a send the balance (known from the 200s above) cannot cover.
+    costly = _overspend(session)
+    if costly is not None:
+        raw = Raw(content=json_bytes(costly), headers=text_json)
+        yield from _judge_accept(session, send_raw(session, raw), "text/json", "text/json")
+
+
+def _judge_accept(
+    session: Session, exchange: Exchange, accept: str, want: str
+) -> Iterator[Violation]:
+    found = observe(session, exchange)
+    media = (exchange.response.header("content-type") or "").split(";")[0].strip()
+    if media.lower() != want and not any(v.rule == "media-type" for v in found):
+        found.append(
+            violation(
+                exchange,
+                TRANSPORT,
+                "accept-negotiation",
+                f"Accept: {accept} answered as {media or '(none)'}",
+                media or "(none)",
+                want,
             )
-        for v in found:
-            if v.rule == "media-type":
-                yield violation(
-                    exchange, TRANSPORT, "accept-negotiation", v.message, v.received, v.expected
-                )
-            else:
-                yield v
+        )
+    for v in found:
+        if v.rule == "media-type":
+            yield violation(
+                exchange, TRANSPORT, "accept-negotiation", v.message, v.received, v.expected
+            )
+        else:
+            yield v
+
+
+def _overspend(session: Session) -> dict[str, object] | None:
+    """A send that costs more than the balance (1000 parts to enough numbers), from the
+    last PostTransaction the run saw; None when none is known or it is out of reach."""
+    balance = session.seen.last_post_transaction
+    if balance is None:
+        return None
+    recipients = balance // 1000 + 1
+    if recipients > 20_000:
+        return None
+    numbers = {f"+4479{index:09d}": 2 for index in range(recipients)}
+    return base_request(Contacts={"QuickRecipients": numbers}, Content="{" * 76 * 1000, Type=0)
+
+
+def _head_run(session: Session) -> Iterator[Violation]:
+    """HEAD is another method: 405 with Allow: POST (no body to judge)."""
+    for path in (SEND_PATH, TOKEN_PATH):
+        exchange = send_raw(session, Raw(method="HEAD", path=path))
+        status = exchange.response.status
+        allow = exchange.response.header("allow") or ""
+        methods = {m.strip().upper() for m in allow.split(",") if m.strip()}
+        if status != 405 or methods != {"POST"}:
+            yield violation(
+                exchange,
+                TRANSPORT,
+                "MethodNotAllowed",
+                f"HEAD {path} is another method",
+                f"{status}, Allow: {allow or '(none)'}",
+                "405, Allow: POST",
+            )
 
 
 def _order_probes() -> list[Probe]:
@@ -592,6 +640,13 @@ def transport_probes() -> list[Probe]:
             status=413,
             code="PayloadTooLarge",
             description="A body over 1 MiB sent chunked (no Content-Length) is 413 too.",
+        ),
+        Probe(
+            "method-head",
+            TRANSPORT,
+            "MethodNotAllowed",
+            "HEAD on the send and token paths gets 405 with Allow: POST.",
+            _head_run,
         ),
         Probe(
             "accept-negotiation",
