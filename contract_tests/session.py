@@ -188,7 +188,10 @@ class Session:
             sent_headers.update(self.bearer())
         body: bytes | None = content
         if json_body is not _UNSET:
-            body = json.dumps(json_body, ensure_ascii=False).encode("utf-8")
+            try:
+                body = json.dumps(json_body, ensure_ascii=False).encode("utf-8")
+            except UnicodeEncodeError:  # a lone surrogate: only its escape is JSON
+                body = json.dumps(json_body).encode("ascii")
             sent_headers["Content-Type"] = "application/json"
         elif form is not None:
             body = urlencode(list(form.items())).encode("ascii")

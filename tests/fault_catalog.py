@@ -1201,5 +1201,6 @@ class RejectsIssuedTokens(Behaviour):
 # shapes live in their own modules; importing them registers them here (they import
 # `fault` and `variant` from this module).
 from tests import fault_catalog_http as _http_faults  # noqa: E402, F401
+from tests import fault_catalog_parts as _part_faults  # noqa: E402, F401
 from tests import fault_catalog_rules as _rule_faults  # noqa: E402, F401
 from tests import fault_catalog_shapes as _shape_faults  # noqa: E402, F401

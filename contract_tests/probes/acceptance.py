@@ -4,6 +4,7 @@ the success invariants (counts against the account's facts, IDs, credits, text).
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from contract_tests.core import Probe
@@ -16,6 +17,7 @@ from contract_tests.probes.base import (
     base_request,
     contact_request,
     iso,
+    iso_at,
     template_with_placeholders,
     with_options,
 )
@@ -164,6 +166,17 @@ def _placeholders(values: Callable[[list[str]], dict[str, str]]) -> Build:
             return None
         guid, _text, keys = found
         return base_request(Template={"ID": guid, "PlaceHolders": values(keys)})
+
+    return build
+
+
+def _quick_of_contact(field: str) -> Build:
+    def build(session: Session) -> Any:
+        for _number, contact in sorted(session.account.contacts.items()):
+            value = getattr(contact, field)
+            if value is not None:
+                return base_request(Contacts={"QuickRecipients": {value: 0}})
+        return None
 
     return build
 
@@ -360,6 +373,52 @@ def acceptance_probes() -> list[Probe]:
             "result",
             lambda s: base_request(Type=0, Options={"DateToSend": iso(2 * DAY)}),
             "An advanced message with a future DateToSend: Scheduled.",
+        ),
+        (
+            "scheduled-in-30-minutes",
+            "result",
+            lambda s: with_options(DateToSend=iso_at(timedelta(minutes=30), 0)),
+            "A DateToSend half an hour ahead: Scheduled.",
+        ),
+        (
+            "scheduled-at-another-offset",
+            "result",
+            lambda s: with_options(DateToSend=iso_at(timedelta(hours=2), -5)),
+            "Two hours ahead, written at -05:00 (the clock reads earlier than UTC): Scheduled.",
+        ),
+        (
+            "past-at-another-offset",
+            "result",
+            lambda s: with_options(DateToSend=iso_at(timedelta(hours=-2), 5)),
+            "Two hours ago, written at +05:00 (the clock reads later than UTC): Sent.",
+        ),
+        (
+            "scheduled-zulu",
+            "result",
+            lambda s: with_options(DateToSend=iso_at(2 * DAY, 0, zulu=True)),
+            "A future DateToSend written with Z: Scheduled.",
+        ),
+        (
+            "far-past",
+            "result",
+            lambda s: with_options(DateToSend="1960-01-01T00:00:00+00:00"),
+            "A DateToSend before 1970: sent now.",
+        ),
+        (
+            "far-future",
+            "result",
+            lambda s: with_options(DateToSend="2110-01-01T00:00:00+00:00"),
+            "A DateToSend after 2106 (beyond 32-bit Unix time): Scheduled.",
+        ),
+        *(
+            (
+                f"quick-{field}-of-a-contact",
+                "recipient-resolution",
+                _quick_of_contact(field),
+                f"A contact's {field} as a quick recipient: not a contact reached "
+                "(NoOfContacts counts contacts named directly or through a group).",
+            )
+            for field in ("phone", "email")
         ),
         (
             "thousand-parts",

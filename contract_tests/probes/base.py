@@ -7,7 +7,7 @@ import copy
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 from contract_tests.core import Exchange, Probe, Violation, violation
@@ -41,6 +41,17 @@ def iso(delta: timedelta) -> str:
     """A date-time `delta` from now, with 7 fractional digits as the help page writes them."""
     moment = datetime.now(UTC) + delta
     return moment.strftime("%Y-%m-%dT%H:%M:%S.%f") + "0+00:00"
+
+
+def iso_at(delta: timedelta, offset_hours: int, *, zulu: bool = False) -> str:
+    """The instant `delta` from now, written at a UTC offset of `offset_hours` (or with
+    `Z` when `zulu`)."""
+    zone = timezone(timedelta(hours=offset_hours))
+    moment = (datetime.now(UTC) + delta).astimezone(zone)
+    text = moment.strftime("%Y-%m-%dT%H:%M:%S")
+    return (
+        text + "Z" if zulu else text + moment.strftime("%z")[:3] + ":" + moment.strftime("%z")[3:]
+    )
 
 
 def at_offset(days_ahead: timedelta, clock: str, offset: str) -> str:

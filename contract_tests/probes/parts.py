@@ -56,7 +56,22 @@ BOUNDARY_TEXTS: list[tuple[str, str, str]] = [
     ("UCS-2 emoji cost 2 units", "above", EMOJI * 36),
     ("UCS-2 surrogate pair never split at 67", "at", CYRILLIC * 66 + EMOJI + CYRILLIC * 66),
     ("UCS-2 surrogate pair never split at 67", "below", CYRILLIC * 66 + EMOJI + CYRILLIC * 65),
-]
+    # A flag (two regional indicators) and a ZWJ sequence are several code points: only
+    # each surrogate pair is kept whole, so they may be split between parts.
+    ("UCS-2 a flag may be split at 67", "at",
+     CYRILLIC * 65 + "\U0001f1ec\U0001f1e7" + CYRILLIC * 65),
+    ("UCS-2 a ZWJ sequence may be split at 67", "at",
+     CYRILLIC * 64 + "\U0001f469\u200d\U0001f4bb" + CYRILLIC * 65),
+    # Extension characters cost one unit in UCS-2 (only GSM-7 escapes them).
+    ("UCS-2 extension characters cost 1 unit", "at", CYRILLIC + "{" * 69),
+    ("UCS-2 extension characters cost 1 unit", "above", CYRILLIC + "{[~]" * 17 + "|^"),
+    # The alphabet is the whole text's: one character outside GSM-7 at the end.
+    ("GSM-7 vs UCS-2: the whole text decides", "at", "a" * 200 + CYRILLIC),
+    # Every character counts, white space at the end and CR LF too (MessageText keeps them).
+    ("GSM-7 trailing white space counts", "above", "a" * 160 + " "),
+    ("GSM-7 trailing white space counts", "above", "a" * 160 + "\n"),
+    ("GSM-7 CR LF is two septets", "above", "a" * 80 + "\r\n" + "a" * 79),
+]  # fmt: skip
 
 
 def _observed_parts(detail: dict[str, object]) -> int | None:
@@ -120,12 +135,17 @@ def _run(session: Session) -> Iterator[Violation]:
 
 # Printable characters of each alphabet, cycled so that a text is not one letter repeated.
 _GSM_CYCLE = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,!?-@£$èéΔΩ"
-_UCS2_CYCLE = "жщяЖЩЯабвгдеёзийклмнопрстуфхцчшъыьэю"
+_UCS2_CYCLE = "жщяЖЩЯабвгд{еёзий}клм[нопр]сту~фхц|чшъ^ыьэ\\ю€"  # extension characters: 1 unit
 _ESCAPED = "€"  # an extension-table character: two septets, never split
 # Characters outside GSM-7 that look like they might be in it (accented Latin letters,
 # typographic punctuation, symbols), and a few from other scripts.
-_LOOKALIKES = "`çáíóúâêîôûãõÀÁÂÃÈÊËÌÍÎÏÒÓÔÕÙÚÛÝýÿ¢©®°±µ¶·«»¼½¾×÷‘’“”–—…•™\u00a0жαβ中"
-_TABLE_CHARACTERS = sorted(GSM_BASIC) + sorted(GSM_EXTENSION) + list(_LOOKALIKES)
+_LOOKALIKES = [
+    *"`çáíóúâêîôûãõÀÁÂÃÈÊËÌÍÎÏÒÓÔÕÙÚÛÝýÿ¢©®°±µ¶·«»¼½¾×÷‘’“”–—…•™\u00a0жαβ中",
+    *"ΑΒΕΖΗΙΚΜΝΟΡΤΥΧ",  # Greek capitals that look Latin (GSM-7 has only ΔΦΓΛΩΠΨΣΘΞ)
+    *"\t\v",  # control characters outside the table (it has LF, CR and, escaped, FF)
+    "e\u0301",  # e and a combining acute: two code points, not é
+]
+_TABLE_CHARACTERS = sorted(GSM_BASIC) + sorted(GSM_EXTENSION) + _LOOKALIKES
 
 
 def _cycled(alphabet: str, length: int) -> str:

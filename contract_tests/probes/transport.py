@@ -189,7 +189,8 @@ def _json_probes() -> list[Probe]:
             TRANSPORT,
             "InvalidJson",
             "Huge numbers and nesting deeper than a parser may allow (inside an unknown "
-            "property) get 200, InvalidJson or ValidationError: never a 5xx.",
+            "property), and a lone surrogate in Content, get 200, InvalidJson or "
+            "ValidationError: never a 5xx.",
             _extremes_run,
         )
     )
@@ -212,16 +213,22 @@ def _json_probes() -> list[Probe]:
 
 def _extremes_run(session: Session) -> Iterator[Violation]:
     cases: list[tuple[str, bytes]] = [
-        ("a 5000-digit integer", _with_raw_value(b"9" * 5000)),
-        ("a 400-digit negative integer", _with_raw_value(b"-" + b"9" * 400)),
-        ("a number beyond a double", _with_raw_value(b"1e400")),
-        ("a 30-digit fraction", _with_raw_value(b"0." + b"1" * 30)),
+        ("a 5000-digit integer (in an unknown property)", _with_raw_value(b"9" * 5000)),
+        (
+            "a 400-digit negative integer (in an unknown property)",
+            _with_raw_value(b"-" + b"9" * 400),
+        ),
+        ("a number beyond a double (in an unknown property)", _with_raw_value(b"1e400")),
+        ("a 30-digit fraction (in an unknown property)", _with_raw_value(b"0." + b"1" * 30)),
     ]
     for depth in (65, 100, 500, 1000, 5000):
-        cases.append((f"{depth} levels of nesting", _with_raw_value(b"[" * depth + b"]" * depth)))
-        cases.append(
-            (f"{depth} levels of objects", _with_raw_value(b'{"a":' * depth + b"1" + b"}" * depth))
-        )
+        arrays = _with_raw_value(b"[" * depth + b"]" * depth)
+        objects = _with_raw_value(b'{"a":' * depth + b"1" + b"}" * depth)
+        cases.append((f"{depth} levels of arrays (in an unknown property)", arrays))
+        cases.append((f"{depth} levels of objects (in an unknown property)", objects))
+    for escape in (b"\\ud83d", b"\\udc00"):  # a lone surrogate: legal JSON, not Unicode
+        content = json_bytes(base_request(Content="@@")).replace(b"@@", escape + b"abc")
+        cases.append((f"a lone surrogate ({escape.decode()}) in Content", content))
     for what, content in cases:
         exchange = send_raw(session, Raw(content=content, headers=JSON_HEADERS))
         found = observe(session, exchange)
@@ -241,7 +248,7 @@ def _extremes_run(session: Session) -> Iterator[Violation]:
                     exchange,
                     TRANSPORT,
                     "InvalidJson",
-                    f"a request with {what} in an unknown property",
+                    f"a request with {what}",
                     f"{status} {code}",
                     "200, 400 InvalidJson or 400 ValidationError",
                 )
