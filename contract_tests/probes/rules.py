@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-from contract_tests.core import Probe, Violation, violation
+from contract_tests.core import Exchange, Probe, Violation, violation
 from contract_tests.probes.base import (
     DAY,
     QUICK_EMAIL,
@@ -524,20 +524,27 @@ def _validation_probes() -> list[Probe]:
     return probes
 
 
+def _reason_of_refusal(
+    session: Session, body: Any, *, check: str, rule: str, code: str
+) -> tuple[Exchange, list[Violation], str]:
+    """Send `body`, which must be refused with 400 `code`: the exchange, what is wrong with
+    the refusal itself (status, code, envelope), and the ErrorReason."""
+    exchange, _ = session.send(body, observe=False)
+    found = expect_refusal(session, exchange, check=check, rule=rule, status=400, code=code)
+    return exchange, found, error_of(exchange)[1]
+
+
 def _lists_each_violation(session: Session) -> Iterator[Violation]:
-    exchange, _ = session.send(with_options(SrcPort=70000, DstPort=-5, Reads=-1), observe=False)
-    found = expect_refusal(
+    exchange, found, reason = _reason_of_refusal(
         session,
-        exchange,
+        with_options(SrcPort=70000, DstPort=-5, Reads=-1),
         check=VALIDATION,
         rule="ValidationError-lists-all",
-        status=400,
         code="ValidationError",
     )
     yield from found
     if found:
         return
-    _code, reason = error_of(exchange)
     missing = [name for name in ("SrcPort", "DstPort", "Reads") if name not in reason]
     if missing:
         yield violation(
@@ -555,20 +562,16 @@ _FIFTEEN_KEYS = [f"44770090{n:04d}" for n in range(15)]  # no +: each fails the 
 
 def _first_ten(session: Session) -> Iterator[Violation]:
     listed = int(session.spec.contract.get("limits", {}).get("validationErrorsListed", 10))
-    body = base_request(Contacts={"QuickRecipients": dict.fromkeys(_FIFTEEN_KEYS, 2)})
-    exchange, _ = session.send(body, observe=False)
-    found = expect_refusal(
+    exchange, found, reason = _reason_of_refusal(
         session,
-        exchange,
+        base_request(Contacts={"QuickRecipients": dict.fromkeys(_FIFTEEN_KEYS, 2)}),
         check=VALIDATION,
         rule="ValidationError-first-ten",
-        status=400,
         code="ValidationError",
     )
     yield from found
     if found:
         return
-    _code, reason = error_of(exchange)
     named = [key for key in _FIFTEEN_KEYS if key in reason]
     if len(named) != listed:
         yield violation(
@@ -596,14 +599,12 @@ def _reason_values(session: Session) -> Iterator[Violation]:
         ("InvalidReference", with_options(Reference="Reference-" + "r" * 55), "Reference-rrrr"),
     ]
     for code, body, value in cases:
-        exchange, _ = session.send(body, observe=False)
-        found = expect_refusal(
-            session, exchange, check=RULES, rule="reason-names-value", status=400, code=code
+        exchange, found, reason = _reason_of_refusal(
+            session, body, check=RULES, rule="reason-names-value", code=code
         )
         yield from found
         if found:
             continue
-        _code, reason = error_of(exchange)
         if value.lower() not in reason.lower():
             yield violation(
                 exchange,
@@ -630,19 +631,12 @@ def _reason_paths(session: Session) -> Iterator[Violation]:
         ),
     ]
     for body, wanted in cases:
-        exchange, _ = session.send(body, observe=False)
-        found = expect_refusal(
-            session,
-            exchange,
-            check=VALIDATION,
-            rule="ValidationError-reason",
-            status=400,
-            code="ValidationError",
+        exchange, found, reason = _reason_of_refusal(
+            session, body, check=VALIDATION, rule="ValidationError-reason", code="ValidationError"
         )
         yield from found
         if found:
             continue
-        _code, reason = error_of(exchange)
         missing = [w for w in wanted if w not in reason]
         if missing:
             yield violation(

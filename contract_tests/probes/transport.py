@@ -358,52 +358,27 @@ def _paths_and_methods() -> list[Probe]:
         )
         for name, path in (("upper-case", SEND_PATH.upper()), ("trailing-slash", SEND_PATH + "/"))
     ]
-    probes.append(
+    unknown = (
+        ("path-unknown-suffix", SEND_PATH + "/42", "a path below the send path"),
+        ("path-unknown", "/api/v2/sms/nothing", "an unknown path"),
+        ("path-unknown-root", "/", "/, not a path of the API,"),
+        ("path-unknown-outside-the-api", "/messages", "/messages, not a path of the API,"),
+        ("path-unknown-v1", "/api/v1/sms/messages", "the v1 path"),
+    )
+    probes += [
         refusal(
-            "path-unknown-suffix",
+            probe_id,
             check=TRANSPORT,
             rule="NotFound",
             request=constant(
-                Raw(
-                    path=SEND_PATH + "/42", content=json_bytes(base_request()), headers=JSON_HEADERS
-                )
+                Raw(path=path, content=json_bytes(base_request()), headers=JSON_HEADERS)
             ),
             status=404,
             code="NotFound",
-            description="A path below the send path is unknown: 404 NotFound.",
+            description=f"{what[0].upper()}{what[1:]} gets 404 NotFound in the envelope.",
         )
-    )
-    for name, path in (
-        ("root", "/"),
-        ("outside-the-api", "/messages"),
-        ("v1", "/api/v1/sms/messages"),
-    ):
-        probes.append(
-            refusal(
-                f"path-unknown-{name}",
-                check=TRANSPORT,
-                rule="NotFound",
-                request=constant(
-                    Raw(path=path, content=json_bytes(base_request()), headers=JSON_HEADERS)
-                ),
-                status=404,
-                code="NotFound",
-                description=f"{path}, not a path of the API, gets 404 NotFound in the envelope.",
-            )
-        )
-    probes.append(
-        refusal(
-            "path-unknown",
-            check=TRANSPORT,
-            rule="NotFound",
-            request=lambda s: Raw(
-                path="/api/v2/sms/nothing", content=json_bytes(base_request()), headers=JSON_HEADERS
-            ),
-            status=404,
-            code="NotFound",
-            description="An unknown path gets 404 NotFound in the envelope.",
-        )
-    )
+        for probe_id, path, what in unknown
+    ]
     for path in (SEND_PATH, TOKEN_PATH):
         for method in ("GET", "PUT", "PATCH", "DELETE", "OPTIONS"):
             probes.append(
