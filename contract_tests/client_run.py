@@ -56,7 +56,13 @@ class ObservingTransport(httpx.BaseTransport):
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         body = request.read()
-        response = self._inner.handle_request(request)
+        if self._session.silent is not None:  # the server stopped answering: do not wait
+            raise httpx.ReadTimeout(self._session.silent, request=request)
+        try:
+            response = self._inner.handle_request(request)
+        except httpx.TimeoutException as exc:
+            self._session.note_timeout(exc)
+            raise
         content = response.read()
         self._session.cases += 1
         self.last = Exchange(
@@ -113,7 +119,7 @@ def run_client_property(
     outcomes = {rule: Outcome(CLIENT, rule) for _, rule in RULES}
     inner = _transport_for(session, app)
     observing = ObservingTransport(inner, session)
-    http = httpx.Client(transport=observing, timeout=30.0)
+    http = httpx.Client(transport=observing, timeout=session.client.timeout)
     client = Client(
         str(session.client.base_url),
         client_id=session.client_id,

@@ -21,7 +21,7 @@ from typing import Any, Protocol
 import httpx
 
 from contract_tests.core import BoundaryObservation, Outcome, Probe, Violation
-from contract_tests.session import Session, TargetError
+from contract_tests.session import NO_ANSWER, Session, TargetError
 
 STAGES = ("probes", "properties", "client", "schemathesis")
 
@@ -206,6 +206,9 @@ def run_suite(
         for stage in STAGES:
             if stage not in stages:
                 continue
+            if session.silent is not None:
+                notes.append(f"the {stage} stage did not run: {session.silent}")
+                continue
             watcher.stage(stage)
             before = session.cases
             clock = time.perf_counter()
@@ -270,7 +273,9 @@ def run_suite(
             stage_cases.setdefault(stage, session.cases - before)
             stage_seconds[stage] = time.perf_counter() - clock
             watcher.advance(session.cases + extra_cases)
-        if spend_balance and "probes" in stages and probes is None:
+        if session.silent is not None:
+            found.append(_silence(session))
+        elif spend_balance and "probes" in stages and probes is None:
             # Last of all: it leaves the account with no credit (in process, this copy of
             # the mock; the forked ones have finished).
             from contract_tests.probes.ledger import exact_balance_probe
@@ -439,11 +444,34 @@ def _all_probes() -> list[Probe]:
     return list(all_probes())
 
 
+def _silence(session: Session) -> Outcome:
+    """The finding of a server that stopped answering (see `Session.silent`)."""
+    last = next((e for e in reversed(session.log) if e.response.status == NO_ANSWER), None)
+    return Outcome(
+        "response",
+        "no-answer",
+        1,
+        [
+            Violation(
+                check="response",
+                rule="no-answer",
+                message=f"{session.silent}; the run stopped there",
+                received="no answer",
+                expected="an HTTP answer to every request",
+                request=last.request if last else None,
+                response=last.response if last else None,
+            )
+        ],
+    )
+
+
 def _run_probes(
     session: Session, probes: Iterable[Probe], progress: Progress, *, base: int
 ) -> list[Outcome]:
     outcomes = []
     for probe in probes:
+        if session.silent is not None:
+            break  # every request would go unanswered: the runner names it once
         before = session.cases
         try:
             violations = list(probe.run(session))

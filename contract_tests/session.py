@@ -39,6 +39,10 @@ SEND_PATH = "/api/v2/sms/messages"
 TOKEN_PATH = "/Token"
 _UNSET: Any = object()
 NO_ANSWER = 0  # the status recorded when the server answered nothing (timeout, reset)
+# After this many timeouts in a row the server is taken to have stopped answering: every
+# later request is recorded as unanswered at once, and the runner ends the run, so that a
+# server that hangs is named in seconds, not after a timeout per request.
+SILENCE_LIMIT = 3
 
 
 class TargetError(ContractKitError):
@@ -88,6 +92,8 @@ class Session:
         self.sweep_parts = 4  # how far the SMS part sweep goes (the profile sets it)
         self._urls: dict[str, httpx.URL] = {}  # path -> the full URL, parsed once
         self._caller: ASGICaller | None = None  # in process: the app, called directly
+        self.timeouts_in_a_row = 0
+        self.silent: str | None = None  # why the server is taken to have stopped answering
 
     # -- construction -------------------------------------------------------------------
 
@@ -214,23 +220,20 @@ class Session:
             json_body=None if json_body is _UNSET else json_body,
         )
         try:
+            if self.silent is not None:
+                raise httpx.ReadTimeout(self.silent)
             status, answer_headers, answer_body = self._exchange(
                 method, path, payload, sent_headers
             )
         except httpx.ConnectError as exc:
+            if self.silent is not None or self.cases:  # it answered before: it went away
+                return self._unanswered(recorded, exc)
             raise TargetError(f"cannot reach {self.client.base_url}: {exc}") from None
         except (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError) as exc:
             # The server took the request and gave no answer: that is the server's fault,
             # reported against the rule being probed (status 0 means "no answer").
-            self.cases += 1
-            failed = RecordedResponse(
-                status=NO_ANSWER,
-                headers=(("x-no-answer", f"{type(exc).__name__}: {exc}"),),
-                body=b"",
-            )
-            exchange = Exchange(request=recorded, response=failed)
-            self.log.append(exchange)
-            return exchange
+            return self._unanswered(recorded, exc)
+        self.timeouts_in_a_row = 0
         with self._count_lock:
             self.cases += 1
         exchange = Exchange(
@@ -240,6 +243,31 @@ class Session:
         self.log.append(exchange)
         if len(self.log) > 256:
             del self.log[:128]
+        return exchange
+
+    def note_timeout(self, exc: Exception) -> None:
+        """Count a request that timed out (or found nobody listening); after
+        `SILENCE_LIMIT` in a row the server is taken to have stopped answering."""
+        if self.silent is None and isinstance(exc, httpx.TimeoutException | httpx.ConnectError):
+            self.timeouts_in_a_row += 1
+            if self.timeouts_in_a_row >= SILENCE_LIMIT:
+                self.silent = (
+                    f"the server stopped answering: {self.timeouts_in_a_row} requests in a row "
+                    f"got no answer (the last: {type(exc).__name__}: {exc})"
+                )
+
+    def _unanswered(self, recorded: RecordedRequest, exc: Exception) -> Exchange:
+        """Record a request that got no answer (see `note_timeout`)."""
+        self.note_timeout(exc)
+        with self._count_lock:
+            self.cases += 1
+        failed = RecordedResponse(
+            status=NO_ANSWER,
+            headers=(("x-no-answer", f"{type(exc).__name__}: {exc}"),),
+            body=b"",
+        )
+        exchange = Exchange(request=recorded, response=failed)
+        self.log.append(exchange)
         return exchange
 
     def raw_request(
@@ -263,6 +291,8 @@ class Session:
             body=body,
             json_body=None,
         )
+        if self.silent is not None:
+            return self._unanswered(recorded, httpx.ReadTimeout(self.silent))
         if self._caller is not None:
             answer = self._caller.call(method, str(url), lines, [body])
             status, answer_headers, answer_body = (
@@ -279,6 +309,9 @@ class Session:
                 status, answer_headers, answer_body = self._raw_over_socket(
                     url, method, lines, body
                 )
+            except (TimeoutError, ConnectionRefusedError) as exc:
+                silence = httpx.ReadTimeout if isinstance(exc, TimeoutError) else httpx.ConnectError
+                return self._unanswered(recorded, silence(f"{type(exc).__name__}: {exc}"))
             except (OSError, http.client.HTTPException) as exc:
                 status, answer_body = NO_ANSWER, b""
                 answer_headers = (("x-no-answer", f"{type(exc).__name__}: {exc}"),)

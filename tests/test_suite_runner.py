@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -10,7 +12,8 @@ from contract_tests.core import Outcome, Probe, RecordedRequest, Violation
 from contract_tests.runner import PROFILES, aggregate, known_rules, run_suite
 from contract_tests.schema_run import BUILTIN_CHECKS
 from contract_tests.session import Session
-from mockserver import create_app
+from mockserver import Behaviour, create_app
+from mockserver.http import Answer, HttpRequest
 from twosms_contract.fixtures import load_account
 from twosms_contract.spec import load_spec
 
@@ -117,3 +120,34 @@ def test_profiles_grow_from_quick_to_thorough() -> None:
     assert quick.schemathesis_examples < ci.schemathesis_examples < thorough.schemathesis_examples
     assert quick.property_examples < ci.property_examples < thorough.property_examples
     assert quick.client_examples < ci.client_examples < thorough.client_examples
+
+
+class _HangsAfter(Behaviour):
+    """Answers the first sends, then never again (a deadlock, say)."""
+
+    answered = 40
+
+    async def handle(self, request: HttpRequest) -> Answer | None:
+        if self.answered <= 0:
+            await asyncio.sleep(3600)
+        self.answered -= 1
+        return await super().handle(request)
+
+
+@pytest.mark.slow
+def test_a_server_that_stops_answering_is_named_in_seconds() -> None:
+    """Three timeouts in a row end the run: every later request would wait as long."""
+    from tests.loopback import served
+
+    with served(create_app(account=ACCOUNT, spec=SPEC, behaviour=_HangsAfter)) as url:
+        session = Session.for_url(url, account=ACCOUNT, spec=SPEC, timeout=0.5)
+        try:
+            started = time.monotonic()
+            result = run_suite(session, profile="quick", seed=1)
+            elapsed = time.monotonic() - started
+        finally:
+            session.close()
+    failed = {(rule.check, rule.rule) for rule in result.failed}
+    assert ("response", "no-answer") in failed
+    assert elapsed < 20, elapsed  # 3 timeouts of 0.5 s, not one per request of the run
+    assert any("did not run" in note for note in result.notes), result.notes
