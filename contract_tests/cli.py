@@ -32,6 +32,16 @@ def _positive(text: str) -> int:
     return value
 
 
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"{text} is not more than 0 seconds")
+    return value
+
+
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the `test` subcommand to the `twosms-contract` parser."""
     parser = sub.add_parser(
@@ -78,6 +88,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "Schemathesis runs in two forked processes beside the other stages)",
     )
     parser.add_argument(
+        "--timeout",
+        metavar="SECONDS",
+        type=_seconds,
+        default=10.0,
+        help="how long to wait for each answer (10); three timeouts in a row end the run",
+    )
+    parser.add_argument(
         "--keep-balance",
         action="store_true",
         help="leave out the exact-balance probe, which ends the run by spending every credit "
@@ -109,6 +126,7 @@ def open_session(
     client_secret: str | None = None,
     token: str | None = None,
     expired_token: str | None = None,
+    timeout: float = 10.0,
 ) -> Session:
     """The session the arguments describe: the embedded mock, or a live server."""
     from contract_tests.session import Session
@@ -130,7 +148,7 @@ def open_session(
         # The embedded mock can mint an expired token, so the expiry probe applies too.
         session.expired_token = app.state.mock.mint_expired_token()
         return session
-    session = Session.for_url(base_url, account=account, spec=spec, **credentials)
+    session = Session.for_url(base_url, account=account, spec=spec, timeout=timeout, **credentials)
     session.expired_token = expired_token
     return session
 
@@ -149,6 +167,7 @@ def _run(args: argparse.Namespace) -> int:
         client_secret=args.client_secret,
         token=args.token,
         expired_token=args.expired_token,
+        timeout=args.timeout,
     )
     try:
         with _RichProgress(console) as progress:

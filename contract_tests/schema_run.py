@@ -137,9 +137,6 @@ def _token_example_accepted(session: Session) -> bool:
     return True
 
 
-REQUEST_TIMEOUT = 10.0  # seconds, as the session's
-
-
 def schemathesis_config(
     session: Session,
     *,
@@ -174,8 +171,8 @@ def schemathesis_config(
         "base-url": base_url,
         "workers": workers,
         "continue-on-failure": True,
-        # A server that hangs costs this much a request, not Schemathesis's default (none).
-        "request-timeout": REQUEST_TIMEOUT,
+        # A server that hangs costs the session's timeout a request, not forever.
+        "request-timeout": session.client.timeout.read or 10.0,
         "cache": {"enabled": False},
         "suppress-health-check": ["all"],
         "generation": {"mode": "all", "max-examples": max_examples, "database": "none"},

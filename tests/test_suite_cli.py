@@ -142,6 +142,8 @@ def test_a_bad_fixtures_file_is_a_one_line_error(
         (["--base-url", "127.0.0.1:8080"], "http:// or https://"),
         (["--workers", "0"], "not 1 or more"),
         (["--profile", "fast"], "invalid choice"),
+        (["--timeout", "0"], "not more than 0 seconds"),
+        (["--timeout", "soon"], "not a number of seconds"),
     ],
 )
 def test_usage_errors_exit_2(
