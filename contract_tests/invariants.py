@@ -87,7 +87,7 @@ def request_json(exchange: Exchange) -> Any:
         return None
     try:
         return json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # a request nested deeper than Python parses
         return None
 
 
@@ -98,7 +98,7 @@ def _number(value: Any) -> int | None:
 def response_json(exchange: Exchange) -> Any:
     try:
         return json.loads(exchange.response.body)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
 
 
@@ -266,8 +266,10 @@ def _error_rules(session: Any, exchange: Exchange, error: dict[str, Any]) -> lis
             )
         )
     if status == 401:
-        challenge = exchange.response.header("www-authenticate") or ""
-        if not challenge.lower().startswith("bearer"):
+        challenges = [v for k, v in exchange.response.headers if k.lower() == "www-authenticate"]
+        challenge = ", ".join(challenges)
+        # One of the challenges (several may share a header, RFC 9110 §11.6.1) is Bearer.
+        if not re.search(r"(^|,)\s*bearer(\s|,|$)", challenge, re.IGNORECASE):
             found.append(
                 _v(
                     exchange,
@@ -355,7 +357,8 @@ def _ledger_and_ids(
             issued.append(str(ids["AdvancedMessageID"]))
         where = f"response {seen.successes}"
         for message_id in issued:
-            key = str(message_id).lower()
+            # A UUID's hex digits may be written in either case; other IDs are opaque.
+            key = str(message_id).lower() if _is_uuid(message_id) else str(message_id)
             if key in seen.message_ids:
                 found.append(
                     _v(
@@ -483,10 +486,15 @@ def _result(exchange: Exchange, request: dict[str, Any], data: dict[str, Any]) -
 
 
 def _ambiguous(request: dict[str, Any], verdict: Refusal) -> bool:
-    """An expiry judged against "now" (no future DateToSend) depends on the server's clock."""
+    """Where a refusal is not certain: an expiry judged against "now" (no future
+    DateToSend) depends on the server's clock; a Sender with letters outside ASCII is
+    "letters" to a Unicode-minded reading of CONTRACT.md (the spec decides ASCII)."""
+    options = request.get("Options") or {}
+    if verdict.code == "InvalidSender":
+        sender = options.get("Sender")
+        return isinstance(sender, str) and not sender.isascii()
     if verdict.code != "InvalidExpiry":
         return False
-    options = request.get("Options") or {}
     send_at = parse_time(str(options.get("DateToSend", "")))
     return send_at is None or send_at < datetime.now(UTC) + _CLOCK_SLACK
 

@@ -295,7 +295,8 @@ def options(draw: st.DrawFn, kind: int) -> dict[str, Any]:
 _KINDS = st.sampled_from([0, 1, 1, 2])
 _OPTIONS = {kind: options(kind) for kind in (0, 1, 2)}
 _TEMPLATE_ODDS = st.integers(0, 3)
-_PLACEHOLDER_VALUES = st.text(alphabet=_TEXT_SAFE + "жé€", max_size=30)
+# Never empty: whether an empty value is "no value" (MissingPlaceholder) is left open.
+_PLACEHOLDER_VALUES = st.text(alphabet=_TEXT_SAFE + "жé€", min_size=1, max_size=30)
 _BOUNDARY_TEXT = boundary_text()
 
 

@@ -671,17 +671,6 @@ class TokenFormCharset(Behaviour):
         return await super().token(request, media_type)
 
 
-@fault(
-    "token-grant-type-case-insensitive",
-    "grant_type is compared case-insensitively: CLIENT_CREDENTIALS is granted, not"
-    " unsupported_grant_type",
-    "token/unsupported_grant_type",
-)
-class GrantCaseInsensitive(Behaviour):
-    async def token(self, request: HttpRequest, media_type: str) -> Answer | None:
-        return await super().token(_LowerGrant(request), media_type)  # type: ignore[arg-type]
-
-
 class _LowerGrant:
     """The request, with the grant_type value lower-cased as the server reads it."""
 

@@ -246,44 +246,6 @@ class PlaceholdersByPosition(Behaviour):
 
 
 @fault(
-    "placeholders-rendered-recursively",
-    "placeholders are filled one after another with str.replace, so a value that contains "
-    "'{3}' is itself filled in",
-    "success-invariants/message-text",
-)
-class PlaceholdersRecursive(Behaviour):
-    def message_text(self, ctx: SendContext) -> str:
-        text = self.template_text(ctx)
-        if text is None:
-            return super().message_text(ctx)
-        values = ctx.body["Template"].get("PlaceHolders", {})
-        for key in sorted(values, key=lambda k: (len(k), k)):
-            text = text.replace("{" + key + "}", str(values[key]))
-        return text
-
-
-@fault(
-    "placeholder-empty-value-missing",
-    "a placeholder given an empty string is MissingPlaceholder",
-    "properties/valid-requests-accepted",
-    "client/valid-request-accepted",
-)
-class EmptyPlaceholderMissing(Behaviour):
-    def check_missing_placeholder(self, ctx: SendContext) -> Failure | None:
-        text = self.template_text(ctx)
-        if text is not None:
-            values = ctx.body["Template"].get("PlaceHolders", {})
-            for number in _PLACEHOLDER.findall(text):
-                if not values.get(number):
-                    return self.fail(
-                        "missing-placeholder",
-                        f"$.Template.PlaceHolders.{number}: missing, "
-                        f"the template uses {{{number}}}",
-                    )
-        return super().check_missing_placeholder(ctx)
-
-
-@fault(
     "template-guid-case-sensitive",
     "template IDs compare case-sensitively (an upper-case GUID is UnknownTemplate)",
     "acceptance/guid-case",
@@ -341,25 +303,6 @@ class SenderNoLetter(Behaviour):
             isinstance(sender, str)
             and re.fullmatch(r"[A-Za-z0-9 ]{1,11}", sender)
             and sender.strip()
-        ):
-            return None
-        return super().check_invalid_sender(ctx)
-
-
-@fault(
-    "sender-unicode-letters",
-    "the Sender is checked with str.isalnum, so 'Café' or 'Магазин' is accepted",
-    "error-codes/InvalidSender",
-    "success-invariants/accepted-invalid",
-)
-class SenderUnicode(Behaviour):
-    def check_invalid_sender(self, ctx: SendContext) -> Failure | None:
-        sender = ctx.options.get("Sender")
-        if (
-            isinstance(sender, str)
-            and 1 <= len(sender) <= 11
-            and all(c.isalnum() or c == " " for c in sender)
-            and any(c.isalpha() for c in sender)
         ):
             return None
         return super().check_invalid_sender(ctx)

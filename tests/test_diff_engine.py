@@ -278,11 +278,21 @@ def test_property_moved_between_all_of_conjuncts_is_no_change() -> None:
         (
             lambda d: d["components"]["schemas"]["TokenResponse"]["properties"][
                 "expires_in"
-            ].update(const=3600),
+            ].update(maximum=30000),
             (
-                "response-property-const-changed",
+                "response-property-max-increased",
                 Level.ERR,
-                "#/components/schemas/TokenResponse/properties/expires_in/const",
+                "#/components/schemas/TokenResponse/properties/expires_in/maximum",
+            ),
+        ),
+        (
+            lambda d: d["components"]["schemas"]["TokenResponse"]["properties"][
+                "token_type"
+            ].update(const="bearer"),
+            (
+                "response-property-const-added",
+                Level.INFO,
+                "#/components/schemas/TokenResponse/properties/token_type/const",
             ),
         ),
         (

@@ -326,20 +326,6 @@ def acceptance_probes() -> list[Probe]:
             "PlaceHolders are matched by number, whatever their order in the request.",
         ),
         (
-            "template-placeholder-with-braces",
-            "template",
-            _placeholders(
-                lambda keys: {keys[0]: "{" + keys[1] + "}", **dict.fromkeys(keys[1:], "v")}
-            ),
-            "A value that looks like a placeholder is text: the template is rendered once.",
-        ),
-        (
-            "template-placeholders-empty",
-            "template",
-            _placeholders(lambda keys: dict.fromkeys(keys, "")),
-            "An empty value is a value: the placeholder renders as nothing.",
-        ),
-        (
             "reference-64-accented",
             "options",
             lambda s: with_options(Reference="é" * 64),

@@ -47,7 +47,6 @@ def _insufficient(session: Session) -> Iterator[Violation]:
         rule="InsufficientCredits",
         status=402,
         code="InsufficientCredits",
-        names=["CreditsUsed", "credit", "balance", str(balance)],
     )
     # Nothing was spent: the next send starts from the same balance.
     after, found = session.send(base_request(Content="after a refused send"))

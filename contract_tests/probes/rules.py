@@ -6,6 +6,7 @@ order probes, exactly two, where the earlier check must answer).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -221,8 +222,6 @@ def _rule_probes() -> list[Probe]:
             for name, sender in (
                 ("digits-and-space", "12 34"),
                 ("plus-and-space", "+44 7700"),
-                ("accented-letter", "Café"),
-                ("cyrillic", "Магазин"),
                 ("letters-and-plus", "+Clinic"),
             )
         ),
@@ -557,14 +556,15 @@ def _lists_each_violation(session: Session) -> Iterator[Violation]:
         )
 
 
-_FIFTEEN_KEYS = [f"44770090{n:04d}" for n in range(15)]  # no +: each fails the pattern
+# Fifteen numbers, each with a channel outside the enum: fifteen violations at fifteen paths.
+_FIFTEEN_KEYS = [f"+44770090{n:04d}" for n in range(15)]
 
 
 def _first_ten(session: Session) -> Iterator[Violation]:
     listed = int(session.spec.contract.get("limits", {}).get("validationErrorsListed", 10))
     exchange, found, reason = _reason_of_refusal(
         session,
-        base_request(Contacts={"QuickRecipients": dict.fromkeys(_FIFTEEN_KEYS, 2)}),
+        base_request(Contacts={"QuickRecipients": dict.fromkeys(_FIFTEEN_KEYS, 9)}),
         check=VALIDATION,
         rule="ValidationError-first-ten",
         code="ValidationError",
@@ -616,6 +616,15 @@ def _reason_values(session: Session) -> Iterator[Violation]:
             )
 
 
+_BRACKETED = re.compile(r"\[\'([A-Za-z_][A-Za-z0-9_]*)\'\]")
+
+
+def _dotted(reason: str) -> str:
+    """The reason with RFC 9535 normalized paths (`$['Options']['SrcPort']`) written in
+    the dot notation (`$.Options.SrcPort`): either is a JSON path."""
+    return _BRACKETED.sub(r".\1", reason)
+
+
 def _reason_paths(session: Session) -> Iterator[Violation]:
     cases: list[tuple[Any, Sequence[str]]] = [
         (with_options(SrcPort=70000), ["$.Options.SrcPort", "70000"]),
@@ -637,7 +646,7 @@ def _reason_paths(session: Session) -> Iterator[Violation]:
         yield from found
         if found:
             continue
-        missing = [w for w in wanted if w not in reason]
+        missing = [w for w in wanted if w not in _dotted(reason)]
         if missing:
             yield violation(
                 exchange,

@@ -124,7 +124,6 @@ def _json_probes() -> list[Probe]:
         "nan": b'{"Contacts": {}, "Content": "x", "Options": {"Reads": NaN}, "Type": 1}',
         "infinity": b'{"Contacts": {}, "Content": "x", "Options": {"Reads": Infinity}, "Type": 1}',
         "invalid-utf8": b'{"Contacts": {}, "Content": "\xff\xfe\xfd", "Options": {}, "Type": 1}',
-        "deep-nesting": b"[" * 100_000 + b"]" * 100_000,
         "negative-infinity": b'{"Contacts": {}, "Content": "x", "Options": {"Reads": -Infinity},'
         b' "Type": 1}',
         "trailing-data": json_bytes(base_request()) + b" trailing",
@@ -161,6 +160,18 @@ def _json_probes() -> list[Probe]:
         )
         for name, body in bodies.items()
     ]
+    probes.append(
+        refusal(
+            "json-deep-nesting",
+            check=TRANSPORT,
+            rule="InvalidJson",
+            request=constant(Raw(content=b"[" * 100_000 + b"]" * 100_000, headers=JSON_HEADERS)),
+            status=400,
+            code=None,  # InvalidJson where it is too deep to parse; else a top-level array
+            description="100 000 nested arrays: 400 (InvalidJson, or ValidationError from a "
+            "parser without a depth limit), never a 5xx.",
+        )
+    )
     for charset, content in (
         ("utf-16", json_bytes(base_request()).decode().encode("utf-16") + b"\x00"),
         ("utf-16", "\ufeff".encode("utf-16-le") + b"\x00\xd8\x7b\x00"),  # lone surrogate
@@ -232,6 +243,8 @@ def _extremes_run(session: Session) -> Iterator[Violation]:
     for what, content in cases:
         exchange = send_raw(session, Raw(content=content, headers=JSON_HEADERS))
         found = observe(session, exchange)
+        if "surrogate" in what:  # what a server makes of one is open: judge the status only
+            found = [v for v in found if v.check == "response"]
         status = exchange.response.status
         code, _reason = error_of(exchange)
         if (
