@@ -145,7 +145,11 @@ def wanted_media_types(exchange: Exchange) -> set[str]:
         if kind:
             quality[kind] = max(quality.get(kind, 0.0), q)
     text_q = quality.get("text/json", 0.0)
-    json_q = max(quality.get("application/json", 0.0), quality.get("application/*", 0.0))
+    json_q = max(
+        quality.get("application/json", 0.0),
+        quality.get("application/*", 0.0),
+        quality.get("*/*", 0.0),
+    )
     if text_q <= 0 or text_q < json_q:
         return {"application/json"}
     if text_q > json_q:
@@ -282,7 +286,8 @@ def _error_rules(session: Any, exchange: Exchange, error: dict[str, Any]) -> lis
             )
     if status == 405:
         allow = exchange.response.header("allow") or ""
-        if {m.strip().upper() for m in allow.split(",")} != {"POST"}:
+        # Empty list elements are ignored (RFC 9110 §5.6.1.2).
+        if {m.strip().upper() for m in allow.split(",") if m.strip()} != {"POST"}:
             found.append(
                 _v(
                     exchange,

@@ -1200,6 +1200,7 @@ class RejectsIssuedTokens(Behaviour):
 # Further faults of the HTTP edge and auth, of the business rules and of the answers'
 # shapes live in their own modules; importing them registers them here (they import
 # `fault` and `variant` from this module).
+from tests import fault_catalog_fields as _field_faults  # noqa: E402, F401
 from tests import fault_catalog_http as _http_faults  # noqa: E402, F401
 from tests import fault_catalog_parts as _part_faults  # noqa: E402, F401
 from tests import fault_catalog_rules as _rule_faults  # noqa: E402, F401

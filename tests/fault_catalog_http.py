@@ -417,24 +417,6 @@ class AuthNonAscii500(Behaviour):
 
 
 @fault(
-    "auth-token-case-insensitive",
-    "bearer tokens are looked up case-insensitively: an issued token upper-cased is accepted",
-    "auth/Unauthorized",
-)
-class TokenCaseInsensitive(Behaviour):
-    def check_auth(self, request: HttpRequest) -> Failure | None:
-        failure = super().check_auth(request)
-        if failure is None:
-            return None
-        value = (request.header("authorization") or "").strip()
-        scheme, _, token = value.partition(" ")
-        known = self.state.tokens.lookup(token.strip().lower())
-        if scheme.lower() == "bearer" and known and not self.state.tokens.is_expired(known):
-            return None
-        return failure
-
-
-@fault(
     "order-auth-before-404",
     "an unknown path without a token gets 401 (auth middleware before routing), not 404",
     "order/NotFound-before-Unauthorized",

@@ -563,20 +563,6 @@ class Replayed(Behaviour):
 # -- tokens -----------------------------------------------------------------------------------
 
 
-@fault(
-    "token-expires-in-float",
-    "expires_in is written as 28800.0 (lifetime.total_seconds() without int())",
-    "token/token-schema",
-)
-class ExpiresInFloat(Behaviour):
-    async def token(self, request: HttpRequest, media_type: str) -> Answer | None:
-        answer = await super().token(request, media_type)
-        if answer is not None and answer.status == 200:
-            payload = {**answer.payload, "expires_in": self.state.tokens.lifetime.total_seconds()}
-            return replace(answer, payload=payload)
-        return answer
-
-
 class _FormFromJson:
     """The request, with a JSON body read as the form it would be."""
 

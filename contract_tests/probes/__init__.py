@@ -10,6 +10,7 @@ from __future__ import annotations
 from contract_tests.core import Probe
 from contract_tests.probes.acceptance import acceptance_probes
 from contract_tests.probes.auth import auth_probes
+from contract_tests.probes.fields import field_probes
 from contract_tests.probes.ledger import ledger_probes
 from contract_tests.probes.parts import parts_probes
 from contract_tests.probes.rules import rule_probes
@@ -17,11 +18,12 @@ from contract_tests.probes.transport import transport_probes
 
 
 def all_probes() -> list[Probe]:
-    """Every probe, transport first, then auth, rules, acceptance, parts and the ledger."""
+    """Every probe, transport first, then auth, rules, fields, acceptance, parts, ledger."""
     probes = [
         *transport_probes(),
         *auth_probes(),
         *rule_probes(),
+        *field_probes(),
         *acceptance_probes(),
         *parts_probes(),
         *ledger_probes(),

@@ -504,6 +504,12 @@ def acceptance_probes() -> list[Probe]:
             "A numeric sender: + and 15 digits.",
         ),
         (
+            "sender-digit-first",
+            "options",
+            lambda s: with_options(Sender="1st Clinic"),
+            "A sender may start with a digit, as long as it has a letter.",
+        ),
+        (
             "numeric-sender-no-plus",
             "options",
             lambda s: with_options(Sender="123456789012345"),

@@ -225,6 +225,15 @@ def _rule_probes() -> list[Probe]:
                 ("letters-and-plus", "+Clinic"),
             )
         ),
+        *(
+            (
+                f"unknown-contact-{name}",
+                "UnknownContact",
+                lambda s, key=key: base_request(Contacts={"ContactID": {key: 0}}),
+                ["ContactID", key],
+            )
+            for name, key in (("one-digit", "7"),)
+        ),
         (
             "invalid-reference",
             "InvalidReference",
