@@ -4,7 +4,8 @@
     .venv/bin/python bench/bench_suite.py --repeats 1
 
 Peers, each at its defaults and at its fastest settings, on the same spec and the same
-mock (uvicorn, 127.0.0.1 only, the demo account), in the same run:
+mock (`twosms-contract mock`, 127.0.0.1 only, the demo account, a fresh one for each run
+over HTTP: a run of our suite ends by spending the balance), in the same run:
 
 - our suite in process (`twosms-contract test`, the embedded mock; `ci` profile, its
   fastest in cases per second; `quick`, the shortest run; and `ci --serial`, every stage
@@ -98,7 +99,10 @@ def _token(base_url: str) -> str:
         return token
 
 
-def _peers(base_url: str, token: str) -> list[Peer]:
+BASE_URL, TOKEN = "{base_url}", "{token}"  # filled in per run, for a fresh mock each
+
+
+def _peers(base_url: str = BASE_URL, token: str = TOKEN) -> list[Peer]:
     ours = [str(BIN / "twosms-contract"), "test"]
     st = [
         str(BIN / "st"),
@@ -145,11 +149,26 @@ def _peers(base_url: str, token: str) -> list[Peer]:
 
 
 def _run(peer: Peer, workdir: Path) -> Sample:
-    started = time.perf_counter()
-    run = subprocess.run(
-        peer.command, cwd=workdir, capture_output=True, text=True, timeout=900, check=False
-    )
-    seconds = time.perf_counter() - started
+    """One run of a peer; an HTTP peer gets a mock of its own, started before the clock (a
+    run of our suite ends by spending the account's balance: the next needs a new one)."""
+    command = peer.command
+    mock = None
+    if peer.over_http:
+        port = _free_port()
+        base_url = f"http://127.0.0.1:{port}"
+        mock = _start_mock(port)
+        token = _token(base_url)
+        command = [c.replace(BASE_URL, base_url).replace(TOKEN, token) for c in command]
+    try:
+        started = time.perf_counter()
+        run = subprocess.run(
+            command, cwd=workdir, capture_output=True, text=True, timeout=900, check=False
+        )
+        seconds = time.perf_counter() - started
+    finally:
+        if mock is not None:
+            mock.terminate()
+            mock.wait(timeout=10)
     text = run.stdout + run.stderr
     flat = " ".join(text.split())
     pattern = _OUR_CASES if peer.kind == "ours" else _ST_CASES
@@ -196,20 +215,12 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
     load = f"{os.getloadavg()[0]:.2f}"
-    port = _free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    mock = _start_mock(port)
     rows: list[tuple[Peer, list[Sample]]] = []
-    try:
-        token = _token(base_url)
-        with tempfile.TemporaryDirectory() as workdir:
-            for peer in _peers(base_url, token):
-                samples = [_run(peer, Path(workdir)) for _ in range(args.repeats)]
-                rows.append((peer, samples))
-                print(f"{peer.name:28} {peer.settings:32} {[round(s.rate, 1) for s in samples]}")
-    finally:
-        mock.terminate()
-        mock.wait(timeout=10)
+    with tempfile.TemporaryDirectory() as workdir:
+        for peer in _peers():
+            samples = [_run(peer, Path(workdir)) for _ in range(args.repeats)]
+            rows.append((peer, samples))
+            print(f"{peer.name:28} {peer.settings:32} {[round(s.rate, 1) for s in samples]}")
     table = _table(rows, args.repeats)
     rate = {(p.name, p.settings): statistics.median(s.rate for s in ss) for p, ss in rows}
     ours = rate[("our suite, in process", "defaults (ci)")]
@@ -227,7 +238,7 @@ def main() -> None:
     text = f"""# Contract suite: cases per second
 
 `bench/bench_suite.py`, {args.repeats} repeat(s) of each peer, medians; {cpus} CPUs; the
-mock served by uvicorn on 127.0.0.1 (demo account) for every HTTP peer; cases / wall time
+mock served on 127.0.0.1 (demo account), a fresh one for each HTTP run; cases / wall time
 of the process (start-up included). Load average before the run: {load}.
 
 {table}
