@@ -102,7 +102,9 @@ def _token(base_url: str) -> str:
 BASE_URL, TOKEN = "{base_url}", "{token}"  # filled in per run, for a fresh mock each
 
 
-def _peers(base_url: str = BASE_URL, token: str = TOKEN) -> list[Peer]:
+def _peers() -> list[Peer]:
+    """The peers; an HTTP peer's command holds `BASE_URL` and `TOKEN`, filled in per run."""
+    base_url, token = BASE_URL, TOKEN
     ours = [str(BIN / "twosms-contract"), "test"]
     st = [
         str(BIN / "st"),

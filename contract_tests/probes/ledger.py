@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 from contract_tests.core import Probe, Violation, violation
 from contract_tests.probes.base import (
@@ -20,6 +21,24 @@ LEDGER = "ledger"
 _BURST, _THREADS = 32, 8
 # A text of many parts in few bytes: extension characters cost two septets for one byte.
 _PART_TEXT = "{" * 76  # 152 septets: exactly one part of a multipart message
+_PARTS = 1000  # parts of each message of a costly send (76 KB of text)
+_MAX_RECIPIENTS = 20_000  # keeps a costly send well under 1 MiB
+
+
+def costly_send(recipients: int, prefix: str = "+4477") -> dict[str, Any] | None:
+    """An advanced message of `_PARTS` parts to `recipients` numbers: it costs
+    `recipients * _PARTS` credits in a body well under 1 MiB; None when it would take more
+    numbers than that allows."""
+    if recipients > _MAX_RECIPIENTS:
+        return None
+    numbers = {f"{prefix}{index:09d}": 2 for index in range(recipients)}
+    assert parts(_PART_TEXT * _PARTS) == _PARTS
+    return base_request(Contacts={"QuickRecipients": numbers}, Content=_PART_TEXT * _PARTS, Type=0)
+
+
+def overspending_send(balance: int) -> dict[str, Any] | None:
+    """A send that costs more than `balance` (see `costly_send`)."""
+    return costly_send(balance // _PARTS + 1)
 
 
 def _insufficient(session: Session) -> Iterator[Violation]:
@@ -30,15 +49,9 @@ def _insufficient(session: Session) -> Iterator[Violation]:
         yield from expect_acceptance(session, exchange, check=LEDGER, rule="InsufficientCredits")
         return
     balance = int(detail["PostTransaction"])
-    # recipients x parts > balance, in a body well under 1 MiB.
-    n_parts = 1000
-    text = _PART_TEXT * n_parts
-    assert parts(text) == n_parts
-    recipients = balance // n_parts + 1
-    if recipients > 20_000:
+    body = overspending_send(balance)
+    if body is None:
         return  # the account's balance is beyond what one request can spend
-    numbers = {f"+4477{index:09d}": 2 for index in range(recipients)}
-    body = base_request(Contacts={"QuickRecipients": numbers}, Content=text, Type=0)
     refused, _ = session.send(body, observe=False)
     yield from expect_refusal(
         session,
@@ -151,10 +164,6 @@ def ledger_probes() -> list[Probe]:
     ]
 
 
-_DRAIN_PARTS = 1000  # parts of each message of the spending send
-_MAX_RECIPIENTS = 20_000  # keeps the spending send well under 1 MiB
-
-
 def _exact_balance(session: Session) -> Iterator[Violation]:
     """A send that costs exactly the balance is covered (200, PostTransaction 0); then a
     send of one credit is 402 and a free one (e-mail only) is still accepted.
@@ -169,9 +178,9 @@ def _exact_balance(session: Session) -> Iterator[Violation]:
     if exchange.response.status != 200 or detail is None:
         return  # refused: other rules say why
     balance = int(detail["PostTransaction"])
-    if balance // _DRAIN_PARTS > _MAX_RECIPIENTS:
+    if balance // _PARTS > _MAX_RECIPIENTS:
         return  # more credits than one request can spend: not applicable
-    rest = balance % _DRAIN_PARTS
+    rest = balance % _PARTS
     if rest:
         # A text of `rest` parts, to one number (CONTRACT.md: parts of 153 septets).
         exchange, found = session.send(base_request(Content=_PART_TEXT * rest, Type=0))
@@ -181,11 +190,9 @@ def _exact_balance(session: Session) -> Iterator[Violation]:
             return
         balance -= rest
     if balance:
-        numbers = {f"+4478{index:09d}": 2 for index in range(balance // _DRAIN_PARTS)}
-        text = _PART_TEXT * _DRAIN_PARTS
-        exchange, found = session.send(
-            base_request(Contacts={"QuickRecipients": numbers}, Content=text, Type=0)
-        )
+        spend_all = costly_send(balance // _PARTS, prefix="+4478")
+        assert spend_all is not None  # checked above
+        exchange, found = session.send(spend_all)
         yield from found
         detail = success_detail(exchange)
         if exchange.response.status != 200 or detail is None:

@@ -19,6 +19,7 @@ from contract_tests.probes.base import (
     refusal,
     send_raw,
 )
+from contract_tests.probes.ledger import overspending_send
 from contract_tests.session import SEND_PATH, TOKEN_PATH, Session
 
 MiB = 1024 * 1024
@@ -443,7 +444,8 @@ def _accept_run(session: Session) -> Iterator[Violation]:
     for accept, raw, want in requests:
         yield from _judge_accept(session, send_raw(session, raw), accept, want)
     # ... and 402: a send the balance (known from the 200s above) cannot cover.
-    costly = _overspend(session)
+    balance = session.seen.last_post_transaction
+    costly = overspending_send(balance) if balance is not None else None
     if costly is not None:
         raw = Raw(content=json_bytes(costly), headers=text_json)
         yield from _judge_accept(session, send_raw(session, raw), "text/json", "text/json")
@@ -472,19 +474,6 @@ def _judge_accept(
             )
         else:
             yield v
-
-
-def _overspend(session: Session) -> dict[str, object] | None:
-    """A send that costs more than the balance (1000 parts to enough numbers), from the
-    last PostTransaction the run saw; None when none is known or it is out of reach."""
-    balance = session.seen.last_post_transaction
-    if balance is None:
-        return None
-    recipients = balance // 1000 + 1
-    if recipients > 20_000:
-        return None
-    numbers = {f"+4479{index:09d}": 2 for index in range(recipients)}
-    return base_request(Contacts={"QuickRecipients": numbers}, Content="{" * 76 * 1000, Type=0)
 
 
 def _head_run(session: Session) -> Iterator[Violation]:
