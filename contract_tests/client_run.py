@@ -105,16 +105,18 @@ def run_client_property(
     outcomes and notes: when the generated client cannot get a token with the run's client
     credentials (a run given only `--token`), nothing is sent and a note says why.
     """
-    from twosms_client import (
-        ApiError,
-        Client,
-        ClientError,
-        ResponseValidationError,
-        TransportError,
-        models,
-    )
-
     from contract_tests.strategies import valid_request
+    from generator.runtime import client_package
+
+    # The client generated from the run's spec (the committed one when the spec is the
+    # project's own), so that an edited spec is judged with its own models.
+    package = client_package(session.spec)
+    ApiError, Client, ClientError = package.ApiError, package.Client, package.ClientError
+    ResponseValidationError, TransportError = (
+        package.ResponseValidationError,
+        package.TransportError,
+    )
+    models = package.models
 
     outcomes = {rule: Outcome(CLIENT, rule) for _, rule in RULES}
     inner = _transport_for(session, app)
@@ -141,7 +143,7 @@ def run_client_property(
         report_multiple_bugs=False,
         verbosity=Verbosity.quiet,
     )
-    @given(valid_request(session.account))
+    @given(valid_request(session.account, session.spec))
     def test(body: dict[str, Any]) -> None:
         outcomes["model-reads-valid-request"].cases += 1
         observing.last = None

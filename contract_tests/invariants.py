@@ -15,7 +15,7 @@ from typing import Any
 
 from contract_tests.core import Exchange, Violation, violation
 from contract_tests.oracle import Delivery, Refusal, judge, parse_time
-from contract_tests.sms import parts
+from contract_tests.sms import counter_for
 
 RESPONSE, SUCCESS = "response", "success-invariants"
 #: Every (check, rule) that `check_exchange` can report.
@@ -416,7 +416,7 @@ def _against_request(
             str(len(quick)),
         )
     standard = ids["StandardMessageIDs"]
-    n_parts = parts(text)
+    n_parts = counter_for(session.spec.terms.parts).parts(text)
     if kind == 1:
         if ids["AdvancedMessageID"] is not None:
             fail(

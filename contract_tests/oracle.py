@@ -10,11 +10,12 @@ contract fixes without ambiguity.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from contract_tests.sms import parts
+from contract_tests.sms import counter_for
+from twosms_contract.contract import Contract, Field
 from twosms_contract.fixtures import Account
 from twosms_contract.spec import Spec
 
@@ -27,18 +28,21 @@ _CHANNELS: dict[int, frozenset[str] | None] = {
     2: frozenset({SMS}),
     3: frozenset({EMAIL, SMS}),
 }
-# Schema violations that answer with a business rule's code (x-contract.schemaRuleOverrides).
-_OVERRIDDEN = {("Options", "Sender"), ("Options", "Reference")}
+#: The schema keywords a string breaks its rule with; the other violations at an overridden
+#: path (a value of another type) are ValidationErrors (decision own-code-scope).
+_STRING_RULE_KEYWORDS = ("pattern", "maxLength", "minLength")
 
 
 @dataclass(frozen=True, slots=True)
 class Refusal:
-    """The answer must be this status and code; `field` is what ErrorReason must name."""
+    """The answer must be the status and code the spec gives check `check` (`judge` fills
+    them in); `field` is what ErrorReason must name."""
 
-    status: int
-    code: str
+    check: str
     field: str
     why: str
+    status: int = 0
+    code: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,13 +94,20 @@ def render(template: str, placeholders: dict[str, str]) -> tuple[str, str | None
 
 
 def schema_errors(spec: Spec, body: Any) -> list[str]:
-    """Schema violations other than those a business rule answers with its own code."""
+    """Schema violations other than those a business rule answers with its own code
+    (`x-contract.schemaRuleOverrides`)."""
     found: list[str] = []
     if spec.conforms("MessageV2", body):
         return found
+    terms = spec.terms
     for error in spec.schema_validator("MessageV2").iter_errors(body):
         path = tuple(str(p) for p in error.absolute_path)
-        if path[:2] in _OVERRIDDEN and error.validator in ("pattern", "maxLength", "minLength"):
+        override = terms.override_at(path)
+        if (
+            override is not None
+            and override.when is None
+            and error.validator in _STRING_RULE_KEYWORDS
+        ):
             continue  # a string that breaks the Sender or Reference rule
         if error.validator in ("if", "then") or (
             path == ("Options",) and "RecurringOptions" in error.message
@@ -117,7 +128,7 @@ class _Resolver:
         is_number = key.startswith("+")
         asked = _CHANNELS[channel] or frozenset({SMS if is_number else EMAIL})
         if asked != frozenset({SMS if is_number else EMAIL}):
-            return Refusal(400, "InvalidRecipient", key, f"channel {channel} cannot reach {key}")
+            return Refusal("invalid-recipient", key, f"channel {channel} cannot reach {key}")
         (self.sms if is_number else self.emails).add(key if is_number else key.lower())
         return None
 
@@ -130,7 +141,7 @@ class _Resolver:
             if in_group:
                 return None  # a group member that lacks the channel is skipped
             return Refusal(
-                400, "InvalidRecipient", number, f"contact {number} lacks a channel of {channel}"
+                "invalid-recipient", number, f"contact {number} lacks a channel of {channel}"
             )
         self.contacts.add(number)
         if SMS in asked and contact.phone:
@@ -140,31 +151,39 @@ class _Resolver:
         return None
 
 
-def _recipients(body: dict[str, Any], account: Account) -> Refusal | _Resolver:
+def _recipients(body: dict[str, Any], account: Account) -> list[Refusal] | _Resolver:
+    """Every recipient rule the body breaks (each rule's first case), or the resolution."""
     contacts = body["Contacts"]
     quick: dict[str, int] = contacts.get("QuickRecipients", {})
     by_id: dict[str, int] = contacts.get("ContactID", {})
     groups: dict[str, int] = contacts.get("GroupID", {})
     if not (quick or by_id or groups):
-        return Refusal(400, "NoRecipients", "Contacts", "no recipient in the three maps")
-    for number in by_id:
-        if number not in account.contacts:
-            return Refusal(400, "UnknownContact", number, f"contact {number} is unknown")
-    for guid in groups:
-        if account.group(guid) is None:
-            return Refusal(400, "UnknownGroup", guid, f"group {guid} is unknown")
+        return [Refusal("no-recipients", "Contacts", "no recipient in the three maps")]
+    found: list[Refusal] = []
+    unknown = [number for number in by_id if number not in account.contacts]
+    if unknown:
+        found.append(Refusal("unknown-contact", unknown[0], f"contact {unknown[0]} is unknown"))
+    missing = [guid for guid in groups if account.group(guid) is None]
+    if missing:
+        found.append(Refusal("unknown-group", missing[0], f"group {missing[0]} is unknown"))
     resolver = _Resolver(account)
+    invalid: list[Refusal] = []
     for key, channel in quick.items():
         if refusal := resolver.quick(key, channel):
-            return refusal
+            invalid.append(refusal)
     for number, channel in by_id.items():
-        if refusal := resolver.contact(number, channel, in_group=False):
-            return refusal
+        if number in account.contacts and (
+            refusal := resolver.contact(number, channel, in_group=False)
+        ):
+            invalid.append(refusal)
+    found.extend(invalid[:1])
+    if found:
+        return found
     for guid, channel in groups.items():
         for member in account.group(guid) or ():
             resolver.contact(member, channel, in_group=True)
     if not (resolver.sms or resolver.emails):
-        return Refusal(400, "NoRecipients", "Contacts", "nobody left after resolution")
+        return [Refusal("no-recipients", "Contacts", "nobody left after resolution")]
     return resolver
 
 
@@ -173,46 +192,55 @@ def _text(body: dict[str, Any], account: Account) -> Refusal | str:
     if template is None:
         content = body.get("Content")
         if not content:
-            return Refusal(400, "NoContent", "Content", "no Content and no Template")
+            return Refusal("no-content", "Content", "no Content and no Template")
         return str(content)
     text = account.template(str(template.get("ID", "")))
     if text is None:
-        return Refusal(400, "UnknownTemplate", "Template", "unknown template")
+        return Refusal("unknown-template", "Template", "unknown template")
     rendered, missing = render(text, template.get("PlaceHolders", {}))
     if missing is not None:
-        return Refusal(400, "MissingPlaceholder", "PlaceHolders", f"{{{missing}}} has no value")
+        return Refusal("missing-placeholder", "PlaceHolders", f"{{{missing}}} has no value")
     return rendered
 
 
-# CONTRACT.md's Sender rule, matched whole (no final newline slips past an anchor).
-_SENDER = re.compile(r"(?=[^\n]*[A-Za-z])[A-Za-z0-9 ]{1,11}|\+?[0-9]{1,15}")
-
-
-def _options(body: dict[str, Any], now: datetime) -> Refusal | None:
-    """The first option rule the body breaks, if any. (Whether the message is scheduled is
-    the success invariants' business: `Result` is judged there, with a clock slack.)"""
+def _options(body: dict[str, Any], now: datetime, terms: Contract) -> list[Refusal]:
+    """Every option rule the body breaks. (Whether the message is scheduled is
+    the success invariants' business: `Result` is judged there, with a clock slack.) The
+    Sender and Reference rules are the schemas of the fields their checks name."""
     options = body["Options"]
+    found: list[Refusal] = []
     sender = options.get("Sender")
-    if sender is not None and not _SENDER.fullmatch(sender):
-        return Refusal(400, "InvalidSender", "Sender", f"{sender!r}")
+    if sender is not None and not _field_of(terms, "invalid-sender").accepts_string(sender):
+        found.append(Refusal("invalid-sender", "Sender", f"{sender!r}"))
     reference = options.get("Reference")
-    if reference is not None and len(reference) > 64:
-        return Refusal(400, "InvalidReference", "Reference", f"{len(reference)} characters")
+    if reference is not None and not _field_of(terms, "invalid-reference").accepts_string(
+        reference
+    ):
+        found.append(Refusal("invalid-reference", "Reference", f"{len(reference)} characters"))
     send_at = parse_time(options["DateToSend"]) if "DateToSend" in options else None
     if "ExpiryDate" in options:
         expiry = parse_time(options["ExpiryDate"])
         start = send_at if send_at is not None and send_at > now else now
         if expiry is not None and expiry <= start:
-            return Refusal(400, "InvalidExpiry", "ExpiryDate", "not after the send date")
+            found.append(Refusal("invalid-expiry", "ExpiryDate", "not after the send date"))
     if body["Type"] == 2:
         recurring = options.get("RecurringOptions")
         if recurring is None:
-            return Refusal(400, "MissingRecurringOptions", "RecurringOptions", "Type 2")
-        if recurring.get("Range") == 1 and "OccurrencesEnd" not in recurring:
-            return Refusal(400, "MissingRecurringOptions", "OccurrencesEnd", "Range 1")
-        if recurring.get("Range") == 2 and "ExpiryDate" not in options:
-            return Refusal(400, "MissingRecurringOptions", "ExpiryDate", "Range 2")
-    return None
+            found.append(Refusal("missing-recurring-options", "RecurringOptions", "Type 2"))
+        elif recurring.get("Range") == 1 and "OccurrencesEnd" not in recurring:
+            found.append(Refusal("missing-recurring-options", "OccurrencesEnd", "Range 1"))
+        elif recurring.get("Range") == 2 and "ExpiryDate" not in options:
+            found.append(Refusal("missing-recurring-options", "ExpiryDate", "Range 2"))
+    return found
+
+
+def _answer(terms: Contract, refusal: Refusal) -> Refusal:
+    check = terms.check(refusal.check)
+    return replace(refusal, status=check.status, code=check.code)
+
+
+def _field_of(terms: Contract, check_id: str) -> Field:
+    return terms.field(terms.check(check_id).field or "$")
 
 
 def judge(
@@ -220,16 +248,21 @@ def judge(
 ) -> Refusal | Delivery:
     """The answer CONTRACT.md fixes for a JSON body, from the schema check on."""
     now = now or datetime.now(UTC)
+    terms = spec.terms
     if errors := schema_errors(spec, body):
-        return Refusal(400, "ValidationError", errors[0].split(":")[0], "; ".join(errors[:3]))
+        return _answer(terms, Refusal("schema", errors[0].split(":")[0], "; ".join(errors[:3])))
+    # Each business rule is judged on its own; the spec's order of checks picks the answer.
     resolved = _recipients(body, account)
-    if isinstance(resolved, Refusal):
-        return resolved
     text = _text(body, account)
-    if isinstance(text, Refusal):
-        return text
-    if refusal := _options(body, now):
-        return refusal
+    refusals = [
+        *(resolved if isinstance(resolved, list) else []),
+        *([text] if isinstance(text, Refusal) else []),
+        *_options(body, now, terms),
+    ]
+    if refusals:
+        order = {check.id: index for index, check in enumerate(terms.checks)}
+        return _answer(terms, min(refusals, key=lambda r: order[r.check]))
+    assert isinstance(resolved, _Resolver) and isinstance(text, str)
     quick = body["Contacts"].get("QuickRecipients", {})
     return Delivery(
         sms_numbers=frozenset(resolved.sms),
@@ -237,5 +270,5 @@ def judge(
         contacts=frozenset(resolved.contacts),
         quick_recipients=len(quick),
         text=text,
-        parts=parts(text),
+        parts=counter_for(spec.terms.parts).parts(text),
     )

@@ -18,7 +18,9 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from twosms_contract.contract import Field, PartSizes
 from twosms_contract.fixtures import Account
+from twosms_contract.spec import Spec
 
 EMOJI = "\U0001f600"
 _GSM_SAFE = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,!?-@£$èéΔΩ"
@@ -66,8 +68,6 @@ _EMAIL = st.builds(
 )
 _BOOLS = st.booleans()
 _TEXT_KINDS = st.sampled_from(["gsm", "extension", "ucs2", "emoji", "any"])
-_GSM_SIZES = st.sampled_from([1, 152, 153, 154, 159, 160, 161, 305, 306, 307, 459, 460])
-_UCS2_SIZES = st.sampled_from([66, 67, 68, 69, 70, 71, 133, 134, 135])
 _GSM_CHUNK = st.text(alphabet=_GSM_SAFE, min_size=1, max_size=24)
 _EXTENSION_CHAR = st.sampled_from(_EXTENSION)
 _ANY_TEXT = st.text(min_size=1, max_size=400).filter(lambda t: t.strip() != "")
@@ -79,25 +79,42 @@ def _sized(chunk: str, size: int) -> str:
     return (chunk * (size // len(chunk) + 1))[:size]
 
 
+def _around(*sizes: int) -> list[int]:
+    """Each size, one less and one more (at least 1)."""
+    return sorted({max(1, n + d) for n in sizes for d in (-1, 0, 1)})
+
+
+class _TextSizes:
+    """The lengths near the spec's part boundaries (`x-contract.smsParts`)."""
+
+    def __init__(self, sizes: PartSizes) -> None:
+        g1, gm, u1, um = sizes.gsm7_single, sizes.gsm7_multi, sizes.ucs2_single, sizes.ucs2_multi
+        self.gsm = st.sampled_from([1, *_around(gm, g1, 2 * gm, 3 * gm)])
+        self.ucs2 = st.sampled_from(_around(um, u1, 2 * um))
+        self.extension_base = st.integers(min_value=max(1, g1 - 20), max_value=g1 + 5)
+        self.emoji_before = st.integers(min_value=max(0, um - 7), max_value=u1)
+        self.emoji_after = st.integers(min_value=0, max_value=u1)
+
+
 @st.composite
-def boundary_text(draw: st.DrawFn) -> str:
+def boundary_text(draw: st.DrawFn, sizes: _TextSizes) -> str:
     """A text near a part boundary of CONTRACT.md: GSM-7, with extension characters, UCS-2,
     with emoji straddling a part."""
     kind = draw(_TEXT_KINDS)
     if kind == "gsm":
-        return _sized(draw(_GSM_CHUNK), draw(_GSM_SIZES))
+        return _sized(draw(_GSM_CHUNK), draw(sizes.gsm))
     if kind == "extension":
-        base = draw(st.integers(min_value=140, max_value=165))
+        base = draw(sizes.extension_base)
         text = list(_sized(draw(_GSM_CHUNK), base))
         for _ in range(draw(st.integers(min_value=1, max_value=6))):
             position = draw(st.integers(min_value=0, max_value=len(text)))
             text.insert(position, draw(_EXTENSION_CHAR))
         return "".join(text)
     if kind == "ucs2":
-        return "ж" + _sized(draw(_GSM_CHUNK), draw(_UCS2_SIZES) - 1)
+        return "ж" + _sized(draw(_GSM_CHUNK), draw(sizes.ucs2) - 1)
     if kind == "emoji":
-        before = draw(st.integers(min_value=60, max_value=70))
-        after = draw(st.integers(min_value=0, max_value=70))
+        before = draw(sizes.emoji_before)
+        after = draw(sizes.emoji_after)
         return "ж" * before + EMOJI + "ж" * after
     # Any text at all, but not blank: whether a blank Content is "empty" is left open.
     return draw(_ANY_TEXT)
@@ -122,8 +139,9 @@ class _Target:
 class _AccountStrategies:
     """The strategies that depend on an account, built once per account."""
 
-    def __init__(self, account: Account) -> None:
+    def __init__(self, account: Account, spec: _SpecStrategies) -> None:
         self.account = account
+        self.spec = spec
         contacts = []
         for number in sorted(account.contacts):
             contact = account.contacts[number]
@@ -164,13 +182,14 @@ class _AccountStrategies:
         self.valid_request = _valid_request(self)
 
 
-_PER_ACCOUNT: dict[int, _AccountStrategies] = {}
+_PER_ACCOUNT: dict[tuple[int, int], _AccountStrategies] = {}
 
 
-def _for(account: Account) -> _AccountStrategies:
-    built = _PER_ACCOUNT.get(id(account))
-    if built is None or built.account is not account:
-        built = _PER_ACCOUNT[id(account)] = _AccountStrategies(account)
+def _for(account: Account, spec: Spec) -> _AccountStrategies:
+    key = (id(account), id(spec))
+    built = _PER_ACCOUNT.get(key)
+    if built is None or built.account is not account or built.spec.spec is not spec:
+        built = _PER_ACCOUNT[key] = _AccountStrategies(account, _SpecStrategies(spec))
     return built
 
 
@@ -203,66 +222,103 @@ def _recipients(draw: st.DrawFn, built: _AccountStrategies) -> dict[str, Any]:
     return contacts
 
 
-def recipients(account: Account) -> st.SearchStrategy[dict[str, Any]]:
+def recipients(account: Account, spec: Spec) -> st.SearchStrategy[dict[str, Any]]:
     """A non-empty set of recipients that all resolve, for `account`."""
-    return _for(account).recipients
+    return _for(account, spec).recipients
 
 
-def _sender() -> st.SearchStrategy[str]:
-    # No leading or trailing space: whether a server trims them is left open.
-    # [A-Za-z]([A-Za-z0-9 ]{0,9}[A-Za-z0-9])? or \+?[0-9]{1,15}
-    inner = st.text(alphabet=_LETTERS + _DIGITS + " ", max_size=9)
+def _sender(field: Field) -> st.SearchStrategy[str]:
+    """Senders of the two kinds the Sender rule allows, as long as its schema lets them be
+    (the longest all-letter and all-digit values it accepts). No leading or trailing space:
+    whether a server trims them is left open."""
+    letters, numbers = field.longest("A"), field.longest("1")
+    inner = st.text(alphabet=_LETTERS + _DIGITS + " ", max_size=max(0, letters - 2))
     last = st.sampled_from(_LETTERS + _DIGITS)
     tail = st.one_of(st.just(""), st.builds(str.__add__, inner, last))
     alpha = st.builds(str.__add__, st.sampled_from(_LETTERS), tail)
-    numeric = st.builds(str.__add__, st.sampled_from(["", "+"]), digits(_DIGITS, 0, 14))
-    return st.one_of(alpha, numeric)
+    plus = "+" if field.accepts_string("+" + "1" * numbers) else ""
+    numeric = st.builds(str.__add__, st.sampled_from(["", plus]), digits(_DIGITS, 0, numbers - 1))
+    kinds = [k for k, n in ((alpha, letters), (numeric, numbers)) if n > 0]
+    return st.one_of(*kinds).filter(field.accepts_string) if kinds else st.nothing()
 
 
-_SENDER = _sender()
+def _integers(field: Field, *, high: int = 1000) -> st.SearchStrategy[int]:
+    """An integer field's values: its enum, or its range (`high` where it has no maximum)."""
+    if field.enum is not None:
+        return st.sampled_from(sorted(field.enum))
+    low = field.minimum if field.minimum is not None else 0
+    top = field.maximum if field.maximum is not None else max(low, 0) + high
+    return st.integers(low, top)
 
 
-def sender() -> st.SearchStrategy[str]:
-    return _SENDER
+def _text(field: Field, alphabet: str, max_size: int) -> st.SearchStrategy[str]:
+    low = field.min_length or 0
+    high = field.max_length if field.max_length is not None else max_size
+    return st.text(alphabet=alphabet, min_size=max(low, 1 if low else 0), max_size=high)
 
 
-_OPTIONAL = {
-    "Sender": _SENDER,
-    "Reference": st.text(alphabet=_TEXT_SAFE, min_size=1, max_size=64),
-    "SrcPort": st.integers(0, 65535),
-    "DstPort": st.integers(0, 65535),
-    "Repeat": st.fixed_dictionaries(
-        {}, optional={"Frequency": st.integers(1, 1440), "Repetitions": st.integers(0, 10)}
-    ),
-    "ResponseAlert": st.integers(0, 3),
-    "Reads": st.integers(0, 1000),
-    "ResponseLimit": st.integers(0, 1000),
-    "DeliveryReceipt": _BOOLS,
-    "DeliverToValidatedOnly": _BOOLS,
-    "EmailReadReceipt": _BOOLS,
-    "SmsReadReceipt": _BOOLS,
-    "SecureMessage": _BOOLS,
-    "EmailOptions": st.fixed_dictionaries(
-        {},
-        optional={
-            "FromAddress": _EMAIL,
-            "FromName": st.text(alphabet=_TEXT_SAFE, max_size=20),
-            "Subject": st.text(alphabet=_TEXT_SAFE, max_size=40),
-            "ReplyTo": _EMAIL,
-        },
-    ),
-}
-_OPTIONAL_NAMES = st.lists(st.sampled_from(sorted(_OPTIONAL)), max_size=6, unique=True)
+class _SpecStrategies:
+    """The strategies whose bounds come from the spec's request schema and part sizes,
+    built once per loaded spec."""
+
+    def __init__(self, spec: Spec) -> None:
+        self.spec = spec
+        terms = spec.terms
+        field = terms.field
+        self.sender = _sender(field("$.Options.Sender"))
+        reference = field("$.Options.Reference")
+        self.optional: dict[str, st.SearchStrategy[Any]] = {
+            "Sender": self.sender,
+            "Reference": _text(reference, _TEXT_SAFE, 64).filter(reference.accepts_string),
+            "SrcPort": _integers(field("$.Options.SrcPort")),
+            "DstPort": _integers(field("$.Options.DstPort")),
+            "Repeat": st.fixed_dictionaries(
+                {},
+                optional={
+                    "Frequency": _integers(field("$.Options.Repeat.Frequency")),
+                    "Repetitions": _integers(field("$.Options.Repeat.Repetitions")),
+                },
+            ),
+            "ResponseAlert": _integers(field("$.Options.ResponseAlert")),
+            "Reads": _integers(field("$.Options.Reads")),
+            "ResponseLimit": _integers(field("$.Options.ResponseLimit")),
+            "DeliveryReceipt": _BOOLS,
+            "DeliverToValidatedOnly": _BOOLS,
+            "EmailReadReceipt": _BOOLS,
+            "SmsReadReceipt": _BOOLS,
+            "SecureMessage": _BOOLS,
+            "EmailOptions": st.fixed_dictionaries(
+                {},
+                optional={
+                    "FromAddress": _EMAIL,
+                    "FromName": st.text(alphabet=_TEXT_SAFE, max_size=20),
+                    "Subject": st.text(alphabet=_TEXT_SAFE, max_size=40),
+                    "ReplyTo": _EMAIL,
+                },
+            ),
+        }
+        self.optional_names = st.lists(
+            st.sampled_from(sorted(self.optional)), max_size=6, unique=True
+        )
+        self.ranges = _integers(field("$.Options.RecurringOptions.Range"))
+        self.occurrences = _integers(field("$.Options.RecurringOptions.OccurrencesEnd"), high=99)
+        self.schedule_days = _integers(field("$.Options.RecurringOptions.PatternScheduleDays"))
+        self.options = {kind: options(kind, self) for kind in (0, 1, 2)}
+        self.boundary_text = boundary_text(_TextSizes(terms.parts))
+
+
+def sender(spec: Spec) -> st.SearchStrategy[str]:
+    """A Sender the spec's Sender rule accepts."""
+    return _SpecStrategies(spec).sender
+
+
 _WHEN = st.sampled_from(["none", "past", "future"])
 _DIGIT_COUNTS = st.sampled_from([0, 3, 6, 7])
 _DAYS = st.integers(min_value=1, max_value=60)
-_RANGES = st.sampled_from([0, 1, 2])
-_OCCURRENCES = st.integers(min_value=1, max_value=100)
-_SCHEDULE_DAYS = st.integers(min_value=0, max_value=127)
 
 
 @st.composite
-def options(draw: st.DrawFn, kind: int) -> dict[str, Any]:
+def options(draw: st.DrawFn, kind: int, spec: _SpecStrategies) -> dict[str, Any]:
     """Valid options; for `kind` 2, complete RecurringOptions."""
     now = datetime.now(UTC)
     opts: dict[str, Any] = {}
@@ -275,29 +331,27 @@ def options(draw: st.DrawFn, kind: int) -> dict[str, Any]:
         opts["DateToSend"] = _iso(send_at, digits)
     expiry_needed = False
     if kind == 2:
-        recurring: dict[str, Any] = {"Range": draw(_RANGES)}
+        recurring: dict[str, Any] = {"Range": draw(spec.ranges)}
         if recurring["Range"] == 1:
-            recurring["OccurrencesEnd"] = draw(_OCCURRENCES)
+            recurring["OccurrencesEnd"] = draw(spec.occurrences)
         expiry_needed = recurring["Range"] == 2
         if draw(_BOOLS):
-            recurring["PatternScheduleDays"] = draw(_SCHEDULE_DAYS)
+            recurring["PatternScheduleDays"] = draw(spec.schedule_days)
         if draw(_BOOLS):
             recurring["RecDateToSend"] = _iso(now + timedelta(days=1), digits)
         opts["RecurringOptions"] = recurring
     if expiry_needed or draw(_BOOLS):
         start = send_at if send_at is not None and send_at > now else now
         opts["ExpiryDate"] = _iso(start + timedelta(days=draw(_DAYS)), digits)
-    for name in draw(_OPTIONAL_NAMES):
-        opts[name] = draw(_OPTIONAL[name])
+    for name in draw(spec.optional_names):
+        opts[name] = draw(spec.optional[name])
     return opts
 
 
 _KINDS = st.sampled_from([0, 1, 1, 2])
-_OPTIONS = {kind: options(kind) for kind in (0, 1, 2)}
 _TEMPLATE_ODDS = st.integers(0, 3)
 # Never empty: whether an empty value is "no value" (MissingPlaceholder) is left open.
 _PLACEHOLDER_VALUES = st.text(alphabet=_TEXT_SAFE + "жé€", min_size=1, max_size=30)
-_BOUNDARY_TEXT = boundary_text()
 
 
 @st.composite
@@ -305,7 +359,7 @@ def _valid_request(draw: st.DrawFn, built: _AccountStrategies) -> dict[str, Any]
     kind = draw(_KINDS)
     body: dict[str, Any] = {
         "Contacts": draw(built.recipients),
-        "Options": draw(_OPTIONS[kind]),
+        "Options": draw(built.spec.options[kind]),
         "Type": kind,
     }
     if built.templates and draw(_TEMPLATE_ODDS) == 0:
@@ -315,12 +369,12 @@ def _valid_request(draw: st.DrawFn, built: _AccountStrategies) -> dict[str, Any]
             "PlaceHolders": {key: draw(_PLACEHOLDER_VALUES) for key in keys},
         }
         if draw(_BOOLS):
-            body["Content"] = draw(_BOUNDARY_TEXT)
+            body["Content"] = draw(built.spec.boundary_text)
     else:
-        body["Content"] = draw(_BOUNDARY_TEXT)
+        body["Content"] = draw(built.spec.boundary_text)
     return body
 
 
-def valid_request(account: Account) -> st.SearchStrategy[dict[str, Any]]:
-    """A request that a conforming server must accept for `account`."""
-    return _for(account).valid_request
+def valid_request(account: Account, spec: Spec) -> st.SearchStrategy[dict[str, Any]]:
+    """A request that a conforming server must accept for `account` under `spec`."""
+    return _for(account, spec).valid_request

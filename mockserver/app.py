@@ -15,7 +15,7 @@ from starlette.routing import Route
 from mockserver.behaviour import Behaviour
 from mockserver.http import HttpRequest, Receive, Scope, Send, encode_json
 from mockserver.ledger import Ledger, MessageIds
-from mockserver.parts import PartCounter, PartRules
+from mockserver.parts import PartCounter
 from mockserver.sandbox import Sandbox
 from mockserver.tokens import Clock, TokenStore
 from mockserver.validation import RequestValidator
@@ -63,7 +63,7 @@ class MockState:
         self.contract: dict[str, Any] = spec.contract
         self.account = account
         self.clock = clock
-        self.parts = PartCounter(PartRules.from_contract(self.contract))
+        self.parts = PartCounter(spec.terms.parts)
         self.validator = RequestValidator(spec)
         self.tokens = TokenStore(clock=clock, lifetime=token_lifetime)
         self.ledger = Ledger(account.balance)
@@ -130,8 +130,7 @@ def create_app(
     spec = spec if spec is not None else _project_spec()
     account = account if account is not None else load_account()
     if token_lifetime is None:
-        seconds = int(spec.contract.get("limits", {}).get("tokenLifetimeSeconds", 28800))
-        token_lifetime = timedelta(seconds=seconds)
+        token_lifetime = timedelta(seconds=spec.terms.limits.token_lifetime_seconds)
     state = MockState(
         spec=spec,
         account=account,

@@ -27,6 +27,7 @@ from mockserver.ledger import Debit
 from mockserver.parts import PartCount
 from mockserver.sandbox import SentMessage
 from mockserver.validation import json_path, show
+from twosms_contract.contract import Check
 
 if TYPE_CHECKING:
     from mockserver.app import MockState
@@ -35,7 +36,6 @@ _HTTP_METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "p
 _PLACEHOLDER = re.compile(r"\{([0-9]+)\}")
 _CHANNEL_NAMES = {0: "default", 1: "e-mail", 2: "SMS", 3: "e-mail and SMS"}
 _DIGITS = re.compile(r"[0-9]+", re.ASCII)
-DEFAULT_MAX_DEPTH = 64  # System.Text.Json's default MaxDepth, the server 2SMS runs on
 _MAX_INT_DIGITS = 4300  # CPython's int <-> str limit; longer integer literals are refused
 
 
@@ -117,28 +117,27 @@ class Behaviour:
 
     def __init__(self, state: MockState) -> None:
         self.state = state
-        checks = state.contract["checks"]
-        self.checks: dict[str, Mapping[str, Any]] = {c["id"]: c for c in checks}
-        ids = [c["id"] for c in checks]
-        self.business_rule_ids = tuple(ids[ids.index("schema") + 1 : ids.index("balance")])
+        terms = state.spec.terms
+        self.checks: dict[str, Check] = {check.id: check for check in terms.checks}
+        self.business_rule_ids = tuple(check.id for check in terms.business_rules)
         self._rule_method_names = tuple(
             "check_" + rule.replace("-", "_") for rule in self.business_rule_ids
         )
         self._rule_getter = _attributes_getter(self._rule_method_names)
-        limits = state.contract["limits"]
-        self.max_body = int(limits["maxBodyBytes"])
-        self.reference_max = int(limits["referenceMaxLength"])
-        # Not in the spec yet (proposed as limits.maxJsonDepth); 64 is ASP.NET's default.
-        self.max_depth = int(limits.get("maxJsonDepth", DEFAULT_MAX_DEPTH))
-        media = state.contract["mediaTypes"]
-        self.request_media_types = tuple(str(m).lower() for m in media["request"])
-        self.response_media_types = tuple(str(m).lower() for m in media["response"])
-        self.charsets = tuple(str(c).lower() for c in media["charsets"])
-        sender = state.spec.deref(state.spec.document["components"]["schemas"]["SenderId"])
-        self.sender_pattern = re.compile(sender["pattern"])
-        self.sender_lengths = (
-            int(sender.get("minLength", 0)),
-            int(sender.get("maxLength", 1 << 30)),
+        self.max_body = terms.limits.max_body_bytes
+        self.max_depth = terms.limits.max_json_depth
+        self.request_media_types = terms.media_types.request
+        self.response_media_types = terms.media_types.response
+        self.charsets = terms.media_types.charsets
+        # The Sender and Reference rules are their schemas' (the fields their checks name).
+        reference = terms.field(self.checks["invalid-reference"].field or "$")
+        self.reference_max = reference.max_length if reference.max_length is not None else 1 << 30
+        sender = terms.field(self.checks["invalid-sender"].field or "$")
+        self.sender_pattern = re.compile(sender.pattern.pattern if sender.pattern else ".*")
+        self.sender_lengths = (sender.min_length or 0, sender.max_length or 1 << 30)
+        # How the reason says the rule: the longest sender of letters and of digits it allows.
+        self.sender_rule = (
+            f"1-{sender.longest('A')} letters/digits/spaces nor 1-{sender.longest('1')} digits"
         )
         # normalised path -> (the spec's spelling, its methods, method -> operationId)
         self.paths: dict[str, tuple[str, tuple[str, ...], dict[str, str]]] = {}
@@ -161,7 +160,7 @@ class Behaviour:
     ) -> Failure:
         """The failure of a check, with the status and code the spec gives that check."""
         check = self.checks[check_id]
-        return Failure(int(check["status"]), str(check["code"]), reason, headers)
+        return Failure(check.status, check.code, reason, headers)
 
     def error_answer(self, failure: Failure, media_type: str) -> Answer:
         payload = {
@@ -589,7 +588,7 @@ class Behaviour:
             return None
         return self.fail(
             "invalid-sender",
-            f"$.Options.Sender: {show(sender)} is not 1-11 letters/digits/spaces nor 1-15 digits",
+            f"$.Options.Sender: {show(sender)} is not {self.sender_rule}",
         )
 
     def check_invalid_reference(self, ctx: SendContext) -> Failure | None:

@@ -6,9 +6,11 @@ GSM-7 basic table is the standard's and is not a business rule, so it lives here
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
+
+from twosms_contract.contract import PartSizes
 
 # TS 23.038 section 6.2.1, the default alphabet in code-point order 0x00..0x7F. 0x1B is the
 # escape to the extension table, not a character, so it is left out (a literal ESC in a
@@ -24,29 +26,9 @@ GSM7_BASIC = (
 Encoding = Literal["GSM-7", "UCS-2"]
 
 
-@dataclass(frozen=True, slots=True)
-class PartRules:
-    """Part sizes and the GSM-7 extension characters, as `x-contract.smsParts` states them."""
-
-    gsm7_single: int
-    gsm7_multi: int
-    gsm7_extension: frozenset[str]
-    ucs2_single: int
-    ucs2_multi: int
-    empty: int
-
-    @classmethod
-    def from_contract(cls, contract: Mapping[str, Any]) -> PartRules:
-        parts = contract["smsParts"]
-        gsm7, ucs2 = parts["gsm7"], parts["ucs2"]
-        return cls(
-            gsm7_single=int(gsm7["single"]),
-            gsm7_multi=int(gsm7["multi"]),
-            gsm7_extension=frozenset(gsm7["extension"]),
-            ucs2_single=int(ucs2["single"]),
-            ucs2_multi=int(ucs2["multi"]),
-            empty=int(parts["empty"]),
-        )
+#: Part sizes and the GSM-7 extension characters, as `x-contract.smsParts` states them
+#: (read by `twosms_contract.contract`: `spec.terms.parts`).
+PartRules = PartSizes
 
 
 @dataclass(frozen=True, slots=True)

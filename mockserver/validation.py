@@ -173,11 +173,12 @@ def _keyword_text(keyword: str, value: Any, expected: Any, schema: Mapping[str, 
     return f"{shown} violates {keyword} {show(expected)}"
 
 
-def _generated_model(name: str) -> type[pydantic.BaseModel] | None:
-    """The generated model of a component schema (None for one the package lacks)."""
-    from twosms_client import models
+def _generated_model(spec: Spec, name: str) -> type[pydantic.BaseModel] | None:
+    """The generated model of a component schema (None for one the package lacks), from the
+    client generated from this very spec (`generator.runtime`)."""
+    from generator.runtime import client_package
 
-    model = getattr(models, name, None)
+    model = getattr(client_package(spec).models, name, None)
     return model if isinstance(model, type) and issubclass(model, pydantic.BaseModel) else None
 
 
@@ -189,12 +190,10 @@ class RequestValidator:
         # The formats the schema uses are checked by the reference's own checkers, so that
         # both validators draw the same line (jsonschema_rs alone accepts a leap second).
         self._fast = spec.fast_validator(schema_name)
-        self._model = _generated_model(schema_name)
-        limits = spec.contract.get("limits", {})
-        self.listed = int(limits.get("validationErrorsListed", 10))
+        self._model = _generated_model(spec, schema_name)
+        self.listed = spec.terms.limits.validation_errors_listed
         self.overrides: tuple[Path, ...] = tuple(
-            parse_override_path(str(item["path"]))
-            for item in spec.contract.get("schemaRuleOverrides", [])
+            parse_override_path(override.json_path) for override in spec.terms.overrides
         )
 
     def is_overridden(self, violation: Violation, keyword: str) -> bool:

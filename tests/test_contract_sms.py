@@ -6,7 +6,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from contract_tests.sms import GSM_BASIC, GSM_EXTENSION, encode, parts
+from contract_tests.sms import GSM_BASIC, SmsCounter, counter_for
+from twosms_contract.contract import PartSizes
+from twosms_contract.spec import load_spec
+
+COUNTER = counter_for(load_spec().terms.parts)
+encode, parts = COUNTER.encode, COUNTER.parts
+GSM_EXTENSION = COUNTER.extension
 
 EMOJI = "\U0001f600"
 
@@ -54,6 +60,30 @@ TABLE = [
 def test_part_table(text: str, alphabet: str, units: int, n_parts: int) -> None:
     enc = encode(text)
     assert (enc.alphabet, enc.units, enc.parts) == (alphabet, units, n_parts)
+
+
+def test_the_spec_states_the_3gpp_extension_table() -> None:
+    # TS 23.038 section 6.2.1.1: FF, ^ { } \ [ ~ ] | and the euro sign.
+    assert frozenset("\f^{}\\[~]|€") == GSM_EXTENSION
+
+
+def test_part_sizes_are_the_specs() -> None:
+    """The counter follows other sizes than 3GPP's (a spec that states them)."""
+    other = SmsCounter(
+        PartSizes(
+            gsm7_single=10,
+            gsm7_multi=8,
+            gsm7_extension=frozenset("{"),
+            ucs2_single=5,
+            ucs2_multi=4,
+            empty=0,
+        )
+    )
+    assert [other.parts("a" * n) for n in (10, 11, 16, 17)] == [1, 2, 2, 3]
+    assert other.parts("a" * 7 + "{" + "a" * 7) == 3  # the pair moves whole to part 2
+    assert other.encode("}").alphabet == "UCS-2"  # } is not in this extension table
+    assert [other.parts("ж" * n) for n in (5, 6, 9)] == [1, 2, 3]
+    assert other.parts("") == 0
 
 
 def test_tables_have_the_3gpp_sizes() -> None:

@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mockserver.parts import GSM7_BASIC, PartCounter, PartRules
+from mockserver.parts import GSM7_BASIC, PartCounter
 from twosms_contract.spec import load_spec
 
-COUNTER = PartCounter(PartRules.from_contract(load_spec().contract))
+COUNTER = PartCounter(load_spec().terms.parts)
 
 A = "a"  # 1 septet
 E = "€"  # extension: 2 septets
@@ -91,7 +91,7 @@ def test_basic_table_has_the_127_characters_of_ts_23_038() -> None:
 
 
 def test_part_sizes_come_from_the_spec() -> None:
-    rules = PartRules.from_contract(load_spec().contract)
+    rules = load_spec().terms.parts
     assert (rules.gsm7_single, rules.gsm7_multi) == (160, 153)
     assert (rules.ucs2_single, rules.ucs2_multi) == (70, 67)
     assert rules.gsm7_extension == frozenset("\f^{}\\[~]|€")

@@ -12,6 +12,7 @@ from typing import Any
 import jsonschema
 from openapi_spec_validator import OpenAPIV31SpecValidator
 
+from twosms_contract.contract import ContractError, agreement_findings
 from twosms_contract.spec import SPEC_URI, Spec, pointer_escape, resolve_pointer
 
 _HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -62,6 +63,7 @@ def lint_document(spec: Spec) -> list[Finding]:
         *_inline_object_findings(spec),
         *_example_findings(spec),
         *_error_code_findings(spec),
+        *_contract_findings(spec),
     ]
     return sorted(findings, key=lambda f: (f.pointer, f.rule, f.message))
 
@@ -308,6 +310,30 @@ def _schema_example_findings(spec: Spec) -> Iterator[Finding]:
                     error.instance,
                     "fix the example or the schema",
                 )
+
+
+def _contract_findings(spec: Spec) -> Iterator[Finding]:
+    """The typed contract model reads (every fact code needs is there and well-formed), and
+    where x-contract repeats a schema fact, the two agree."""
+    try:
+        spec.terms.business_rules  # noqa: B018 - reading it is the check
+    except ContractError as exc:
+        yield Finding(
+            "contract-model",
+            exc.pointer,
+            str(exc).split(": ", 1)[-1],
+            exc.value,
+            "see twosms_contract/contract.py for the shape the mock and the suite read",
+        )
+        return
+    for pointer, other, message, values in agreement_findings(spec):
+        yield Finding(
+            "contract-agreement",
+            pointer,
+            f"{message}: {other} says otherwise",
+            values,
+            f"make {pointer} and {other} say the same",
+        )
 
 
 def _documented_codes(spec: Spec) -> set[tuple[str, str]]:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jsonschema
 from referencing import Registry, Resource
@@ -16,6 +16,9 @@ from referencing.jsonschema import DRAFT202012
 from twosms_contract.errors import SpecLoadError
 from twosms_contract.paths import DEFAULT_SPEC
 from twosms_contract.yamlio import parse_yaml, read_text
+
+if TYPE_CHECKING:
+    from twosms_contract.contract import Contract
 
 SPEC_URI = "urn:twosms:spec"
 
@@ -121,8 +124,16 @@ class Spec:
 
     @property
     def contract(self) -> dict[str, Any]:
+        """The raw `x-contract` mapping (code reads the typed `terms`)."""
         value = self.document.get("x-contract", {})
         return value if isinstance(value, dict) else {}
+
+    @cached_property
+    def terms(self) -> Contract:
+        """The contract as one typed model (`twosms_contract.contract`), read once."""
+        from twosms_contract.contract import Contract
+
+        return Contract.from_spec(self)
 
 
 def _formats(node: Any) -> set[str]:

@@ -16,8 +16,11 @@ from contract_tests.probes.base import (
     at_offset,
     base_request,
     contact_request,
+    e164_digits,
     iso,
     iso_at,
+    longest_reference,
+    longest_sender,
     template_with_placeholders,
     with_options,
 )
@@ -190,28 +193,40 @@ def _all_maps(session: Session) -> Any:
     return base_request(Contacts=contacts, Type=0)
 
 
-FULL_OPTIONS = {
-    "DateToSend": iso(-DAY),
-    "DeliveryReceipt": True,
-    "DstPort": 65535,
-    "DeliverToValidatedOnly": False,
-    "EmailReadReceipt": True,
-    "Reference": "r" * 64,
-    "Repeat": {"Frequency": 1440, "Repetitions": 10},
-    "Reads": 0,
-    "EmailOptions": {
-        "FromAddress": "sender@example.com",
-        "FromName": "Contract Test",
-        "Subject": "Subject",
-        "ReplyTo": "reply@example.com",
-    },
-    "ResponseAlert": 3,
-    "SmsReadReceipt": True,
-    "ResponseLimit": 0,
-    "Sender": "ABCDEFGHIJK",
-    "SecureMessage": True,
-    "SrcPort": 0,
-}
+def _e164(session: Session, end: int) -> str:
+    """`+` and the fewest (`end` 0) or most (1) digits the key pattern admits."""
+    count = e164_digits(session)[end]
+    return "+" + ("1234567890" * (count // 10 + 1))[:count]
+
+
+def full_options(session: Session) -> dict[str, Any]:
+    """Every option, each at a valid extreme the spec's schema states."""
+    field = session.spec.terms.field
+    return {
+        "DateToSend": iso(-DAY),
+        "DeliveryReceipt": True,
+        "DstPort": field("$.Options.DstPort").bounds()[1],
+        "DeliverToValidatedOnly": False,
+        "EmailReadReceipt": True,
+        "Reference": longest_reference(session),
+        "Repeat": {
+            "Frequency": field("$.Options.Repeat.Frequency").bounds()[1],
+            "Repetitions": field("$.Options.Repeat.Repetitions").bounds()[1],
+        },
+        "Reads": field("$.Options.Reads").minimum or 0,
+        "EmailOptions": {
+            "FromAddress": "sender@example.com",
+            "FromName": "Contract Test",
+            "Subject": "Subject",
+            "ReplyTo": "reply@example.com",
+        },
+        "ResponseAlert": max(field("$.Options.ResponseAlert").enum or (0,)),
+        "SmsReadReceipt": True,
+        "ResponseLimit": field("$.Options.ResponseLimit").minimum or 0,
+        "Sender": longest_sender(session),
+        "SecureMessage": True,
+        "SrcPort": field("$.Options.SrcPort").bounds()[0],
+    }
 
 
 def acceptance_probes() -> list[Probe]:
@@ -326,10 +341,10 @@ def acceptance_probes() -> list[Probe]:
             "PlaceHolders are matched by number, whatever their order in the request.",
         ),
         (
-            "reference-64-accented",
+            "reference-longest-accented",
             "options",
-            lambda s: with_options(Reference="é" * 64),
-            "A Reference of 64 characters, each two bytes in UTF-8, is within the limit.",
+            lambda s: with_options(Reference=longest_reference(s, "é")),
+            "A Reference of maxLength characters, each two bytes in UTF-8, is within the limit.",
         ),
         (
             "expiry-compared-across-offsets",
@@ -409,7 +424,7 @@ def acceptance_probes() -> list[Probe]:
         (
             "thousand-parts",
             "sms-parts",
-            lambda s: base_request(Content="a" * (153 * 1000)),
+            lambda s: base_request(Content="a" * (s.spec.terms.parts.gsm7_multi * 1000)),
             "A text of 1000 parts: NoOfSMS and CreditsUsed are 1000, written as decimal digits.",
         ),
         (
@@ -494,14 +509,14 @@ def acceptance_probes() -> list[Probe]:
         (
             "every-option",
             "options",
-            lambda s: with_options(**FULL_OPTIONS),
-            "Every option at a valid extreme (ports 0 and 65535, Reference of 64, Sender of 11).",
+            lambda s: with_options(**full_options(s)),
+            "Every option at a valid extreme of the spec (ports, Reference, Sender, Repeat).",
         ),
         (
             "numeric-sender",
             "options",
-            lambda s: with_options(Sender="+123456789012345"),
-            "A numeric sender: + and 15 digits.",
+            lambda s: with_options(Sender=longest_sender(s, "1", "+")),
+            "A numeric sender: + and the most digits the rule allows.",
         ),
         (
             "sender-digit-first",
@@ -512,8 +527,8 @@ def acceptance_probes() -> list[Probe]:
         (
             "numeric-sender-no-plus",
             "options",
-            lambda s: with_options(Sender="123456789012345"),
-            "A numeric sender of 15 digits.",
+            lambda s: with_options(Sender=longest_sender(s, "1")),
+            "A numeric sender of the most digits the rule allows.",
         ),
         (
             "sender-with-spaces",
@@ -522,16 +537,16 @@ def acceptance_probes() -> list[Probe]:
             "An alphanumeric sender with spaces.",
         ),
         (
-            "e164-8-digits",
+            "e164-fewest-digits",
             "recipient-resolution",
-            lambda s: base_request(Contacts={"QuickRecipients": {"+12345678": 2}}),
-            "The shortest E.164 number: + and 8 digits.",
+            lambda s: base_request(Contacts={"QuickRecipients": {_e164(s, 0): 2}}),
+            "The shortest E.164 number the key pattern admits.",
         ),
         (
-            "e164-15-digits",
+            "e164-most-digits",
             "recipient-resolution",
-            lambda s: base_request(Contacts={"QuickRecipients": {"+123456789012345": 2}}),
-            "The longest E.164 number: + and 15 digits.",
+            lambda s: base_request(Contacts={"QuickRecipients": {_e164(s, 1): 2}}),
+            "The longest E.164 number the key pattern admits.",
         ),
         (
             "template-with-empty-content",

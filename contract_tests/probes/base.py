@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
@@ -89,12 +90,20 @@ def expect_refusal(
     *,
     check: str,
     rule: str,
-    status: int,
+    status: int | None = None,
     code: str | None,
     names: Sequence[str] = (),
 ) -> list[Violation]:
     """The exchange must be refused with exactly this status and ErrorCode, and its
-    ErrorReason must name one of `names` (the field, or the offending value)."""
+    ErrorReason must name one of `names` (the field, or the offending value).
+
+    The status of a contract error code is the spec's (`x-contract.errorCodes`), whatever
+    `status` says; `status` is for answers outside that list (a bare status, RFC 6749)."""
+    statuses = session.spec.terms.statuses
+    if code is not None and code in statuses:
+        status = statuses[code]
+    if status is None:
+        raise ValueError(f"{rule}: no status for code {code!r}")
     found = observe(session, exchange)
     got_status = exchange.response.status
     got_code, reason = error_of(exchange)
@@ -232,18 +241,22 @@ def refusal(
     check: str,
     rule: str,
     request: Body,
-    status: int,
-    code: str | None,
+    status: int | None = None,
+    code: str | Callable[[Session], str] | None,
     names: Sequence[str] | Callable[[Session], Sequence[str]] = (),
     description: str,
 ) -> Probe:
+    """A probe whose request must be refused with `code` (or, callable, the code the spec
+    makes it: the earlier of two checks, say) and its status (see `expect_refusal`)."""
+
     def run(session: Session) -> Iterator[Violation]:
         exchange = send_any(session, request(session))
         if exchange is None:
             return
         wanted = names(session) if callable(names) else names
+        expected = code(session) if callable(code) else code
         yield from expect_refusal(
-            session, exchange, check=check, rule=rule, status=status, code=code, names=wanted
+            session, exchange, check=check, rule=rule, status=status, code=expected, names=wanted
         )
 
     return Probe(probe_id, check, rule, description, run)
@@ -268,6 +281,92 @@ def acceptance(
             yield from then(session, exchange)
 
     return Probe(probe_id, check, rule, description, run)
+
+
+# -- values at the spec's bounds ----------------------------------------------------------
+
+Value = Callable[[Session], Any]
+
+
+def above(path: str) -> Value:
+    """One more than the request field's maximum (or its largest enum member)."""
+
+    def value(session: Session) -> int:
+        field = session.spec.terms.field(path)
+        top = max(field.enum) if field.enum else field.maximum
+        if top is None:
+            raise ValueError(f"{field.pointer}: no maximum or enum for a value above it")
+        return int(top) + 1
+
+    return value
+
+
+def below(path: str) -> Value:
+    """One less than the request field's minimum (or its smallest enum member)."""
+
+    def value(session: Session) -> int:
+        field = session.spec.terms.field(path)
+        low = min(field.enum) if field.enum else field.minimum
+        if low is None:
+            raise ValueError(f"{field.pointer}: no minimum or enum for a value below it")
+        return int(low) - 1
+
+    return value
+
+
+def longest_sender(session: Session, unit: str = "A", prefix: str = "") -> str:
+    """The longest Sender of `unit`s the spec's Sender rule accepts."""
+    field = session.spec.terms.field("$.Options.Sender")
+    return prefix + unit * field.longest(unit, prefix=prefix)
+
+
+def too_long_sender(session: Session, unit: str = "A", prefix: str = "") -> str:
+    """One `unit` more than `longest_sender`: an InvalidSender."""
+    return longest_sender(session, unit, prefix) + unit
+
+
+def longest_reference(session: Session, unit: str = "r") -> str:
+    field = session.spec.terms.field("$.Options.Reference")
+    return unit * (field.max_length if field.max_length is not None else 64)
+
+
+def too_long_reference(session: Session, unit: str = "r") -> str:
+    """One character more than Reference's maxLength: an InvalidReference."""
+    return longest_reference(session, unit) + unit
+
+
+def e164_digits(session: Session) -> tuple[int, int]:
+    """The fewest and most digits after `+` that the QuickRecipients key pattern admits."""
+    field = session.spec.terms.field("$.Contacts.QuickRecipients")
+    names = field.schema.get("propertyNames") or {}
+    pattern = re.compile(str(names.get("pattern", ".*")))
+    counts = [n for n in range(1, 40) if pattern.search("+" + "1" * n)]
+    if not counts:
+        raise ValueError(f"{field.pointer}/propertyNames: admits no + number")
+    return min(counts), max(counts)
+
+
+def earlier(first: str, second: str) -> Callable[[Session], str]:
+    """The code of whichever of two checks (ids of `x-contract.checks`) the spec runs
+    first: what a request that fails both must get."""
+
+    def code(session: Session) -> str:
+        terms = session.spec.terms
+        order = [check.id for check in terms.checks]
+        winner = first if order.index(first) < order.index(second) else second
+        return terms.check(winner).code
+
+    return code
+
+
+def earlier_code(first: str, second: str) -> Callable[[Session], str]:
+    """`earlier` for two business rules named by their codes."""
+
+    def code(session: Session) -> str:
+        terms = session.spec.terms
+        return first if terms.precedes(first, second) else second
+
+    return code
 
 
 def json_bytes(value: Any) -> bytes:

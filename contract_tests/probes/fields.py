@@ -58,6 +58,7 @@ class FieldCase:
     value: Any
     accepted: bool
     why: str
+    code: str = "ValidationError"  # of a refusal: a business rule's where it overrides
 
     @property
     def where(self) -> str:
@@ -98,9 +99,25 @@ def _integer_cases(path: tuple[str, ...], node: dict[str, Any]) -> Iterator[Fiel
         yield FieldCase(path, value, True, "a bound" if not enum else "an enum member")
 
 
-def _string_cases(path: tuple[str, ...], node: dict[str, Any]) -> Iterator[FieldCase]:
+def _length_cases(path: tuple[str, ...], node: dict[str, Any], code: str) -> Iterator[FieldCase]:
+    """Each length bound of a free string (no pattern, no format), and one past it."""
+    if "pattern" in node or "format" in node:
+        return
+    low, high = node.get("minLength"), node.get("maxLength")
+    if isinstance(high, int):
+        yield FieldCase(path, "x" * high, True, f"maxLength ({high}) characters")
+        yield FieldCase(path, "x" * (high + 1), False, f"one over maxLength ({high})", code)
+    if isinstance(low, int) and low > 0:
+        yield FieldCase(path, "x" * low, True, f"minLength ({low}) characters")
+        yield FieldCase(path, "x" * (low - 1), False, f"one under minLength ({low})", code)
+
+
+def _string_cases(
+    path: tuple[str, ...], node: dict[str, Any], code: str = "ValidationError"
+) -> Iterator[FieldCase]:
     yield FieldCase(path, 5, False, "a number")
     yield FieldCase(path, True, False, "a boolean")
+    yield from _length_cases(path, node, code)
     if "@" in node.get("pattern", ""):
         yield FieldCase(path, "no-at-sign.example.com", False, "an address without @")
     if node.get("format") == "date-time":
@@ -124,7 +141,10 @@ def field_cases(spec: Spec) -> list[FieldCase]:
         if kind == "integer":
             cases.extend(_integer_cases(path, node))
         elif kind == "string":
-            cases.extend(_string_cases(path, node))
+            # A string breaking a rule with its own code answers with that code.
+            override = spec.terms.override_at(path)
+            code = override.code if override is not None else "ValidationError"
+            cases.extend(_string_cases(path, node, code))
         elif kind == "boolean":
             cases.append(FieldCase(path, "true", False, "a boolean written as a string"))
             cases.append(FieldCase(path, 1, False, "a number"))
@@ -167,8 +187,7 @@ def _run(session: Session) -> Iterator[Violation]:
                 exchange,
                 check="validation",
                 rule=FIELD_CONSTRAINTS,
-                status=400,
-                code="ValidationError",
+                code=case.code,
             )
         for v in found:
             if v.rule in (FIELD_BOUNDS, FIELD_CONSTRAINTS):

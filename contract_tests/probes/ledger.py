@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Any
 
 from contract_tests.core import Probe, Violation, violation
@@ -15,30 +16,50 @@ from contract_tests.probes.base import (
     success_detail,
 )
 from contract_tests.session import NO_ANSWER, Session
-from contract_tests.sms import parts
+from contract_tests.sms import counter_for
 
 LEDGER = "ledger"
 _BURST, _THREADS = 32, 8
-# A text of many parts in few bytes: extension characters cost two septets for one byte.
-_PART_TEXT = "{" * 76  # 152 septets: exactly one part of a multipart message
-_PARTS = 1000  # parts of each message of a costly send (76 KB of text)
-_MAX_RECIPIENTS = 20_000  # keeps a costly send well under 1 MiB
+_ENTRY_BYTES = 20  # `"+4477000000001": 2, ` in a body: one recipient of a costly send
 
 
-def costly_send(recipients: int, prefix: str = "+4477") -> dict[str, Any] | None:
-    """An advanced message of `_PARTS` parts to `recipients` numbers: it costs
-    `recipients * _PARTS` credits in a body well under 1 MiB; None when it would take more
-    numbers than that allows."""
-    if recipients > _MAX_RECIPIENTS:
+@dataclass(frozen=True, slots=True)
+class CostlySends:
+    """Sends of many parts in few bytes, sized by the spec (its part sizes and body limit).
+
+    An extension character costs two septets for one byte, so `part_text` (as many as one
+    multipart part holds) is exactly one part; a message of `parts` of them, to many
+    numbers, costs `parts` credits a number in a body of at most half the size limit."""
+
+    part_text: str
+    parts: int
+    max_recipients: int
+
+    @classmethod
+    def of(cls, session: Session) -> CostlySends:
+        terms = session.spec.terms
+        sizes, limit = terms.parts, terms.limits.max_body_bytes
+        escape = min(sizes.gsm7_extension) if sizes.gsm7_extension else None
+        part_text = escape * (sizes.gsm7_multi // 2) if escape else "a" * sizes.gsm7_multi
+        parts = max(1, min(1000, (limit // 4) // len(part_text)))
+        assert counter_for(sizes).parts(part_text * parts) == parts
+        return cls(part_text, parts, (limit // 4) // _ENTRY_BYTES)
+
+
+def costly_send(session: Session, recipients: int, prefix: str = "+4477") -> dict[str, Any] | None:
+    """An advanced message of `CostlySends.parts` parts to `recipients` numbers; None when it
+    would take more numbers than the body limit allows."""
+    sends = CostlySends.of(session)
+    if recipients > sends.max_recipients:
         return None
     numbers = {f"{prefix}{index:09d}": 2 for index in range(recipients)}
-    assert parts(_PART_TEXT * _PARTS) == _PARTS
-    return base_request(Contacts={"QuickRecipients": numbers}, Content=_PART_TEXT * _PARTS, Type=0)
+    text = sends.part_text * sends.parts
+    return base_request(Contacts={"QuickRecipients": numbers}, Content=text, Type=0)
 
 
-def overspending_send(balance: int) -> dict[str, Any] | None:
+def overspending_send(session: Session, balance: int) -> dict[str, Any] | None:
     """A send that costs more than `balance` (see `costly_send`)."""
-    return costly_send(balance // _PARTS + 1)
+    return costly_send(session, balance // CostlySends.of(session).parts + 1)
 
 
 def _insufficient(session: Session) -> Iterator[Violation]:
@@ -49,7 +70,7 @@ def _insufficient(session: Session) -> Iterator[Violation]:
         yield from expect_acceptance(session, exchange, check=LEDGER, rule="InsufficientCredits")
         return
     balance = int(detail["PostTransaction"])
-    body = overspending_send(balance)
+    body = overspending_send(session, balance)
     if body is None:
         return  # the account's balance is beyond what one request can spend
     refused, _ = session.send(body, observe=False)
@@ -169,8 +190,9 @@ def _exact_balance(session: Session) -> Iterator[Violation]:
     send of one credit is 402 and a free one (e-mail only) is still accepted.
 
     It spends every credit of the account, so the runner runs it last (`--keep-balance`
-    leaves it out). First a send of `balance mod 1000` parts leaves a multiple of 1000,
-    then one advanced message of 1000 parts to `balance / 1000` numbers spends it all.
+    leaves it out). First a send of `balance mod P` parts leaves a multiple of P
+    (`CostlySends.parts`), then one advanced message of P parts to `balance / P` numbers
+    spends it all.
     """
     exchange, found = session.send(base_request(Content="exact balance: the start"))
     yield from found
@@ -178,19 +200,20 @@ def _exact_balance(session: Session) -> Iterator[Violation]:
     if exchange.response.status != 200 or detail is None:
         return  # refused: other rules say why
     balance = int(detail["PostTransaction"])
-    if balance // _PARTS > _MAX_RECIPIENTS:
+    sends = CostlySends.of(session)
+    if balance // sends.parts > sends.max_recipients:
         return  # more credits than one request can spend: not applicable
-    rest = balance % _PARTS
+    rest = balance % sends.parts
     if rest:
-        # A text of `rest` parts, to one number (CONTRACT.md: parts of 153 septets).
-        exchange, found = session.send(base_request(Content=_PART_TEXT * rest, Type=0))
+        # A text of `rest` parts, to one number.
+        exchange, found = session.send(base_request(Content=sends.part_text * rest, Type=0))
         yield from found
         if exchange.response.status != 200:
             yield from expect_acceptance(session, exchange, check=LEDGER, rule="exact-balance")
             return
         balance -= rest
     if balance:
-        spend_all = costly_send(balance // _PARTS, prefix="+4478")
+        spend_all = costly_send(session, balance // sends.parts, prefix="+4478")
         assert spend_all is not None  # checked above
         exchange, found = session.send(spend_all)
         yield from found

@@ -17,61 +17,78 @@ from contract_tests.probes.base import (
     success_detail,
 )
 from contract_tests.session import Session
-from contract_tests.sms import (
-    GSM_BASIC,
-    GSM_EXTENSION,
-    MULTI_GSM,
-    MULTI_UCS2,
-    SINGLE_GSM,
-    encode,
-)
+from contract_tests.sms import GSM_BASIC, counter_for
+from twosms_contract.contract import PartSizes
 
 SMS_PARTS = "sms-parts"
 EMOJI = "\U0001f600"  # two UTF-16 code units
 CYRILLIC = "ж"  # not in GSM-7: forces UCS-2, one code unit
 
-# (limit, side, text): below/at/above each limit of the contract.
-BOUNDARY_TEXTS: list[tuple[str, str, str]] = [
-    ("GSM-7 single part (160 septets)", "below", "a" * 159),
-    ("GSM-7 single part (160 septets)", "at", "a" * 160),
-    ("GSM-7 single part (160 septets)", "above", "a" * 161),
-    ("GSM-7 multipart (153 septets a part)", "below", "a" * 305),
-    ("GSM-7 multipart (153 septets a part)", "at", "a" * 306),
-    ("GSM-7 multipart (153 septets a part)", "above", "a" * 307),
-    ("GSM-7 multipart, 152/153/154 septets in part 2", "below", "a" * 152 + "b" * 153),
-    ("GSM-7 extension characters cost 2 septets", "at", "{" * 80),
-    ("GSM-7 extension characters cost 2 septets", "above", "{" * 80 + "a"),
-    ("GSM-7 escape pair never split at 153", "at", "a" * 152 + "{" + "a" * 152),
-    ("GSM-7 euro sign and form feed", "at", "€" * 79 + "\f"),
-    ("GSM-7 national characters (basic table)", "at", "èéùìòÇØøÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉÄÖÑÜ§¿äöñüà" * 4),
-    ("GSM-7 vs UCS-2: a backtick is not GSM-7", "at", "`" + "a" * 69),
-    ("GSM-7 vs UCS-2: a backtick is not GSM-7", "above", "`" + "a" * 70),
-    ("UCS-2 single part (70 units)", "below", CYRILLIC * 69),
-    ("UCS-2 single part (70 units)", "at", CYRILLIC * 70),
-    ("UCS-2 single part (70 units)", "above", CYRILLIC * 71),
-    ("UCS-2 multipart (67 units a part)", "below", CYRILLIC * 133),
-    ("UCS-2 multipart (67 units a part)", "at", CYRILLIC * 134),
-    ("UCS-2 multipart (67 units a part)", "above", CYRILLIC * 135),
-    ("UCS-2 emoji cost 2 units", "at", EMOJI * 35),
-    ("UCS-2 emoji cost 2 units", "above", EMOJI * 36),
-    ("UCS-2 surrogate pair never split at 67", "at", CYRILLIC * 66 + EMOJI + CYRILLIC * 66),
-    ("UCS-2 surrogate pair never split at 67", "below", CYRILLIC * 66 + EMOJI + CYRILLIC * 65),
-    # A flag (two regional indicators) and a ZWJ sequence are several code points: only
-    # each surrogate pair is kept whole, so they may be split between parts.
-    ("UCS-2 a flag may be split at 67", "at",
-     CYRILLIC * 65 + "\U0001f1ec\U0001f1e7" + CYRILLIC * 65),
-    ("UCS-2 a ZWJ sequence may be split at 67", "at",
-     CYRILLIC * 64 + "\U0001f469\u200d\U0001f4bb" + CYRILLIC * 65),
-    # Extension characters cost one unit in UCS-2 (only GSM-7 escapes them).
-    ("UCS-2 extension characters cost 1 unit", "at", CYRILLIC + "{" * 69),
-    ("UCS-2 extension characters cost 1 unit", "above", CYRILLIC + "{[~]" * 17 + "|^"),
-    # The alphabet is the whole text's: one character outside GSM-7 at the end.
-    ("GSM-7 vs UCS-2: the whole text decides", "at", "a" * 200 + CYRILLIC),
-    # Every character counts, white space at the end and CR LF too (MessageText keeps them).
-    ("GSM-7 trailing white space counts", "above", "a" * 160 + " "),
-    ("GSM-7 trailing white space counts", "above", "a" * 160 + "\n"),
-    ("GSM-7 CR LF is two septets", "above", "a" * 80 + "\r\n" + "a" * 79),
-]  # fmt: skip
+_NATIONAL = "èéùìòÇØøÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉÄÖÑÜ§¿äöñüà"  # basic-table letters beyond ASCII
+_FLAG = "\U0001f1ec\U0001f1e7"  # two regional indicators: two surrogate pairs
+_ZWJ = "\U0001f469\u200d\U0001f4bb"  # a ZWJ sequence: 5 UTF-16 units
+
+
+def boundary_texts(sizes: PartSizes) -> list[tuple[str, str, str]]:
+    """(limit, side, text): below, at and above each limit of the spec's part sizes."""
+    g1, gm, u1, um = sizes.gsm7_single, sizes.gsm7_multi, sizes.ucs2_single, sizes.ucs2_multi
+    escape = min(sizes.gsm7_extension) if sizes.gsm7_extension else None
+    texts: list[tuple[str, str, str]] = [
+        (f"GSM-7 single part ({g1} septets)", "below", "a" * (g1 - 1)),
+        (f"GSM-7 single part ({g1} septets)", "at", "a" * g1),
+        (f"GSM-7 single part ({g1} septets)", "above", "a" * (g1 + 1)),
+        (f"GSM-7 multipart ({gm} septets a part)", "below", "a" * (2 * gm - 1)),
+        (f"GSM-7 multipart ({gm} septets a part)", "at", "a" * (2 * gm)),
+        (f"GSM-7 multipart ({gm} septets a part)", "above", "a" * (2 * gm + 1)),
+        (f"GSM-7 multipart, {gm - 1}/{gm}/{gm + 1} septets in part 2", "below",
+         "a" * (gm - 1) + "b" * gm),
+        ("GSM-7 national characters (basic table)", "at",
+         (_NATIONAL * (g1 // len(_NATIONAL) + 1))[:g1]),
+        ("GSM-7 vs UCS-2: a backtick is not GSM-7", "at", "`" + "a" * (u1 - 1)),
+        ("GSM-7 vs UCS-2: a backtick is not GSM-7", "above", "`" + "a" * u1),
+        (f"UCS-2 single part ({u1} units)", "below", CYRILLIC * (u1 - 1)),
+        (f"UCS-2 single part ({u1} units)", "at", CYRILLIC * u1),
+        (f"UCS-2 single part ({u1} units)", "above", CYRILLIC * (u1 + 1)),
+        (f"UCS-2 multipart ({um} units a part)", "below", CYRILLIC * (2 * um - 1)),
+        (f"UCS-2 multipart ({um} units a part)", "at", CYRILLIC * (2 * um)),
+        (f"UCS-2 multipart ({um} units a part)", "above", CYRILLIC * (2 * um + 1)),
+        ("UCS-2 emoji cost 2 units", "at", EMOJI * (u1 // 2)),
+        ("UCS-2 emoji cost 2 units", "above", EMOJI * (u1 // 2 + 1)),
+        (f"UCS-2 surrogate pair never split at {um}", "at",
+         CYRILLIC * (um - 1) + EMOJI + CYRILLIC * (um - 1)),
+        (f"UCS-2 surrogate pair never split at {um}", "below",
+         CYRILLIC * (um - 1) + EMOJI + CYRILLIC * (um - 2)),
+        # A flag (two regional indicators) and a ZWJ sequence are several code points: only
+        # each surrogate pair is kept whole, so they may be split between parts.
+        (f"UCS-2 a flag may be split at {um}", "at",
+         CYRILLIC * (um - 2) + _FLAG + CYRILLIC * (um - 2)),
+        (f"UCS-2 a ZWJ sequence may be split at {um}", "at",
+         CYRILLIC * (um - 3) + _ZWJ + CYRILLIC * (um - 2)),
+        # The alphabet is the whole text's: one character outside GSM-7 at the end.
+        ("GSM-7 vs UCS-2: the whole text decides", "at", "a" * (g1 + 40) + CYRILLIC),
+        # Every character counts, white space at the end and CR LF too (MessageText keeps
+        # them).
+        ("GSM-7 trailing white space counts", "above", "a" * g1 + " "),
+        ("GSM-7 trailing white space counts", "above", "a" * g1 + "\n"),
+        ("GSM-7 CR LF is two septets", "above",
+         "a" * (g1 // 2) + "\r\n" + "a" * (g1 - g1 // 2 - 1)),
+    ]  # fmt: skip
+    if escape is not None:
+        extension = "".join(sorted(sizes.gsm7_extension))
+        texts += [
+            ("GSM-7 extension characters cost 2 septets", "at", escape * (g1 // 2)),
+            ("GSM-7 extension characters cost 2 septets", "above",
+             escape * (g1 // 2) + "a" * (g1 % 2 + 1)),
+            (f"GSM-7 escape pair never split at {gm}", "at",
+             "a" * (gm - 1) + escape + "a" * (gm - 1)),
+            ("GSM-7 every extension character", "at",
+             (extension * (g1 // (2 * len(extension)) + 1))[: g1 // 2]),
+            # Extension characters cost one unit in UCS-2 (only GSM-7 escapes them).
+            ("UCS-2 extension characters cost 1 unit", "at", CYRILLIC + escape * (u1 - 1)),
+            ("UCS-2 extension characters cost 1 unit", "above",
+             CYRILLIC + (extension * (u1 + 1))[:u1]),
+        ]  # fmt: skip
+    return texts
 
 
 def _observed_parts(detail: dict[str, object]) -> int | None:
@@ -84,8 +101,9 @@ def _observed_parts(detail: dict[str, object]) -> int | None:
 
 
 def _run(session: Session) -> Iterator[Violation]:
-    for limit, side, text in BOUNDARY_TEXTS:
-        expected = encode(text)
+    counter = counter_for(session.spec.terms.parts)
+    for limit, side, text in boundary_texts(session.spec.terms.parts):
+        expected = counter.encode(text)
         body = base_request(Content=text)
         exchange, found = session.send(body)
         detail = success_detail(exchange) if exchange.response.status == 200 else None
@@ -145,33 +163,36 @@ _LOOKALIKES = [
     *"\t\v",  # control characters outside the table (it has LF, CR and, escaped, FF)
     "e\u0301",  # e and a combining acute: two code points, not é
 ]
-_TABLE_CHARACTERS = sorted(GSM_BASIC) + sorted(GSM_EXTENSION) + _LOOKALIKES
 
 
 def _cycled(alphabet: str, length: int) -> str:
     return (alphabet * (length // len(alphabet) + 1))[:length]
 
 
-def sweep_families(max_parts: int) -> list[tuple[str, list[str]]]:
+def sweep_families(max_parts: int, sizes: PartSizes) -> list[tuple[str, list[str]]]:
     """The sweep's texts, by family, shortest first: every length of each alphabet up to
     `max_parts` parts, and a two-unit character (escape pair, surrogate pair) at every
-    offset of a text that crosses the multipart boundaries."""
+    offset of a text that crosses the multipart boundaries (the spec's part sizes)."""
+    single_gsm, multi_gsm, multi_ucs2 = sizes.gsm7_single, sizes.gsm7_multi, sizes.ucs2_multi
+    table_characters = (
+        sorted(GSM_BASIC - sizes.gsm7_extension) + sorted(sizes.gsm7_extension) + _LOOKALIKES
+    )
     spans = max(2, max_parts)
-    gsm = [_cycled(_GSM_CYCLE, n) for n in range(1, max_parts * MULTI_GSM + 1)]
-    ucs2 = [_cycled(_UCS2_CYCLE, n) for n in range(1, max_parts * MULTI_UCS2 + 1)]
+    gsm = [_cycled(_GSM_CYCLE, n) for n in range(1, max_parts * multi_gsm + 1)]
+    ucs2 = [_cycled(_UCS2_CYCLE, n) for n in range(1, max_parts * multi_ucs2 + 1)]
     escapes = [
-        _cycled(_GSM_CYCLE, k) + _ESCAPED + _cycled(_GSM_CYCLE, spans * MULTI_GSM - k)
-        for k in range(spans * MULTI_GSM + 1)
+        _cycled(_GSM_CYCLE, k) + _ESCAPED + _cycled(_GSM_CYCLE, spans * multi_gsm - k)
+        for k in range(spans * multi_gsm + 1)
     ]
     surrogates = [
-        _cycled(_UCS2_CYCLE, k) + EMOJI + _cycled(_UCS2_CYCLE, spans * MULTI_UCS2 - k)
-        for k in range(spans * MULTI_UCS2 + 1)
+        _cycled(_UCS2_CYCLE, k) + EMOJI + _cycled(_UCS2_CYCLE, spans * multi_ucs2 - k)
+        for k in range(spans * multi_ucs2 + 1)
     ]
     # Each character among 159 septets (inside the text, so that no server's trimming
     # matters): 1 part if it costs one septet, 2 if it costs two (an extension), 3 if it
     # forces UCS-2 (160 units).
-    half = (SINGLE_GSM - 1) // 2
-    table = ["a" * half + char + "a" * (SINGLE_GSM - 1 - half) for char in _TABLE_CHARACTERS]
+    half = (single_gsm - 1) // 2
+    table = ["a" * half + char + "a" * (single_gsm - 1 - half) for char in table_characters]
     return [
         ("every character of the GSM-7 tables, and others, at 160 septets", table),
         ("GSM-7, every length", gsm),
@@ -188,9 +209,11 @@ def _sweep(session: Session) -> Iterator[Violation]:
     max_parts = session.sweep_parts
     balance = session.seen.last_post_transaction
     budget = (balance if balance is not None else session.account.balance) // 4
-    for family, texts in sweep_families(max_parts):
+    sizes = session.spec.terms.parts
+    counter = counter_for(sizes)
+    for family, texts in sweep_families(max_parts, sizes):
         for text in texts:
-            expected = encode(text)
+            expected = counter.encode(text)
             if expected.parts > budget:
                 return
             budget -= expected.parts

@@ -17,17 +17,23 @@ from contract_tests.probes.base import (
     QUICK_NUMBER,
     UNKNOWN_GUID,
     Raw,
+    above,
     at_offset,
     base_request,
+    below,
     constant,
     contact_request,
     contact_with,
+    e164_digits,
+    earlier_code,
     error_of,
     expect_refusal,
     iso,
     json_bytes,
     refusal,
     template_with_placeholders,
+    too_long_reference,
+    too_long_sender,
     unknown_contact,
     with_options,
 )
@@ -189,7 +195,7 @@ def _rule_probes() -> list[Probe]:
         (
             "invalid-sender-too-long",
             "InvalidSender",
-            lambda s: with_options(Sender="ABCDEFGHIJKL"),
+            lambda s: with_options(Sender=too_long_sender(s)),
             ["Sender"],
         ),
         ("invalid-sender-empty", "InvalidSender", lambda s: with_options(Sender=""), ["Sender"]),
@@ -206,15 +212,15 @@ def _rule_probes() -> list[Probe]:
             ["Sender"],
         ),
         (
-            "invalid-sender-16-digits",
+            "invalid-sender-too-many-digits",
             "InvalidSender",
-            lambda s: with_options(Sender="1234567890123456"),
+            lambda s: with_options(Sender=too_long_sender(s, "1")),
             ["Sender"],
         ),
         (
-            "invalid-sender-plus-16-digits",
+            "invalid-sender-plus-too-many-digits",
             "InvalidSender",
-            lambda s: with_options(Sender="+1234567890123456"),
+            lambda s: with_options(Sender=too_long_sender(s, "1", "+")),
             ["Sender"],
         ),
         *(
@@ -237,13 +243,13 @@ def _rule_probes() -> list[Probe]:
         (
             "invalid-reference",
             "InvalidReference",
-            lambda s: with_options(Reference="r" * 65),
+            lambda s: with_options(Reference=too_long_reference(s)),
             ["Reference"],
         ),
         (
-            "invalid-reference-65-accented",
+            "invalid-reference-accented",
             "InvalidReference",
-            lambda s: with_options(Reference="é" * 65),
+            lambda s: with_options(Reference=too_long_reference(s, "é")),
             ["Reference"],
         ),
         (
@@ -307,8 +313,18 @@ def _rule_probes() -> list[Probe]:
     ]
 
 
+def _resolved(value: Any, session: Session) -> Any:
+    """A value, with the callables in it (`above`, `below`: read from the spec) called."""
+    if callable(value):
+        return value(session)
+    if isinstance(value, dict):
+        return {key: _resolved(item, session) for key, item in value.items()}
+    return value
+
+
 def _set(path: str, value: Any) -> Build:
-    """The base request with one value set at a dotted path."""
+    """The base request with one value set at a dotted path (a callable value is read from
+    the session's spec)."""
 
     def build(session: Session) -> Any:
         body = base_request()
@@ -316,7 +332,7 @@ def _set(path: str, value: Any) -> Build:
         keys = path.split(".")
         for key in keys[:-1]:
             node = node.setdefault(key, {})
-        node[keys[-1]] = value
+        node[keys[-1]] = _resolved(value, session)
         return body
 
     return build
@@ -324,11 +340,26 @@ def _set(path: str, value: Any) -> Build:
 
 def _recurring_set(recurring: dict[str, Any]) -> Build:
     """A recurring message (Type 2, where RecurringOptions count) with these options."""
-    return lambda s: base_request(Type=2, Options={"RecurringOptions": recurring})
+    return lambda s: base_request(Type=2, Options={"RecurringOptions": _resolved(recurring, s)})
+
+
+def _short_e164(session: Session) -> str:
+    """`+` and one digit fewer than the QuickRecipients key pattern admits."""
+    return "+" + "1234567890123456789"[: e164_digits(session)[0] - 1]
+
+
+def _long_e164(session: Session) -> str:
+    """`+` and one digit more than the QuickRecipients key pattern admits."""
+    most = e164_digits(session)[1] + 1
+    return "+" + ("1234567890" * (most // 10 + 1))[:most]
 
 
 def _without(key: str) -> Build:
     return lambda s: {k: v for k, v in base_request().items() if k != key}
+
+
+_FREQUENCY, _REPETITIONS = "$.Options.Repeat.Frequency", "$.Options.Repeat.Repetitions"
+_RECURRING = "$.Options.RecurringOptions."
 
 
 def _validation_probes() -> list[Probe]:
@@ -336,7 +367,7 @@ def _validation_probes() -> list[Probe]:
         ("type-missing", _without("Type"), ["Type"]),
         ("contacts-missing", _without("Contacts"), ["Contacts"]),
         ("options-missing", _without("Options"), ["Options"]),
-        ("type-out-of-enum", _set("Type", 3), ["Type"]),
+        ("type-out-of-enum", _set("Type", above("$.Type")), ["Type"]),
         ("type-as-text", _set("Type", "Standard"), ["Type"]),
         ("content-not-a-string", _set("Content", 5), ["Content"]),
         ("content-null", _set("Content", None), ["Content"]),
@@ -351,7 +382,7 @@ def _validation_probes() -> list[Probe]:
         ),
         (
             "channel-out-of-enum",
-            _set("Contacts.QuickRecipients", {QUICK_NUMBER: 4}),
+            _set("Contacts.QuickRecipients", {QUICK_NUMBER: above("$.Contacts.QuickRecipients.*")}),
             [QUICK_NUMBER, "QuickRecipients"],
         ),
         (
@@ -359,33 +390,49 @@ def _validation_probes() -> list[Probe]:
             _set("Contacts.QuickRecipients", {QUICK_NUMBER: -1}),
             [QUICK_NUMBER, "QuickRecipients"],
         ),
-        ("src-port-above", _set("Options.SrcPort", 65536), ["SrcPort"]),
-        ("src-port-below", _set("Options.SrcPort", -1), ["SrcPort"]),
+        ("src-port-above", _set("Options.SrcPort", above("$.Options.SrcPort")), ["SrcPort"]),
+        ("src-port-below", _set("Options.SrcPort", below("$.Options.SrcPort")), ["SrcPort"]),
         ("src-port-huge", _set("Options.SrcPort", 10**30), ["SrcPort"]),
-        ("dst-port-above", _set("Options.DstPort", 70000), ["DstPort"]),
-        ("frequency-below", _set("Options.Repeat", {"Frequency": 0}), ["Frequency"]),
-        ("frequency-above", _set("Options.Repeat", {"Frequency": 1441}), ["Frequency"]),
-        ("repetitions-above", _set("Options.Repeat", {"Repetitions": 11}), ["Repetitions"]),
-        ("repetitions-below", _set("Options.Repeat", {"Repetitions": -1}), ["Repetitions"]),
-        ("response-alert-out-of-enum", _set("Options.ResponseAlert", 4), ["ResponseAlert"]),
-        ("reads-negative", _set("Options.Reads", -1), ["Reads"]),
-        ("response-limit-negative", _set("Options.ResponseLimit", -1), ["ResponseLimit"]),
+        ("dst-port-above", _set("Options.DstPort", above("$.Options.DstPort")), ["DstPort"]),
+        ("frequency-below", _set("Options.Repeat.Frequency", below(_FREQUENCY)), ["Frequency"]),
+        ("frequency-above", _set("Options.Repeat.Frequency", above(_FREQUENCY)), ["Frequency"]),
+        (
+            "repetitions-above",
+            _set("Options.Repeat.Repetitions", above(_REPETITIONS)),
+            ["Repetitions"],
+        ),
+        (
+            "repetitions-below",
+            _set("Options.Repeat.Repetitions", below(_REPETITIONS)),
+            ["Repetitions"],
+        ),
+        (
+            "response-alert-out-of-enum",
+            _set("Options.ResponseAlert", above("$.Options.ResponseAlert")),
+            ["ResponseAlert"],
+        ),
+        ("reads-negative", _set("Options.Reads", below("$.Options.Reads")), ["Reads"]),
+        (
+            "response-limit-negative",
+            _set("Options.ResponseLimit", below("$.Options.ResponseLimit")),
+            ["ResponseLimit"],
+        ),
         (
             "occurrences-zero",
-            _recurring_set({"Range": 1, "OccurrencesEnd": 0}),
+            _recurring_set({"Range": 1, "OccurrencesEnd": below(_RECURRING + "OccurrencesEnd")}),
             ["OccurrencesEnd"],
         ),
         (
             "schedule-days-above",
-            _recurring_set({"PatternScheduleDays": 128}),
+            _recurring_set({"PatternScheduleDays": above(_RECURRING + "PatternScheduleDays")}),
             ["PatternScheduleDays"],
         ),
         (
             "schedule-days-below",
-            _recurring_set({"PatternScheduleDays": -1}),
+            _recurring_set({"PatternScheduleDays": below(_RECURRING + "PatternScheduleDays")}),
             ["PatternScheduleDays"],
         ),
-        ("range-out-of-enum", _recurring_set({"Range": 3}), ["Range"]),
+        ("range-out-of-enum", _recurring_set({"Range": above(_RECURRING + "Range")}), ["Range"]),
         ("date-not-a-date", _set("Options.DateToSend", "tomorrow"), ["DateToSend"]),
         ("boolean-as-string", _set("Options.DeliveryReceipt", "maybe"), ["DeliveryReceipt"]),
         ("src-port-fraction", _set("Options.SrcPort", 80.5), ["SrcPort"]),
@@ -395,14 +442,14 @@ def _validation_probes() -> list[Probe]:
             ["QuickRecipients", "447700900123"],
         ),
         (
-            "quick-key-7-digits",
-            _set("Contacts.QuickRecipients", {"+1234567": 2}),
-            ["QuickRecipients", "+1234567"],
+            "quick-key-too-few-digits",
+            lambda s: base_request(Contacts={"QuickRecipients": {_short_e164(s): 2}}),
+            ["QuickRecipients", "+1"],
         ),
         (
-            "quick-key-16-digits",
-            _set("Contacts.QuickRecipients", {"+1234567890123456": 2}),
-            ["QuickRecipients", "+1234567890123456"],
+            "quick-key-too-many-digits",
+            lambda s: base_request(Contacts={"QuickRecipients": {_long_e164(s): 2}}),
+            ["QuickRecipients", "+1"],
         ),
         (
             "quick-key-seed-placeholder",
@@ -565,15 +612,15 @@ def _lists_each_violation(session: Session) -> Iterator[Violation]:
         )
 
 
-# Fifteen numbers, each with a channel outside the enum: fifteen violations at fifteen paths.
-_FIFTEEN_KEYS = [f"+44770090{n:04d}" for n in range(15)]
-
-
 def _first_ten(session: Session) -> Iterator[Violation]:
-    listed = int(session.spec.contract.get("limits", {}).get("validationErrorsListed", 10))
+    """More violations than the reason lists (`x-contract.limits.validationErrorsListed`):
+    numbers each with a channel outside the enum, one violation at each path."""
+    listed = session.spec.terms.limits.validation_errors_listed
+    keys = [f"+4477009{n:05d}" for n in range(listed + 5)]
+    outside = above("$.Contacts.QuickRecipients.*")(session)
     exchange, found, reason = _reason_of_refusal(
         session,
-        base_request(Contacts={"QuickRecipients": dict.fromkeys(_FIFTEEN_KEYS, 9)}),
+        base_request(Contacts={"QuickRecipients": dict.fromkeys(keys, outside)}),
         check=VALIDATION,
         rule="ValidationError-first-ten",
         code="ValidationError",
@@ -581,13 +628,13 @@ def _first_ten(session: Session) -> Iterator[Violation]:
     yield from found
     if found:
         return
-    named = [key for key in _FIFTEEN_KEYS if key in reason]
+    named = [key for key in keys if key in reason]
     if len(named) != listed:
         yield violation(
             exchange,
             VALIDATION,
             "ValidationError-first-ten",
-            f"the reason names {len(named)} of the {len(_FIFTEEN_KEYS)} violations",
+            f"the reason names {len(named)} of the {len(keys)} violations",
             reason[:400],
             f"the first {listed} violations, each by its key",
         )
@@ -604,8 +651,12 @@ def _reason_values(session: Session) -> Iterator[Violation]:
             QUICK_NUMBER,
         ),
         ("UnknownTemplate", base_request(Template={"ID": UNKNOWN_GUID}), UNKNOWN_GUID),
-        ("InvalidSender", with_options(Sender="ABCDEFGHIJKL"), "ABCDEFGHIJKL"),
-        ("InvalidReference", with_options(Reference="Reference-" + "r" * 55), "Reference-rrrr"),
+        ("InvalidSender", with_options(Sender=too_long_sender(session)), too_long_sender(session)),
+        (
+            "InvalidReference",
+            with_options(Reference="Reference-" + too_long_reference(session)[10:]),
+            "Reference-rrrr",
+        ),
     ]
     for code, body, value in cases:
         exchange, found, reason = _reason_of_refusal(
@@ -701,8 +752,8 @@ def _order_probes() -> list[Probe]:
         "NoContent": lambda s: {"Content": ""},
         "UnknownTemplate": lambda s: {"Template": {"ID": UNKNOWN_GUID}},
         "MissingPlaceholder": _only("Template", _missing_placeholder),
-        "InvalidSender": lambda s: {"Options": {"Sender": "ABCDEFGHIJKL"}},
-        "InvalidReference": lambda s: {"Options": {"Reference": "r" * 65}},
+        "InvalidSender": lambda s: {"Options": {"Sender": too_long_sender(s)}},
+        "InvalidReference": lambda s: {"Options": {"Reference": too_long_reference(s)}},
         "InvalidExpiry": lambda s: {
             "Options": {"DateToSend": iso(2 * DAY), "ExpiryDate": iso(DAY)}
         },
@@ -745,9 +796,9 @@ def _order_probes() -> list[Probe]:
                 check=ORDER,
                 rule=f"{first}-before-{second}",
                 request=both(breaks[first], breaks[second]),
-                status=400,
-                code=first,
-                description=f"A request breaking {first} and {second} gets {first}.",
+                code=earlier_code(first, second),
+                description=f"A request breaking {first} and {second} gets the one the spec "
+                "checks first.",
             )
         )
     return probes

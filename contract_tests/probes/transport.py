@@ -8,10 +8,12 @@ from collections.abc import Callable, Iterator
 from contract_tests.core import BoundaryObservation, Exchange, Probe, Violation, violation
 from contract_tests.invariants import response_json
 from contract_tests.probes.base import (
+    Body,
     Raw,
     acceptance,
     base_request,
     constant,
+    earlier,
     error_of,
     expect_refusal,
     json_bytes,
@@ -22,7 +24,6 @@ from contract_tests.probes.base import (
 from contract_tests.probes.ledger import overspending_send
 from contract_tests.session import SEND_PATH, TOKEN_PATH, Session
 
-MiB = 1024 * 1024
 TRANSPORT = "transport"
 JSON_HEADERS = {"Content-Type": "application/json"}
 
@@ -303,19 +304,21 @@ def _padded(size: int, fill: str = "x") -> bytes:
     return content
 
 
-def _oversized() -> bytes:
-    return _padded(MiB + 1)
+def _oversized(session: Session) -> bytes:
+    return _padded(session.spec.terms.limits.max_body_bytes + 1)
 
 
 def _size_run(session: Session) -> Iterator[Violation]:
-    """At 1 MiB the body is accepted; one byte more is 413 (CONTRACT.md: over 1 MiB). The
-    size is counted in bytes: padded with two-byte and four-byte characters too."""
+    """At the body limit (`x-contract.limits.maxBodyBytes`) the body is accepted; one byte
+    more is 413. The size is counted in bytes: padded with two-byte and four-byte
+    characters too."""
+    limit = session.spec.terms.limits.max_body_bytes
     for side, size, fill in (
-        ("at", MiB, "x"),
-        ("above", MiB + 1, "x"),
-        ("at", MiB, "é"),
-        ("above", MiB + 1, "é"),
-        ("above", MiB + 1, "😀"),
+        ("at", limit, "x"),
+        ("above", limit + 1, "x"),
+        ("at", limit, "é"),
+        ("above", limit + 1, "é"),
+        ("above", limit + 1, "😀"),
     ):
         content = _padded(size, fill)
         exchange = send_raw(session, Raw(content=content, headers=JSON_HEADERS))
@@ -329,9 +332,9 @@ def _size_run(session: Session) -> Iterator[Violation]:
                         exchange,
                         TRANSPORT,
                         "PayloadTooLarge",
-                        f"a body of exactly 1 MiB (padded with {fill!r}) was refused",
+                        f"a body of exactly {limit} bytes (padded with {fill!r}) was refused",
                         f"{exchange.response.status} {code}",
-                        "200 (only a body over 1 MiB is too large)",
+                        f"200 (only a body over {limit} bytes is too large)",
                     )
                 )
             expected = "200"
@@ -348,7 +351,7 @@ def _size_run(session: Session) -> Iterator[Violation]:
             expected = "413 PayloadTooLarge"
         session.boundaries.append(
             BoundaryObservation(
-                "body size (1 MiB)",
+                f"body size ({limit} bytes)",
                 side,
                 f"{size} bytes of UTF-8 ({fill!r} padding)",
                 expected,
@@ -439,13 +442,13 @@ def _accept_run(session: Session) -> Iterator[Violation]:
         ("text/json", Raw(content=json_bytes(base_request()),
                           headers={"Content-Type": "text/plain", "Accept": "text/json"}),
          "text/json"),
-        ("text/json", Raw(content=_oversized(), headers=text_json), "text/json"),
+        ("text/json", Raw(content=_oversized(session), headers=text_json), "text/json"),
     ]  # fmt: skip
     for accept, raw, want in requests:
         yield from _judge_accept(session, send_raw(session, raw), accept, want)
     # ... and 402: a send the balance (known from the 200s above) cannot cover.
     balance = session.seen.last_post_transaction
-    costly = overspending_send(balance) if balance is not None else None
+    costly = overspending_send(session, balance) if balance is not None else None
     if costly is not None:
         raw = Raw(content=json_bytes(costly), headers=text_json)
         yield from _judge_accept(session, send_raw(session, raw), "text/json", "text/json")
@@ -497,77 +500,48 @@ def _head_run(session: Session) -> Iterator[Violation]:
 def _order_probes() -> list[Probe]:
     """CONTRACT.md's order of the HTTP-level checks: 404, 405, auth, media type, size,
     charset, JSON syntax. Each request breaks two; the earlier check must answer."""
-    garbage = b"{" + b"x" * MiB  # over 1 MiB, and not JSON
+
+    def garbage(session: Session) -> bytes:
+        """Over the body limit, and not JSON."""
+        return b"{" + b"x" * session.spec.terms.limits.max_body_bytes
+
     form = {"Content-Type": "application/x-www-form-urlencoded"}
     latin1 = {"Content-Type": "application/json; charset=iso-8859-1"}
     no_auth = {"Content-Type": "application/json"}
-    cases: list[tuple[str, Raw, int, str]] = [
-        (
-            "NotFound-before-MethodNotAllowed",
-            Raw(method="GET", path="/api/v2/sms/nothing"),
-            404,
-            "NotFound",
-        ),
-        (
-            "MethodNotAllowed-before-Unauthorized",
-            Raw(method="GET", auth=False),
-            405,
-            "MethodNotAllowed",
-        ),
-        (
-            "Unauthorized-before-PayloadTooLarge",
-            Raw(content=garbage, headers=no_auth, auth=False),
-            401,
-            "Unauthorized",
-        ),
-        (
-            "UnsupportedMediaType-before-PayloadTooLarge",
-            Raw(content=garbage, headers=form),
-            415,
-            "UnsupportedMediaType",
-        ),
-        (
-            "PayloadTooLarge-before-InvalidJson",
-            Raw(content=garbage, headers=JSON_HEADERS),
-            413,
-            "PayloadTooLarge",
-        ),
-        (
-            "charset-before-InvalidJson",
-            Raw(content=b"{not json", headers=latin1),
-            415,
-            "UnsupportedMediaType",
-        ),
-        (
-            "NotFound-before-Unauthorized",
-            Raw(path="/api/v2/sms/nothing", content=b"{}", headers=no_auth, auth=False),
-            404,
-            "NotFound",
-        ),
-        (
-            "PayloadTooLarge-before-charset",
-            Raw(content=garbage, headers=latin1),
-            413,
-            "PayloadTooLarge",
-        ),
-        (
-            "Unauthorized-before-InvalidJson",
-            Raw(content=b"{not json", headers=no_auth, auth=False),
-            401,
-            "Unauthorized",
-        ),
-    ]
+    # (rule, the request, the two checks of x-contract.checks it fails): the one the spec
+    # runs first must answer.
+    cases: list[tuple[str, Body, str, str]] = [
+        ("NotFound-before-MethodNotAllowed",
+         constant(Raw(method="GET", path="/api/v2/sms/nothing")), "path", "method"),
+        ("MethodNotAllowed-before-Unauthorized",
+         constant(Raw(method="GET", auth=False)), "method", "auth"),
+        ("Unauthorized-before-PayloadTooLarge",
+         lambda s: Raw(content=garbage(s), headers=no_auth, auth=False), "auth", "size"),
+        ("UnsupportedMediaType-before-PayloadTooLarge",
+         lambda s: Raw(content=garbage(s), headers=form), "media-type", "size"),
+        ("PayloadTooLarge-before-InvalidJson",
+         lambda s: Raw(content=garbage(s), headers=JSON_HEADERS), "size", "json"),
+        ("charset-before-InvalidJson",
+         constant(Raw(content=b"{not json", headers=latin1)), "charset", "json"),
+        ("NotFound-before-Unauthorized",
+         constant(Raw(path="/api/v2/sms/nothing", content=b"{}", headers=no_auth, auth=False)),
+         "path", "auth"),
+        ("PayloadTooLarge-before-charset",
+         lambda s: Raw(content=garbage(s), headers=latin1), "size", "charset"),
+        ("Unauthorized-before-InvalidJson",
+         constant(Raw(content=b"{not json", headers=no_auth, auth=False)), "auth", "json"),
+    ]  # fmt: skip
     return [
         refusal(
             f"order-{rule}",
             check="order",
             rule=rule,
-            request=constant(raw),
-            status=status,
-            code=code,
-            description=f"Two checks fail; the earlier answers: {status} {code}.",
+            request=request,
+            code=earlier(first, second),
+            description=f"Two checks fail ({first}, {second}); the one the spec runs first "
+            "answers.",
         )
-        for rule, raw, status, code in cases
+        for rule, request, first, second in cases
     ]
 
 
@@ -620,7 +594,7 @@ def transport_probes() -> list[Probe]:
             "body-size-chunked",
             check=TRANSPORT,
             rule="PayloadTooLarge",
-            request=lambda s: Raw(content=_oversized(), headers=JSON_HEADERS, chunked=True),
+            request=lambda s: Raw(content=_oversized(s), headers=JSON_HEADERS, chunked=True),
             status=413,
             code="PayloadTooLarge",
             description="A body over 1 MiB sent chunked (no Content-Length) is 413 too.",

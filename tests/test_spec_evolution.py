@@ -1,0 +1,169 @@
+"""The whole chain follows an edit of the spec, with nothing else edited.
+
+Each edit is one change in a copy of `spec/twosms-v2.yaml`. For each: lint stays clean,
+the mock served with the edited spec conforms to it (the suite, judging with the edited
+spec, passes it), and a server that keeps the old rule (the mock served with the original
+spec) is caught by the suite judging with the edited spec, by the rule that changed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from contract_tests.runner import SuiteResult, run_suite
+from contract_tests.session import Session
+from generator.runtime import client_package
+from mockserver import create_app
+from mockserver.testing import MockClient, public_request
+from twosms_contract.fixtures import load_account
+from twosms_contract.lint import lint_document
+from twosms_contract.paths import DEFAULT_SPEC
+from twosms_contract.spec import Spec, load_spec
+
+ORIGINAL_TEXT = DEFAULT_SPEC.read_text(encoding="utf-8")
+ORIGINAL = load_spec()
+ACCOUNT = load_account()
+
+
+@dataclass(frozen=True)
+class Edit:
+    """One change of the spec's text: `old` (which must occur once) becomes `new`."""
+
+    id: str
+    old: str
+    new: str
+    caught_by: str  # a "check/rule" the suite must report against the old server
+
+    def apply(self, folder: Path) -> Spec:
+        assert ORIGINAL_TEXT.count(self.old) == 1, f"{self.id}: the edit must match once"
+        path = folder / "twosms-v2.yaml"
+        path.write_text(ORIGINAL_TEXT.replace(self.old, self.new), encoding="utf-8")
+        return load_spec(path)
+
+
+REFERENCE = "          type: string\n          maxLength: 64\n          description: Your reference"
+FREQUENCY = "          minimum: 1\n          maximum: 1440\n"
+SRC_PORT = (
+    "          maximum: 65535\n          description: Source port of a binary SMS, 0 to 65535."
+)
+ALERT = "      enum: [0, 1, 2, 3]\n      x-enum-varnames: [NoAlert, Email, Sms, EmailAndSms]"
+PRIORITY = """        SecureMessage:
+          type: boolean
+          description: Send as a secure message.
+          x-source: seed
+"""
+EDITS = [
+    Edit(
+        "reference-raised",
+        REFERENCE,
+        REFERENCE.replace("64", "128"),
+        "acceptance/field-bounds",
+    ),
+    Edit(
+        "reference-lowered",
+        REFERENCE,
+        REFERENCE.replace("64", "32"),
+        "error-codes/InvalidReference",
+    ),
+    Edit(
+        "frequency-raised",
+        FREQUENCY,
+        FREQUENCY.replace("1440", "2880"),
+        "acceptance/field-bounds",
+    ),
+    Edit(
+        "src-port-lowered",
+        SRC_PORT,
+        SRC_PORT.replace("65535", "1023"),
+        "validation/field-constraints",
+    ),
+    Edit(
+        "enum-value-removed",
+        ALERT,
+        "      enum: [0, 1, 2]\n      x-enum-varnames: [NoAlert, Email, Sms]",
+        "validation/field-constraints",
+    ),
+    Edit(
+        "optional-enum-field-added",
+        PRIORITY,
+        PRIORITY
+        + """        Priority:
+          type: integer
+          enum: [1, 2, 3]
+          description: Delivery priority, 1 (high) to 3 (low).
+          x-source: decided
+""",
+        "validation/field-constraints",
+    ),
+    Edit(
+        "body-limit-lowered",
+        "    maxBodyBytes: 1048576\n",
+        "    maxBodyBytes: 524288\n",
+        "transport/PayloadTooLarge",
+    ),
+    Edit(
+        "gsm7-single-part-lowered",
+        "      single: 160\n      multi: 153\n",
+        "      single: 150\n      multi: 153\n",
+        "success-invariants/sms-parts",
+    ),
+    Edit(
+        "errors-listed-lowered",
+        "    validationErrorsListed: 10\n",
+        "    validationErrorsListed: 5\n",
+        "validation/ValidationError-first-ten",
+    ),
+]
+
+
+def _run(judged: Spec, served: Spec) -> SuiteResult:
+    app = create_app(spec=served, account=ACCOUNT)
+    session = Session.for_app(app, account=ACCOUNT, spec=judged)
+    session.expired_token = app.state.mock.mint_expired_token()
+    try:
+        return run_suite(session, profile="quick", seed=1, parallel=True)
+    finally:
+        session.close()
+
+
+def _failed(result: SuiteResult) -> set[str]:
+    return {f"{rule.check}/{rule.rule}" for rule in result.failed}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("edit", EDITS, ids=[e.id for e in EDITS])
+def test_the_chain_follows_one_edit_of_the_spec(edit: Edit, tmp_path: Path) -> None:
+    edited = edit.apply(tmp_path)
+    assert [f.render() for f in lint_document(edited)] == []
+    # The mock served with the edited spec conforms to it ...
+    follows = _run(edited, edited)
+    assert _failed(follows) == set(), [r.violations[:1] for r in follows.failed]
+    # ... and a server that keeps the old rule is caught, by the rule that changed.
+    keeps_old = _run(edited, ORIGINAL)
+    assert edit.caught_by in _failed(keeps_old), sorted(_failed(keeps_old))
+
+
+def test_a_new_optional_field_reaches_the_generated_models(tmp_path: Path) -> None:
+    edit = next(e for e in EDITS if e.id == "optional-enum-field-added")
+
+    def wire_names(spec: Spec) -> set[str]:
+        fields = client_package(spec).models.MessageOptionsV2.model_fields.values()
+        return {field.alias for field in fields}
+
+    assert "Priority" in wire_names(edit.apply(tmp_path))
+    assert "Priority" not in wire_names(ORIGINAL)
+
+
+def test_the_mock_enforces_a_changed_limit(tmp_path: Path) -> None:
+    """The raised Reference limit: 100 characters are accepted by the mock of the edited
+    spec and refused (InvalidReference) by the mock of the original."""
+    edited = EDITS[0].apply(tmp_path)
+    body = public_request(Options={"Reference": "r" * 100})
+    accepted = MockClient(spec=edited, account=ACCOUNT).send(body)
+    assert accepted.status_code == 200, accepted.text
+    refused = MockClient(spec=ORIGINAL, account=ACCOUNT).send(body).json()
+    assert refused["Error"]["ErrorCode"] == "InvalidReference"
+    assert "at most 64" in refused["Error"]["ErrorReason"]
