@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from twosms_contract.errors import ContractKitError
+from twosms_contract.options import add_fixtures_option, add_spec_option
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -65,9 +66,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="a token the server issued that has expired, for the 401-on-expiry probe (a live "
         "server's tokens last 8 hours, so without it that probe runs only on the embedded mock)",
     )
-    parser.add_argument(
-        "--fixtures", metavar="FILE", type=Path, help="the account facts (YAML or JSON)"
-    )
+    add_spec_option(parser, help="the spec the suite judges by (and the embedded mock serves)")
+    add_fixtures_option(parser)
     parser.add_argument(
         "--profile",
         choices=PROFILE_NAMES,
@@ -122,6 +122,7 @@ def open_session(
     *,
     base_url: str | None,
     fixtures: Path | None,
+    spec: Path | None = None,
     client_id: str | None = None,
     client_secret: str | None = None,
     token: str | None = None,
@@ -133,7 +134,7 @@ def open_session(
     from twosms_contract.fixtures import load_account
     from twosms_contract.spec import load_spec
 
-    spec = load_spec()
+    loaded = load_spec(spec)
     account = load_account(fixtures)
     credentials: dict[str, Any] = {
         "client_id": client_id,
@@ -143,12 +144,14 @@ def open_session(
     if base_url is None:
         from mockserver import create_app
 
-        app = create_app(account=account, spec=spec)
-        session = Session.for_app(app, account=account, spec=spec, **credentials)
+        app = create_app(account=account, spec=loaded)
+        session = Session.for_app(app, account=account, spec=loaded, **credentials)
         # The embedded mock can mint an expired token, so the expiry probe applies too.
         session.expired_token = app.state.mock.mint_expired_token()
         return session
-    session = Session.for_url(base_url, account=account, spec=spec, timeout=timeout, **credentials)
+    session = Session.for_url(
+        base_url, account=account, spec=loaded, timeout=timeout, **credentials
+    )
     session.expired_token = expired_token
     return session
 
@@ -163,6 +166,7 @@ def _run(args: argparse.Namespace) -> int:
     session = open_session(
         base_url=args.base_url,
         fixtures=args.fixtures,
+        spec=args.spec,
         client_id=args.client_id,
         client_secret=args.client_secret,
         token=args.token,

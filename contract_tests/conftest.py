@@ -8,6 +8,7 @@ mock, or against a live server named by environment variables:
 | `TWOSMS_BASE_URL` | the server (absent: the embedded mock in process) |
 | `TWOSMS_CLIENT_ID`, `TWOSMS_CLIENT_SECRET` | credentials for `POST /Token` |
 | `TWOSMS_TOKEN` | a bearer token instead of credentials |
+| `TWOSMS_SPEC` | the spec (default as the CLI's `--spec`) |
 | `TWOSMS_FIXTURES` | the account facts (YAML or JSON; default the demo account) |
 | `TWOSMS_PROFILE` | quick, ci (default) or thorough |
 | `TWOSMS_MAX_EXAMPLES`, `TWOSMS_SEED`, `TWOSMS_WORKERS` | as the CLI's options |
@@ -46,10 +47,12 @@ def suite_result() -> SuiteResult:
 
     env = os.environ.get
     fixtures = env("TWOSMS_FIXTURES")
+    spec = env("TWOSMS_SPEC")
     try:
         session = open_session(
             base_url=env("TWOSMS_BASE_URL") or None,
             fixtures=Path(fixtures) if fixtures else None,
+            spec=Path(spec) if spec else None,
             client_id=env("TWOSMS_CLIENT_ID") or None,
             client_secret=env("TWOSMS_CLIENT_SECRET") or None,
             token=env("TWOSMS_TOKEN") or None,

@@ -7,14 +7,14 @@ import hashlib
 import sys
 from pathlib import Path
 
-from twosms_contract.paths import DEFAULT_SPEC, GENERATED_DIR
+from twosms_contract.options import add_spec_option
+from twosms_contract.paths import default_generated_dir, default_spec, spec_label
 
 
 def run(spec: Path, out: Path, *, check: bool, package: str) -> int:
     """Write the generated package, or (`check`) exit 1 with a diff when `out` drifted."""
     from generator import expected_paths, generate
     from generator.header import generator_fingerprint
-    from generator.load import spec_label
     from generator.write import check as drift_of
     from generator.write import unchanged, write
     from twosms_contract.yamlio import read_text
@@ -58,7 +58,9 @@ def run(spec: Path, out: Path, *, check: bool, package: str) -> int:
 
 
 def _handler(args: argparse.Namespace) -> int:
-    return run(args.spec, args.out, check=args.check, package=args.package)
+    spec = args.spec if args.spec is not None else default_spec()
+    out = args.out if args.out is not None else default_generated_dir()
+    return run(spec, out, check=args.check, package=args.package)
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -66,9 +68,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser(
         "generate", help="generate the pydantic models and httpx clients from the spec"
     )
-    parser.add_argument("--spec", type=Path, default=DEFAULT_SPEC, help="the OpenAPI document")
+    add_spec_option(parser, help="the OpenAPI document")
     parser.add_argument(
-        "--out", type=Path, default=GENERATED_DIR, help="the directory that holds the package"
+        "--out",
+        metavar="DIR",
+        type=Path,
+        default=None,
+        help="the directory that holds the package (default: generated/ under the current "
+        "directory)",
     )
     parser.add_argument(
         "--check",

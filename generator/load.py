@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from twosms_contract.errors import SpecLoadError
-from twosms_contract.paths import REPO_ROOT
+from twosms_contract.paths import spec_label
 
 if TYPE_CHECKING:
     from twosms_contract.spec import Spec
@@ -22,15 +22,6 @@ class Source:
     label: str
     sha256: str
     document: dict[str, Any]
-
-
-def spec_label(path: Path) -> str:
-    """The spec's path as headers print it: relative to the repository, else its file name."""
-    resolved = path.resolve()
-    try:
-        return resolved.relative_to(REPO_ROOT).as_posix()
-    except ValueError:
-        return resolved.name
 
 
 def _check_version(label: str, document: dict[str, Any]) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
@@ -20,7 +21,7 @@ from mockserver.sandbox import Sandbox
 from mockserver.tokens import Clock, TokenStore
 from mockserver.validation import RequestValidator
 from twosms_contract.fixtures import Account, load_account
-from twosms_contract.paths import DEFAULT_SPEC
+from twosms_contract.paths import default_spec
 from twosms_contract.spec import Spec, load_spec
 
 SANDBOX_PATH = "/_sandbox/messages"
@@ -28,13 +29,14 @@ _SANDBOX_PREFIX = "/_sandbox/"
 
 
 def _project_spec() -> Spec:
-    """The project's spec, parsed once per version of the file."""
-    return _spec_of(DEFAULT_SPEC.stat().st_mtime_ns)
+    """The default spec (`paths.default_spec`), parsed once per file and version."""
+    path = default_spec()
+    return _spec_of(path, path.stat().st_mtime_ns)
 
 
 @functools.lru_cache(maxsize=2)
-def _spec_of(mtime_ns: int) -> Spec:
-    return load_spec(DEFAULT_SPEC)
+def _spec_of(path: Path, mtime_ns: int) -> Spec:
+    return load_spec(path)
 
 
 def utc_now() -> datetime:

@@ -8,11 +8,10 @@ import json
 import sys
 import urllib.error
 import urllib.request
-from pathlib import Path
 from typing import Any
 
 from twosms_contract.errors import ContractKitError
-from twosms_contract.paths import DEFAULT_SPEC
+from twosms_contract.options import add_fixtures_option, add_spec_option
 
 
 class SandboxUnreachable(ContractKitError):
@@ -84,8 +83,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     serve = sub.add_parser("mock", help="serve the mock server (the contract, executable)")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
     serve.add_argument("--port", type=int, default=8080, help="port (8080)")
-    serve.add_argument("--fixtures", type=Path, default=None, help="account facts (YAML/JSON)")
-    serve.add_argument("--spec", type=Path, default=DEFAULT_SPEC, help=argparse.SUPPRESS)
+    add_fixtures_option(serve)
+    add_spec_option(serve)
     serve.add_argument(
         "--log-level",
         default="warning",

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 import yaml
 
+from tests.repo import SPEC as DEFAULT_SPEC
 from twosms_contract.cli import main
-from twosms_contract.paths import DEFAULT_SPEC
 from twosms_contract.spec import load_spec
 
 SPEC: dict[str, Any] = load_spec().document

@@ -744,8 +744,8 @@ def test_rule_ids_are_kebab_case_and_unique() -> None:
 
 
 def test_readme_documents_every_rule_with_an_example() -> None:
+    from tests.repo import ROOT as REPO_ROOT
     from twosms_contract.diff.rules import rules_markdown
-    from twosms_contract.paths import REPO_ROOT
 
     readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
     start, end = "<!-- diff-rules:start -->\n", "<!-- diff-rules:end -->"

@@ -19,9 +19,11 @@ from generator.cli import run
 from generator.header import read_header
 from generator.load import from_document
 from generator.naming import snake_case
+from tests.repo import GENERATED_DIR
+from tests.repo import ROOT as REPO_ROOT
+from tests.repo import SPEC as DEFAULT_SPEC
 from twosms_contract.cli import main
 from twosms_contract.errors import SpecLoadError
-from twosms_contract.paths import DEFAULT_SPEC, GENERATED_DIR, REPO_ROOT
 
 FILES = generate(DEFAULT_SPEC)
 

@@ -11,7 +11,7 @@ from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from twosms_contract.paths import SPEC_DIR
+from tests.repo import SPEC_DIR
 from twosms_contract.spec import Spec, load_spec
 
 SPEC = load_spec()

@@ -18,13 +18,13 @@ from contract_tests.session import Session
 from generator.runtime import client_package
 from mockserver import create_app
 from mockserver.testing import MockClient, public_request
+from tests.repo import SPEC as SPEC_FILE
 from twosms_contract.fixtures import load_account
 from twosms_contract.lint import lint_document
-from twosms_contract.paths import DEFAULT_SPEC
 from twosms_contract.spec import Spec, load_spec
 
-ORIGINAL_TEXT = DEFAULT_SPEC.read_text(encoding="utf-8")
-ORIGINAL = load_spec()
+ORIGINAL_TEXT = SPEC_FILE.read_text(encoding="utf-8")
+ORIGINAL = load_spec(SPEC_FILE)
 ACCOUNT = load_account()
 
 

@@ -13,15 +13,15 @@ from twosms_contract.lazy import lazy_attributes
 
 if TYPE_CHECKING:
     from twosms_contract.errors import ContractKitError, SpecLoadError
-    from twosms_contract.paths import DEFAULT_SPEC
+    from twosms_contract.paths import default_spec
     from twosms_contract.spec import Spec, load_spec
 
-__all__ = ["DEFAULT_SPEC", "ContractKitError", "Spec", "SpecLoadError", "load_spec"]
+__all__ = ["ContractKitError", "Spec", "SpecLoadError", "default_spec", "load_spec"]
 
 _HOMES = {
     "ContractKitError": "twosms_contract.errors",
     "SpecLoadError": "twosms_contract.errors",
-    "DEFAULT_SPEC": "twosms_contract.paths",
+    "default_spec": "twosms_contract.paths",
     "Spec": "twosms_contract.spec",
     "load_spec": "twosms_contract.spec",
 }

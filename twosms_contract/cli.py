@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from twosms_contract.errors import ContractKitError
-from twosms_contract.paths import DEFAULT_SPEC
+from twosms_contract.options import add_spec_option
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -21,7 +21,9 @@ def _lint(args: argparse.Namespace) -> int:
     from twosms_contract.lint import lint_document
     from twosms_contract.spec import load_spec
 
-    spec = load_spec(args.spec)
+    if args.spec is not None and args.spec_file is not None and args.spec != args.spec_file:
+        args.parser.error(f"two specs given ({args.spec_file} and --spec {args.spec}): give one")
+    spec = load_spec(args.spec if args.spec is not None else args.spec_file)
     findings = lint_document(spec)
     for finding in findings:
         print(finding.render())
@@ -34,8 +36,11 @@ def _lint(args: argparse.Namespace) -> int:
 
 def _add_lint(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("lint", help="validate the OpenAPI document and the project's rules")
-    parser.add_argument("spec", nargs="?", type=Path, default=DEFAULT_SPEC, help="the spec file")
-    parser.set_defaults(handler=_lint)
+    parser.add_argument(
+        "spec_file", nargs="?", type=Path, metavar="SPEC", help="the spec file (same as --spec)"
+    )
+    add_spec_option(parser)
+    parser.set_defaults(handler=_lint, parser=parser)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from twosms_contract.errors import FixturesError, SpecLoadError
-from twosms_contract.paths import DEMO_FIXTURES
+from twosms_contract.paths import default_fixtures
 from twosms_contract.yamlio import load_mapping
 
 _E164 = re.compile(r"^\+[0-9]{8,15}$")
@@ -122,8 +122,9 @@ def account_from_mapping(data: Any, *, source: str) -> Account:
 
 
 def load_account(path: Path | str | None = None) -> Account:
-    """Load a fixtures file (YAML or JSON); the demo account when `path` is None."""
-    file = Path(path) if path is not None else DEMO_FIXTURES
+    """Load a fixtures file (YAML or JSON); the demo account (`paths.default_fixtures`)
+    when `path` is None."""
+    file = Path(path) if path is not None else default_fixtures()
     try:
         data = load_mapping(file)
     except SpecLoadError as exc:

@@ -14,7 +14,7 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from twosms_contract.errors import SpecLoadError
-from twosms_contract.paths import DEFAULT_SPEC
+from twosms_contract.paths import default_spec
 from twosms_contract.yamlio import parse_yaml, read_text
 
 if TYPE_CHECKING:
@@ -159,9 +159,10 @@ def _format_check(checker: jsonschema.FormatChecker, name: str) -> Callable[[str
     return check
 
 
-def load_spec(path: Path | str = DEFAULT_SPEC) -> Spec:
-    """Load an OpenAPI document (YAML or JSON); raises SpecLoadError with file and line."""
-    path = Path(path)
+def load_spec(path: Path | str | None = None) -> Spec:
+    """Load an OpenAPI document (YAML or JSON); raises SpecLoadError with file and line.
+    Without `path`, the default spec (`twosms_contract.paths.default_spec`)."""
+    path = Path(path) if path is not None else default_spec()
     text = read_text(path)
     document = parse_yaml(text, source=str(path))
     if not isinstance(document, dict):

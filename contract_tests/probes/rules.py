@@ -721,9 +721,9 @@ def _reason_paths(session: Session) -> Iterator[Violation]:
 def _seed_sample() -> Any:
     import json
 
-    from twosms_contract.paths import SPEC_DIR
+    from twosms_contract.paths import project_file
 
-    return json.loads((SPEC_DIR / "examples" / "seed-request.json").read_text())
+    return json.loads(project_file("examples/seed-request.json").read_text())
 
 
 # Pairs of checks, the earlier first (CONTRACT.md "Order of checks"): a request breaking both
