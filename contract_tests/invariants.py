@@ -52,7 +52,6 @@ RULES: tuple[tuple[str, str], ...] = (
         )
     ),
 )
-_DOCUMENTED = {200, 400, 401, 402, 404, 405, 413, 415}
 _COUNTS = (
     "NoOfContacts",
     "NoOfQuickRecipients",
@@ -185,7 +184,9 @@ def check_envelope(session: Any, exchange: Exchange) -> list[Violation]:
             )
         ]
     found: list[Violation] = []
-    if status not in _DOCUMENTED:
+    terms = session.spec.terms
+    documented = terms.documented_statuses(*terms.operation("sendMessages"))
+    if status not in documented:
         found.append(
             _v(
                 exchange,
@@ -193,7 +194,7 @@ def check_envelope(session: Any, exchange: Exchange) -> list[Violation]:
                 "documented-status",
                 f"status {status} is not in the spec",
                 status,
-                sorted(_DOCUMENTED),
+                sorted(documented),
             )
         )
     media = (response.header("content-type") or "").split(";")[0].strip().lower()
@@ -257,7 +258,8 @@ def _error_rules(session: Any, exchange: Exchange, error: dict[str, Any]) -> lis
     found = []
     status = exchange.response.status
     code = error["ErrorCode"]
-    statuses = {e["code"]: e["status"] for e in session.spec.contract["errorCodes"]}
+    terms = session.spec.terms
+    statuses = terms.statuses
     if statuses.get(code) != status:
         found.append(
             _v(
@@ -269,7 +271,7 @@ def _error_rules(session: Any, exchange: Exchange, error: dict[str, Any]) -> lis
                 f"{statuses.get(code)} {code}",
             )
         )
-    if status == 401:
+    if status == terms.check("auth").status:
         challenges = [v for k, v in exchange.response.headers if k.lower() == "www-authenticate"]
         challenge = ", ".join(challenges)
         # One of the challenges (several may share a header, RFC 9110 §11.6.1) is Bearer.
@@ -284,18 +286,19 @@ def _error_rules(session: Any, exchange: Exchange, error: dict[str, Any]) -> lis
                     "WWW-Authenticate: Bearer",
                 )
             )
-    if status == 405:
+    if status == terms.check("method").status:
         allow = exchange.response.header("allow") or ""
+        methods = terms.methods(terms.operation("sendMessages")[0])
         # Empty list elements are ignored (RFC 9110 §5.6.1.2).
-        if {m.strip().upper() for m in allow.split(",") if m.strip()} != {"POST"}:
+        if {m.strip().upper() for m in allow.split(",") if m.strip()} != methods:
             found.append(
                 _v(
                     exchange,
                     RESPONSE,
                     "allow-header",
-                    "a 405 whose Allow is not exactly POST (the one method of these paths)",
+                    "a 405 whose Allow is not exactly the methods the spec gives the path",
                     allow or "(no Allow)",
-                    "Allow: POST",
+                    "Allow: " + ", ".join(sorted(methods)),
                 )
             )
     return found

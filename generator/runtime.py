@@ -10,8 +10,10 @@ spec and process, and imports it under a name of its own (`twosms_client_<sha>`)
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import importlib.util
+import json
 import sys
 import tempfile
 import threading
@@ -49,18 +51,21 @@ def client_package(spec: Spec) -> ModuleType:
     """The generated package (`Client`, `models`, ...) for `spec`."""
     if committed_spec_sha256() == spec.sha256:
         return importlib.import_module(DEFAULT_PACKAGE)
+    # Keyed by the document itself: a spec built in memory may carry any label as its hash.
+    canonical = json.dumps(spec.document, sort_keys=True, separators=(",", ":"), default=str)
+    key = hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()[:16]
     with _LOCK:
-        built = _BUILT.get(spec.sha256)
+        built = _BUILT.get(key)
         if built is None:
-            built = _BUILT[spec.sha256] = _build(spec)
+            built = _BUILT[key] = _build(spec, key)
     return built
 
 
-def _build(spec: Spec) -> ModuleType:
+def _build(spec: Spec, key: str) -> ModuleType:
     from generator import generate
     from generator.write import write
 
-    name = f"{DEFAULT_PACKAGE}_{spec.sha256[:16]}"
+    name = f"{DEFAULT_PACKAGE}_{key}"
     folder = Path(tempfile.mkdtemp(prefix="twosms-client-"))
     write(generate(spec, package=name), folder)
     sys.path.insert(0, str(folder))

@@ -173,6 +173,9 @@ def _keyword_text(keyword: str, value: Any, expected: Any, schema: Mapping[str, 
     return f"{shown} violates {keyword} {show(expected)}"
 
 
+_UNBUILT = object()
+
+
 def _generated_model(spec: Spec, name: str) -> type[pydantic.BaseModel] | None:
     """The generated model of a component schema (None for one the package lacks), from the
     client generated from this very spec (`generator.runtime`)."""
@@ -190,7 +193,10 @@ class RequestValidator:
         # The formats the schema uses are checked by the reference's own checkers, so that
         # both validators draw the same line (jsonschema_rs alone accepts a leap second).
         self._fast = spec.fast_validator(schema_name)
-        self._model = _generated_model(spec, schema_name)
+        # The model gate is built on first use (a spec other than the committed client's
+        # needs its client generated); a validator set to None has no gate.
+        self._spec, self._schema_name = spec, schema_name
+        self._model: type[pydantic.BaseModel] | object | None = _UNBUILT
         self.listed = spec.terms.limits.validation_errors_listed
         self.overrides: tuple[Path, ...] = tuple(
             parse_override_path(override.json_path) for override in spec.terms.overrides
@@ -232,10 +238,13 @@ class RequestValidator:
         schema accepts: the model is the last gate, so that the mock validates with the
         models its clients use. The two agree (a property test says so); where they would
         not, the request is refused with the model's reasons, never let through."""
-        if self._model is None:
+        if self._model is _UNBUILT:
+            self._model = _generated_model(self._spec, self._schema_name)
+        model = self._model
+        if not (isinstance(model, type) and issubclass(model, pydantic.BaseModel)):
             return []
         try:
-            self._model.model_validate(instance)
+            model.model_validate(instance)
         except pydantic.ValidationError as exc:
             found = []
             for error in exc.errors():

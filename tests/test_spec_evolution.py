@@ -111,6 +111,12 @@ EDITS = [
         "success-invariants/sms-parts",
     ),
     Edit(
+        "charset-removed",
+        "    charsets: [utf-8, us-ascii, utf-16, utf-32]\n",
+        "    charsets: [utf-8, us-ascii, utf-16]\n",
+        "transport/charset",
+    ),
+    Edit(
         "errors-listed-lowered",
         "    validationErrorsListed: 10\n",
         "    validationErrorsListed: 5\n",

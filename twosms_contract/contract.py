@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from twosms_contract.spec import Spec
 
 ROOT = "#/x-contract"
+_HTTP_METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
 REQUEST_SCHEMA = "MessageV2"
 #: The checks that frame the business rules in `x-contract.checks`: the rules are the ids
 #: after `schema` and before `balance`.
@@ -274,6 +275,27 @@ class Contract:
     def refusal_statuses(self) -> frozenset[int]:
         """Every status a refused request may get (the statuses of the error codes)."""
         return frozenset(self.statuses.values())
+
+    # -- operations -------------------------------------------------------------------------
+
+    def operation(self, operation_id: str) -> tuple[str, str]:
+        """(path, METHOD) of the operation with this operationId."""
+        for path, item in (self.spec.document.get("paths") or {}).items():
+            for method, operation in (item or {}).items():
+                if isinstance(operation, dict) and operation.get("operationId") == operation_id:
+                    return path, method.upper()
+        raise ContractError("#/paths", f"no operation has operationId {operation_id!r}")
+
+    def methods(self, path: str) -> frozenset[str]:
+        """The methods (upper case) the spec gives a path: what `Allow` lists."""
+        item = (self.spec.document.get("paths") or {}).get(path) or {}
+        return frozenset(m.upper() for m in item if m in _HTTP_METHODS)
+
+    def documented_statuses(self, path: str, method: str) -> frozenset[int]:
+        """The statuses an operation's `responses` document."""
+        item = (self.spec.document.get("paths") or {}).get(path) or {}
+        operation = item.get(method.lower()) or {}
+        return frozenset(int(code) for code in operation.get("responses") or {} if code.isdigit())
 
     # -- schema overrides -------------------------------------------------------------------
 
