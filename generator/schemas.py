@@ -1,8 +1,8 @@
 """Schema normalization for the IR: the component schemas rewritten into what the models stage
 can hand datamodel-code-generator without losing meaning.
 
-- `allOf` is merged into one schema (the intersection), so `SendSuccessResponse` says
-  `Error: null` instead of a union that also admits an error;
+- `allOf` is merged into one schema (the intersection), so that a conjunct that narrows a
+  property (`Error: null` over `Error: null | Error`) gives its narrow type, not a union;
 - inline enums and objects are hoisted into named components (names decided here);
 - OpenAPI 3.0 `nullable` and boolean `exclusiveMinimum` become their 3.1 forms;
 - every construct the models cannot express raises `UnsupportedConstruct` with its pointer.

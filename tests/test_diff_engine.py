@@ -124,14 +124,14 @@ def test_recursive_schemas_terminate_and_report_their_change() -> None:
 
 def test_null_in_one_of_is_nullability_not_a_branch() -> None:
     new = copy.deepcopy(SPEC)
-    error = new["components"]["schemas"]["ResponseOfSMSTransactionV2"]["properties"]["Error"]
-    del error["oneOf"]
-    error["$ref"] = "#/components/schemas/Error"
+    advanced = new["components"]["schemas"]["MessageIDs"]["properties"]["AdvancedMessageID"]
+    [uuid] = [branch for branch in advanced.pop("oneOf") if branch.get("type") != "null"]
+    advanced.update(type=uuid["type"], format=uuid["format"])
     found = {(c.rule.id, c.pointer) for c in diff_documents(SPEC, new)}
     assert found == {
         (
             "response-property-became-not-nullable",
-            "#/components/schemas/ResponseOfSMSTransactionV2/properties/Error",
+            "#/components/schemas/MessageIDs/properties/AdvancedMessageID",
         )
     }
 
@@ -214,11 +214,24 @@ def test_next_version(version: str, bump: str, expected: str | None) -> None:
 
 
 def test_required_kept_by_another_all_of_conjunct_is_no_change() -> None:
-    new = copy.deepcopy(SPEC)
+    old = copy.deepcopy(SPEC)
+    schemas = old["components"]["schemas"]
     # SendSuccessResponse = allOf [ResponseOfSMSTransactionV2, SuccessEnvelope]: both require
     # Error, so dropping it from one conjunct leaves the 200 body's requirement as it was.
+    schemas["SuccessEnvelope"] = schemas["SendSuccessResponse"]
+    schemas["SendSuccessResponse"] = {
+        "description": "A 200 envelope.",
+        "allOf": [
+            {"$ref": "#/components/schemas/ResponseOfSMSTransactionV2"},
+            {"$ref": "#/components/schemas/SuccessEnvelope"},
+        ],
+    }
+    new = copy.deepcopy(old)
     new["components"]["schemas"]["SuccessEnvelope"]["required"].remove("Error")
-    assert diff_documents(SPEC, new) == []
+    assert diff_documents(old, new) == []
+    # Dropping it from both is still a change.
+    new["components"]["schemas"]["ResponseOfSMSTransactionV2"]["required"].remove("Error")
+    assert {c.rule.id for c in diff_documents(old, new)} == {"response-property-became-optional"}
 
 
 def test_property_moved_between_all_of_conjuncts_is_no_change() -> None:

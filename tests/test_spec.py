@@ -7,6 +7,8 @@ import json
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
@@ -189,3 +191,69 @@ def test_every_statement_is_marked_with_its_source() -> None:
         assert schema.get("x-source") in ("seed", "public", "decided"), name
     for check in SPEC.contract["checks"]:
         assert check["source"] in ("seed", "public", "decided"), check["id"]
+
+
+# `x-narrows: {$ref: ...}` on a schema says that it accepts a subset of what the referenced
+# schema accepts (the 200 and error envelopes narrow the help page's envelope).
+NARROWING = {
+    name: schema["x-narrows"]["$ref"].rsplit("/", 1)[-1]
+    for name, schema in SPEC.document["components"]["schemas"].items()
+    if "x-narrows" in schema
+}
+_ENVELOPE_KEYS = ("Error", "ResponseData")
+
+
+def _envelope_examples() -> list[dict[str, Any]]:
+    values = [example.get("value") for example in SPEC.document["components"]["examples"].values()]
+    found = [v for v in values if isinstance(v, dict) and set(_ENVELOPE_KEYS) <= set(v)]
+    return [*found, json.loads((EXAMPLES / "seed-response.json").read_text())]
+
+
+def _field_values() -> dict[str, list[Any]]:
+    """What each envelope field holds in any example, with null, absence-like and wrong
+    types, and the examples' inner objects with one key dropped or nulled."""
+    pool: dict[str, list[Any]] = {key: [None, {}, "x", 0, []] for key in _ENVELOPE_KEYS}
+    for example in _envelope_examples():
+        for key in _ENVELOPE_KEYS:
+            value = example[key]
+            pool[key].append(value)
+            for inner in value or {}:
+                pool[key].append({k: v for k, v in value.items() if k != inner})
+                pool[key].append({**value, inner: None})
+    return pool
+
+
+def test_the_narrowing_schemas_are_the_envelopes() -> None:
+    assert NARROWING == {
+        "SendSuccessResponse": "ResponseOfSMSTransactionV2",
+        "ErrorResponse": "ResponseOfSMSTransactionV2",
+    }
+
+
+@pytest.mark.parametrize("narrow", sorted(NARROWING))
+def test_a_narrowing_schema_accepts_some_example(narrow: str) -> None:
+    # Without an accepted instance the property below could not fail.
+    validator = SPEC.schema_validator(narrow)
+    assert any(validator.is_valid(example) for example in _envelope_examples()), narrow
+
+
+@pytest.mark.parametrize("narrow", sorted(NARROWING))
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_every_instance_of_a_narrowing_schema_is_one_of_what_it_narrows(
+    narrow: str, data: st.DataObject
+) -> None:
+    # Property: narrow(x) implies wide(x), for envelopes assembled from the examples' fields
+    # (each field present or absent, an extra key or not).
+    pool = _field_values()
+    instance: dict[str, Any] = {}
+    for key in _ENVELOPE_KEYS:
+        if data.draw(st.booleans() | st.just(True), label=f"{key} present"):
+            instance[key] = data.draw(st.sampled_from(pool[key]), label=key)
+    if data.draw(st.booleans(), label="extra key"):
+        instance["Extra"] = 1
+    narrow_validator = SPEC.schema_validator(narrow)
+    wide = NARROWING[narrow]
+    if narrow_validator.is_valid(instance):
+        errors = _errors(SPEC.schema_validator(wide), instance)
+        assert errors == [], f"#/components/schemas/{narrow} accepts what {wide} refuses"

@@ -105,9 +105,7 @@ SCHEMA_KINDS: Final[dict[str, Family]] = {
     "all-of-added": Family(
         ERR, INFO, "an allOf conjunct was added", "`ErrorResponse`: add a branch"
     ),
-    "all-of-removed": Family(
-        INFO, WARN, "an allOf conjunct was dropped", "`SendSuccessResponse`: drop `SuccessEnvelope`"
-    ),
+    "all-of-removed": Family(INFO, WARN, "an allOf conjunct was dropped", "drop an allOf conjunct"),
     "property-names-added": Family(
         ERR,
         INFO,
