@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from twosms_contract.paths import REPO_ROOT
+from tests.repo import ROOT as REPO_ROOT
 from twosms_contract.spec import load_spec, pointer_escape
 
 SPEC = load_spec()
