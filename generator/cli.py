@@ -1,4 +1,4 @@
-"""`twosms-contract generate [--spec FILE] [--out DIR] [--check]`."""
+"""`twosms-contract generate [--spec FILE] [--out DIR] [--package NAME] [--check]`."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 
 from twosms_contract.paths import DEFAULT_SPEC, GENERATED_DIR
+
+DEFAULT_PACKAGE = "twosms_client"
 
 
 def run(spec: Path, out: Path, *, check: bool, package: str) -> int:
@@ -57,6 +59,15 @@ def run(spec: Path, out: Path, *, check: bool, package: str) -> int:
     return 0
 
 
+def _package_name(value: str) -> str:
+    from generator.errors import invalid_package
+
+    problem = invalid_package(value)
+    if problem is not None:
+        raise argparse.ArgumentTypeError(problem)
+    return value
+
+
 def _handler(args: argparse.Namespace) -> int:
     return run(args.spec, args.out, check=args.check, package=args.package)
 
@@ -75,5 +86,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         action="store_true",
         help="write nothing; exit 1 with a unified diff when the files differ from the spec's",
     )
-    parser.add_argument("--package", default="twosms_client", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--package",
+        type=_package_name,
+        default=DEFAULT_PACKAGE,
+        metavar="NAME",
+        help=f"the name of the generated package, a Python identifier (default: {DEFAULT_PACKAGE})",
+    )
     parser.set_defaults(handler=_handler)

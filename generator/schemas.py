@@ -29,7 +29,6 @@ UNSUPPORTED = (
     "contains",
     "dependentRequired",
     "dependentSchemas",
-    "discriminator",
     "else",
     "maxContains",
     "maxProperties",
@@ -140,6 +139,8 @@ class Normalizer:
                 "`if`/`then` is supported on component schemas only",
                 schema[key],
             )
+        if "discriminator" in schema:
+            self.check_discriminator(schema, pointer)
         if schema.get("uniqueItems") is True:
             raise UnsupportedConstruct.keyword(pointer, "uniqueItems", True)
         if "$ref" in schema:
@@ -171,6 +172,37 @@ class Normalizer:
         for prop, sub in schema.get("properties", {}).items():
             self.check(sub, f"{pointer}/properties/{pointer_escape(prop)}")
 
+    def check_discriminator(self, schema: Schema, pointer: str) -> None:
+        """A discriminator names a property and picks among `$ref` branches; without
+        oneOf/anyOf (the allOf-inheritance form) it is an annotation and is dropped."""
+        value = schema["discriminator"]
+        where = f"{pointer}/discriminator"
+        if not isinstance(value, dict) or not isinstance(value.get("propertyName"), str):
+            raise UnsupportedConstruct(where, "a discriminator needs a propertyName", value)
+        union = "oneOf" if "oneOf" in schema else "anyOf" if "anyOf" in schema else None
+        if union is None:
+            return
+        branches = set()
+        for index, branch in enumerate(schema[union]):
+            if not isinstance(branch, dict) or set(branch) - {"$ref", "description"}:
+                raise UnsupportedConstruct(
+                    f"{pointer}/{union}/{index}",
+                    "the branches of a discriminated union must be references",
+                    branch,
+                )
+            branches.add(ref_name(branch["$ref"], f"{pointer}/{union}/{index}/$ref"))
+        mapping = value.get("mapping", {})
+        if not isinstance(mapping, dict):
+            raise UnsupportedConstruct(f"{where}/mapping", "a mapping is an object", mapping)
+        for tag, target in mapping.items():
+            name = _mapped_name(target, f"{where}/mapping/{pointer_escape(str(tag))}")
+            if name not in branches:
+                raise UnsupportedConstruct(
+                    f"{where}/mapping/{pointer_escape(str(tag))}",
+                    f"the mapping names a schema that is not one of the {union} branches",
+                    target,
+                )
+
     # -- OpenAPI 3.0 forms ----------------------------------------------------------------
     def upgrade(self, schema: Any) -> Any:
         if isinstance(schema, list):
@@ -186,6 +218,24 @@ class Normalizer:
                 out["type"] = [out["type"], "null"]
             else:
                 return {"oneOf": [{"type": "null"}, out]}
+        if "discriminator" in out:
+            if "oneOf" in out or "anyOf" in out:
+                mapping = out["discriminator"].get("mapping", {})
+                out["discriminator"] = {
+                    **out["discriminator"],
+                    **(
+                        {
+                            "mapping": {
+                                t: SCHEMAS + pointer_escape(_mapped_name(r, "#"))
+                                for t, r in mapping.items()
+                            }
+                        }
+                        if mapping
+                        else {}
+                    ),
+                }
+            else:
+                del out["discriminator"]  # an annotation here: it changes no validation
         fmt = out.get("format")
         if isinstance(fmt, str) and fmt not in SUPPORTED_FORMATS:
             del out["format"]  # a format jsonschema does not check: a plain value
@@ -371,7 +421,7 @@ class Normalizer:
         if not isinstance(schema, dict):
             return
         for union in ("oneOf", "anyOf"):
-            if union in schema:
+            if union in schema and "discriminator" not in schema:
                 seen: set[str] = set()
                 for index, branch in enumerate(schema[union]):
                     kinds = _types(self.deref(branch, pointer)) or ["any"]
@@ -389,6 +439,32 @@ class Normalizer:
                 self.check_unions(schema[key], f"{pointer}/{key}")
         for prop, sub in schema.get("properties", {}).items():
             self.check_unions(sub, f"{pointer}/properties/{pointer_escape(prop)}")
+
+
+def _mapped_name(target: Any, pointer: str) -> str:
+    """The schema a discriminator mapping value names: a reference or a bare schema name."""
+    if not isinstance(target, str):
+        raise UnsupportedConstruct(pointer, "a mapping value is a schema name or reference", target)
+    return ref_name(target, pointer) if target.startswith("#") else target
+
+
+def discriminated(schema: Any, out: set[tuple[str, str]]) -> None:
+    """Collect (branch schema, property) of every discriminated union within `schema`."""
+    if isinstance(schema, list):
+        for item in schema:
+            discriminated(item, out)
+        return
+    if not isinstance(schema, dict):
+        return
+    value = schema.get("discriminator")
+    if isinstance(value, dict):
+        for union in ("oneOf", "anyOf"):
+            for branch in schema.get(union, []):
+                if isinstance(branch, dict) and isinstance(branch.get("$ref"), str):
+                    out.add((ref_name(branch["$ref"], "#"), str(value.get("propertyName"))))
+    for key, sub in schema.items():
+        if key != "discriminator":
+            discriminated(sub, out)
 
 
 def _is_object(schema: Schema) -> bool:
