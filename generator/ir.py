@@ -626,22 +626,26 @@ def _parameters(
             raise UnsupportedConstruct(
                 f"{pointer}/style", "style 'deepObject' is defined for objects only", style
             )
-        if location == "path" and param.get("required") is not True:
-            raise UnsupportedConstruct(
-                f"{pointer}/required", "a path parameter must be required", param.get("required")
-            )
         out.append(
             Parameter(
                 wire=name,
                 python=snake_case(name),
                 location=location,
-                required=bool(param.get("required")),
+                required=bool(param.get("required")) or location == "path",
                 annotation=annotation,
                 style=style,
                 explode=explode,
                 allow_reserved=location == "query" and param.get("allowReserved") is True,
             )
         )
+    declared = {p.wire for p in out if p.location == "path"}
+    for placeholder in re.findall(r"{([^{}]+)}", op.path):
+        if placeholder not in declared:
+            raise UnsupportedConstruct(
+                f"{op.pointer}/parameters",
+                "the path has a placeholder that no path parameter defines",
+                placeholder,
+            )
     pythons = [f"{p.python}_" if p.python in ARGUMENT_RESERVED else p.python for p in out]
     return tuple(
         Parameter(
@@ -718,7 +722,8 @@ def _string_leaves(normalizer: Normalizer, schema: Any, pointer: str, depth: int
     kinds = schema.get("type")
     kinds = [kinds] if isinstance(kinds, str) else kinds or []
     if "string" in kinds and "enum" not in schema:
-        out.append(str(schema.get("format", "")))
+        fmt = str(schema.get("format", ""))
+        out.append("" if fmt == "binary" else fmt)  # bytes in the models: nothing to check
     for union in ("oneOf", "anyOf"):
         for branch in schema.get(union, []):
             out += _string_leaves(normalizer, branch, pointer, depth + 1)

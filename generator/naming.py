@@ -91,7 +91,7 @@ def unique(names: list[str], reserved: frozenset[str] = frozenset()) -> list[str
     for name in names:
         candidate, counter = name, 2
         while candidate in taken:
-            candidate, counter = f"{name}_{counter}", counter + 1
+            candidate, counter = f"{name.rstrip('_')}_{counter}", counter + 1
         taken.add(candidate)
         out.append(candidate)
     return out

@@ -148,15 +148,19 @@ def _method(op: Operation) -> Method:
     positional: list[Argument] = []
     keywords: list[Argument] = []
     send: tuple[str, ...] = ()
+    ordered = sorted(op.parameters, key=lambda p: (p.location != "path", p.python))
+    for param in ordered:
+        if param.location == "path":
+            positional.append(_argument(param))
     if op.body is not None:
         if op.body.required:
             positional.append(Argument("body", "", op.body.model))
         else:
             keywords.append(Argument("body", "", f"{op.body.model} | None"))
         send = _body_arguments(op.body)
-    ordered = sorted(op.parameters, key=lambda p: (p.location != "path", p.python))
     for param in ordered:
-        (positional if param.required else keywords).append(_argument(param))
+        if param.location != "path":
+            (positional if param.required else keywords).append(_argument(param))
     summary = op.summary.rstrip(".") + "." if op.summary else f"`{op.operation_id}`."
     returns = _returns(op.successes)
     return Method(

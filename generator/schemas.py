@@ -62,7 +62,7 @@ CHECKED_FORMATS = frozenset(
         "uri-template",
     }
 )
-SUPPORTED_FORMATS = frozenset({"date-time", "uuid"})
+SUPPORTED_FORMATS = frozenset({"binary", "date-time", "uuid"})
 ANNOTATIONS = frozenset({"description", "title", "example", "examples", "default", "deprecated"})
 _NEVER: dict[str, Any] = {"x-never": True}
 
