@@ -7,6 +7,7 @@ the typed answer."""
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import importlib
 import json
@@ -800,3 +801,68 @@ def test_package_names_the_generated_package(tmp_path: Path) -> None:
         )
         == 0
     )
+
+
+def test_the_async_client_sends_the_same_request(pets: ModuleType) -> None:
+    wire = Wire(200, json=[{"petType": "dog", "name": "Rex"}])
+
+    async def run() -> Any:
+        async with pets.AsyncClient(
+            "http://api.test", transport=httpx.MockTransport(wire)
+        ) as client:
+            return await client.list_pets(tags=["x", "y"], session="s 1")
+
+    found = asyncio.run(run())
+    assert wire.last.url.raw_path == b"/pets?tags=x&tags=y"
+    assert wire.last.headers["Cookie"] == "session=s%201"
+    assert isinstance(found.root[0], pets.models.Dog)
+
+
+def test_default_alone_is_the_success_and_the_error(
+    load: Callable[[dict[str, Any], str], ModuleType],
+) -> None:
+    doc = document(
+        {
+            "/status": {
+                "get": {
+                    "responses": {
+                        "default": {"description": "any", "content": json_content(ref("Status"))}
+                    }
+                }
+            }
+        },
+        {
+            "Base": {
+                "type": "object",
+                "discriminator": {"propertyName": "kind"},
+                "properties": {"kind": {"type": "string"}},
+            },
+            "Status": {
+                "allOf": [
+                    ref("Base"),
+                    {
+                        "type": "object",
+                        "required": ["up"],
+                        "properties": {"up": {"type": "boolean"}},
+                    },
+                ]
+            },
+        },
+    )
+    package = load(doc, "status_client")
+    ok = Wire(200, json={"up": True, "kind": "x"})
+    status = ok.client(package).get_status()
+    assert isinstance(status, package.models.Status)
+    assert status.up is True
+    down = Wire(503, json={"up": False})
+    with pytest.raises(package.ServiceUnavailableError) as caught:
+        down.client(package).get_status()
+    assert caught.value.parsed.up is False
+
+
+def test_a_path_placeholder_without_a_parameter_is_refused() -> None:
+    doc = document({"/pets/{petId}": {"get": {"responses": {"204": {"description": "done"}}}}})
+    with pytest.raises(UnsupportedConstruct) as caught:
+        generate(from_document(doc), package="x")
+    assert caught.value.pointer == "#/paths/~1pets~1{petId}/get/parameters"
+    assert caught.value.value == "petId"
