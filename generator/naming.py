@@ -71,8 +71,42 @@ def method_name(operation_id: str) -> str:
 
 # Attributes of the generated clients that an operation's method must not shadow.
 CLIENT_ATTRIBUTES = frozenset({"close", "aclose", "self"})
-# Names an operation's arguments must not take: the method's own and the body's.
-ARGUMENT_RESERVED = frozenset({"self", "body"})
+# Names an operation's arguments must not take: the method's own, the body's, and the
+# module-level names a method body calls.
+ARGUMENT_RESERVED = frozenset(
+    {
+        "body",
+        "cast",
+        "decode_response",
+        "encode_parameters",
+        "form_fields",
+        "multipart_fields",
+        "self",
+        "wire_json",
+    }
+)
+# Names of `client.py` itself: a model of the same name cannot be imported there.
+CLIENT_MODULE_NAMES = frozenset(
+    {
+        "Any",
+        "AsyncClient",
+        "Awaitable",
+        "Callable",
+        "Client",
+        "DEFAULT_BASE_URL",
+        "DEFAULT_TIMEOUT",
+        "Literal",
+        "Mapping",
+        "MissingCredentialsError",
+        "Param",
+        "Part",
+        "RetryPolicy",
+        "Self",
+        "TOKEN_PATH",
+        "TokenCache",
+        "TracebackType",
+    }
+)
 
 
 def operation_method_name(operation_id: str | None, http_method: str, path: str) -> str:

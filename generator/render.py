@@ -9,7 +9,11 @@ from typing import Any
 import jinja2
 
 from generator import MODULES
+from generator.errors import UnsupportedConstruct
 from generator.ir import Body, Operation, Outcome, Parameter, Project
+from generator.naming import CLIENT_MODULE_NAMES
+from generator.schemas import SCHEMAS
+from twosms_contract.spec import pointer_escape
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,6 +231,13 @@ def render(project: Project, models_source: str) -> dict[str, str]:
         for p in op.parameters
         if p.annotation in project.model_names
     }
+    clash = sorted(used & CLIENT_MODULE_NAMES)
+    if clash:
+        raise UnsupportedConstruct(
+            f"{SCHEMAS}{pointer_escape(clash[0])}",
+            "a schema with a name that the client module uses itself",
+            clash[0],
+        )
     errors = error_names(project)
     exports = sorted(
         {

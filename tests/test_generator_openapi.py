@@ -326,6 +326,13 @@ def _pets_schemas() -> dict[str, Any]:
                 "tag": {"type": "string"},
             },
         },
+        "Household": {
+            "type": "object",
+            "properties": {
+                "favourite": ref("Pet"),
+                "pets": {"type": "array", "items": ref("Pet")},
+            },
+        },
         "Queued": {
             "type": "object",
             "required": ["position"],
@@ -538,6 +545,15 @@ def test_nullable_and_type_null_and_discriminated_unions(pets: ModuleType) -> No
         models.GetPetsPetIdResponse200.model_validate({"petType": "cow", "name": "Daisy"})
     with pytest.raises(pydantic.ValidationError, match="petType"):
         models.Cat.from_wire({"petType": "dog", "name": "a"})
+    home = models.Household.from_wire(
+        {"favourite": {"petType": "cat", "name": "Tom"}, "pets": [{"petType": "dog", "name": "R"}]}
+    )
+    assert isinstance(home.favourite, models.Cat)
+    assert isinstance(home.pets[0], models.Dog)
+    assert home.to_wire() == {
+        "favourite": {"petType": "cat", "name": "Tom"},
+        "pets": [{"petType": "dog", "name": "R"}],
+    }
 
 
 # -- names -------------------------------------------------------------------------------------
@@ -578,6 +594,7 @@ def test_colliding_names_are_numbered_in_path_order(
                     {"name": "self", "in": "path", "required": True, "schema": {"type": "string"}},
                     {"name": "self", "in": "query", "schema": {"type": "string"}},
                     {"name": "body", "in": "header", "schema": {"type": "string"}},
+                    {"name": "cast", "in": "query", "schema": {"type": "string"}},
                 )
             },
         }
@@ -593,8 +610,8 @@ def test_colliding_names_are_numbered_in_path_order(
     ):
         getattr(client, name)()
         assert wire.last.url.raw_path == path
-    client.get_d_self("x", self_2="y", body_="z")
-    assert wire.last.url.raw_path == b"/d/x?self=y"
+    client.get_d_self("x", self_2="y", body_="z", cast_="c")
+    assert wire.last.url.raw_path == b"/d/x?self=y&cast=c"
     assert wire.last.headers["body"] == "z"
     again = generate(from_document(copy.deepcopy(doc), label="inline.yaml"), package="x")
     assert again == generate(from_document(doc, label="inline.yaml"), package="x")
@@ -866,3 +883,22 @@ def test_a_path_placeholder_without_a_parameter_is_refused() -> None:
         generate(from_document(doc), package="x")
     assert caught.value.pointer == "#/paths/~1pets~1{petId}/get/parameters"
     assert caught.value.value == "petId"
+
+
+def test_a_schema_named_like_the_clients_own_names_is_refused() -> None:
+    doc = document(
+        {
+            "/p": {
+                "get": {
+                    "responses": {
+                        "200": {"description": "ok", "content": json_content(ref("Param"))}
+                    }
+                }
+            }
+        },
+        {"Param": {"type": "object", "properties": {"a": {"type": "string"}}}},
+    )
+    with pytest.raises(UnsupportedConstruct) as caught:
+        generate(from_document(doc), package="x")
+    assert caught.value.pointer == "#/components/schemas/Param"
+    assert caught.value.value == "Param"
