@@ -108,12 +108,17 @@ class Outcome:
 
 @dataclass(frozen=True, slots=True)
 class Body:
-    """The request body: `json`, `form` (urlencoded) or `multipart`, and its model."""
+    """The request body: `json` (a model), `any` (JSON without a schema), `form`
+    (urlencoded), `multipart`, or raw `text` or `bytes`; and the Python type it takes."""
 
     kind: str
     media_type: str
-    model: str
+    annotation: str
     required: bool
+
+    @property
+    def model(self) -> str | None:
+        return self.annotation if self.kind in ("json", "form", "multipart") else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,22 +290,28 @@ def _deref(document: dict[str, Any], node: Any) -> Any:
 
 
 def _request_media(content: dict[str, Any], pointer: str) -> tuple[str, str, dict[str, Any]] | None:
-    """The request body's (kind, media type, media object): JSON, then form, then multipart."""
+    """The request body's (kind, media type, media object): JSON, then form, then multipart,
+    else the first other type as raw `text` (text/*) or `bytes`."""
     for kind, wanted in BODY_KINDS:
         for media in sorted(content, key=lambda m: (m != "application/json", m)):
             if (wanted is None and JSON_TYPES.match(media)) or media == wanted:
-                node = content[media]
-                if isinstance(node, dict) and "encoding" in node:
+                node = content[media] if isinstance(content[media], dict) else {}
+                if kind != "json" and "encoding" in node:
                     raise UnsupportedConstruct(
                         f"{pointer}/{pointer_escape(media)}/encoding",
                         "`encoding` of body properties is not supported",
                         node["encoding"],
                     )
                 return kind, media, node
-    if content:
-        raise UnsupportedConstruct(
-            pointer, "only JSON, form and multipart request bodies are supported", sorted(content)
-        )
+    for media in sorted(content):
+        if "*" in media:
+            raise UnsupportedConstruct(
+                f"{pointer}/{pointer_escape(media)}",
+                "a request body needs a concrete media type",
+                media,
+            )
+        node = content[media] if isinstance(content[media], dict) else {}
+        return ("text" if media.startswith("text/") else "bytes"), media, node
     return None
 
 
@@ -372,7 +383,7 @@ def _hoist_operation_schemas(
     body = _deref(document, op.node.get("requestBody"))
     if isinstance(body, dict):
         found = _request_media(body.get("content", {}) or {}, f"{op.pointer}/requestBody/content")
-        if found:
+        if found and found[0] in ("json", "form", "multipart"):
             _hoist(found[2], f"{base}Request", schemas)
     for status, response in sorted((op.node.get("responses") or {}).items(), key=str):
         response = _deref(document, response)
@@ -430,17 +441,20 @@ def _operation(
         found = _request_media(body_node.get("content", {}) or {}, f"{pointer}/content")
         if found:
             kind, media_type, media = found
-            model = _model_of(media, f"{pointer}/content/{pointer_escape(media_type)}")
-            if model is not None:
-                if kind != "json" and not _is_model(schemas.get(model)):
-                    raise UnsupportedConstruct(
-                        f"{pointer}/content/{pointer_escape(media_type)}/schema",
-                        f"a {kind} body must be an object",
-                        media.get("schema"),
-                    )
-                body = Body(kind, media_type, model, bool(body_node.get("required")))
+            where = f"{pointer}/content/{pointer_escape(media_type)}"
+            model = _model_of(media, where) if kind in ("json", "form", "multipart") else None
+            if kind in ("form", "multipart") and not (model and _is_model(schemas.get(model))):
+                raise UnsupportedConstruct(
+                    f"{where}/schema", f"a {kind} body must be an object", media.get("schema")
+                )
+            annotation = model or {"json": "Any", "text": "str", "bytes": "bytes"}[kind]
+            required = bool(body_node.get("required"))
+            body = Body(
+                kind if model or kind != "json" else "any", media_type, annotation, required
+            )
     successes, errors = _outcomes(document, op)
-    security = op.node.get("security", document.get("security", []))
+    security = op.node.get("security", document.get("security", [])) or []
+    fetchable = _token_schemes(document)
     return Operation(
         operation_id=op.operation_id,
         method=op.name,
@@ -451,7 +465,10 @@ def _operation(
         body=body,
         successes=tuple(successes),
         errors=tuple(errors),
-        authenticated=any(bool(requirement) for requirement in security),
+        # Only a requirement the client can meet itself (a client-credentials token) makes
+        # it send one; with another scheme, pass your own `http_client` with its headers.
+        authenticated=bool(security)
+        and all(any(name in fetchable for name in requirement) for requirement in security),
     )
 
 
@@ -666,6 +683,18 @@ def _default_base_url(document: dict[str, Any]) -> str:
     servers = document.get("servers") or []
     url = servers[0].get("url") if servers and isinstance(servers[0], dict) else None
     return url.rstrip("/") if isinstance(url, str) and "{" not in url else "http://localhost"
+
+
+def _token_schemes(document: dict[str, Any]) -> set[str]:
+    """The security schemes the client meets by fetching a client-credentials token."""
+    schemes = document.get("components", {}).get("securitySchemes", {}) or {}
+    return {
+        name
+        for name in schemes
+        if isinstance(
+            _deref(document, schemes[name]).get("flows", {}).get("clientCredentials"), dict
+        )
+    }
 
 
 def _token_path(document: dict[str, Any]) -> str | None:

@@ -110,19 +110,21 @@ def _param_expr(param: Parameter) -> str:
 
 def _body_arguments(body: Body) -> tuple[str, ...]:
     """The `_send` keyword arguments that carry the body (nothing when it is left out)."""
-    value = {
-        "json": "wire_json(body)",
-        "form": "form_fields(wire_json(body))",
-        "multipart": "multipart_fields(body)",
+    keyword, value = {
+        "json": ("json", "wire_json(body)"),
+        "any": ("json", "body"),
+        "form": ("data", "form_fields(wire_json(body))"),
+        "multipart": ("files", "multipart_fields(body)"),
+        "text": ("content", "body"),
+        "bytes": ("content", "body"),
     }[body.kind]
-    keyword = {"json": "json", "form": "data", "multipart": "files"}[body.kind]
-    out = [
-        f"{keyword}={value}"
-        if body.required
-        else f"{keyword}={value} if body is not None else None"
-    ]
-    if body.kind == "json" and body.media_type != "application/json":
-        out.append(f"content_type={body.media_type!r}")
+    optional = "" if body.required or value == "body" else " if body is not None else None"
+    out = [f"{keyword}={value}{optional}"]
+    if body.kind in ("text", "bytes") or (
+        body.kind in ("json", "any") and body.media_type != "application/json"
+    ):
+        typed = "" if body.required else " if body is not None else None"
+        out.append(f"content_type={body.media_type!r}{typed}")
     return tuple(out)
 
 
@@ -158,9 +160,9 @@ def _method(op: Operation) -> Method:
             positional.append(_argument(param))
     if op.body is not None:
         if op.body.required:
-            positional.append(Argument("body", "", op.body.model))
+            positional.append(Argument("body", "", op.body.annotation))
         else:
-            keywords.append(Argument("body", "", f"{op.body.model} | None"))
+            keywords.append(Argument("body", "", f"{op.body.annotation} | None"))
         send = _body_arguments(op.body)
     for param in ordered:
         if param.location != "path":
@@ -224,7 +226,7 @@ def render(project: Project, models_source: str) -> dict[str, str]:
     env = environment()
     methods = tuple(_method(op) for op in project.operations)
     used = {o.model for op in project.operations for o in (*op.successes, *op.errors) if o.model}
-    used |= {op.body.model for op in project.operations if op.body}
+    used |= {op.body.model for op in project.operations if op.body and op.body.model}
     used |= {
         p.annotation
         for op in project.operations

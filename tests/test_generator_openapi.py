@@ -763,12 +763,20 @@ def test_a_refused_discriminator_names_its_pointer(schemas: dict[str, Any], poin
 
 
 def test_a_refused_body_names_its_pointer() -> None:
+    encoding = {"image": {"contentType": "image/png"}}
     doc = document(
         {
             "/x": {
                 "post": {
                     "operationId": "x",
-                    "requestBody": {"content": {"application/xml": {}}},
+                    "requestBody": {
+                        "content": {
+                            "multipart/form-data": {
+                                "schema": {"type": "object"},
+                                "encoding": encoding,
+                            }
+                        }
+                    },
                     "responses": {"204": {"description": "done"}},
                 }
             }
@@ -776,8 +784,10 @@ def test_a_refused_body_names_its_pointer() -> None:
     )
     with pytest.raises(UnsupportedConstruct) as caught:
         generate(from_document(doc), package="x")
-    assert caught.value.pointer == "#/paths/~1x/post/requestBody/content"
-    assert caught.value.value == ["application/xml"]
+    assert caught.value.pointer == (
+        "#/paths/~1x/post/requestBody/content/multipart~1form-data/encoding"
+    )
+    assert caught.value.value == encoding
 
 
 # -- --package ---------------------------------------------------------------------------------
@@ -902,3 +912,63 @@ def test_a_schema_named_like_the_clients_own_names_is_refused() -> None:
         generate(from_document(doc), package="x")
     assert caught.value.pointer == "#/components/schemas/Param"
     assert caught.value.value == "Param"
+
+
+def test_raw_bodies_and_security_the_client_cannot_meet_itself(
+    load: Callable[[dict[str, Any], str], ModuleType],
+) -> None:
+    done = {"204": {"description": "done"}}
+    doc = document(
+        {
+            "/upload": {
+                "post": {
+                    "security": [{"api_key": []}],
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/octet-stream": {
+                                "schema": {"type": "string", "format": "binary"}
+                            }
+                        },
+                    },
+                    "responses": done,
+                },
+                "put": {
+                    "requestBody": {"content": {"text/csv": {}}},
+                    "responses": done,
+                },
+            },
+            "/token-only": {"get": {"security": [{"cc": []}], "responses": done}},
+            "/anything": {
+                "patch": {
+                    "requestBody": {"content": {"application/merge-patch+json": {}}},
+                    "responses": done,
+                }
+            },
+        }
+    )
+    doc["components"]["securitySchemes"] = {
+        "api_key": {"type": "apiKey", "name": "api_key", "in": "header"},
+        "cc": {
+            "type": "oauth2",
+            "flows": {"clientCredentials": {"tokenUrl": "/oauth/token", "scopes": {}}},
+        },
+    }
+    package = load(doc, "raw_client")
+    wire = Wire()
+    client = wire.client(package)
+    client.post_upload(b"\x00\x01")
+    assert wire.last.content == b"\x00\x01"
+    assert wire.last.headers["Content-Type"] == "application/octet-stream"
+    assert "Authorization" not in wire.last.headers
+    client.put_upload(body="a,b\n1,2\n")
+    assert wire.last.content == b"a,b\n1,2\n"
+    assert wire.last.headers["Content-Type"] == "text/csv"
+    client.put_upload()
+    assert wire.last.content == b""
+    assert "Content-Type" not in wire.last.headers
+    client.patch_anything(body={"a": None})
+    assert wire.last.content == b'{"a":null}'
+    assert wire.last.headers["Content-Type"] == "application/merge-patch+json"
+    with pytest.raises(package.MissingCredentialsError):
+        client.get_token_only()
