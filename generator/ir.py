@@ -330,6 +330,7 @@ def _response_media(content: dict[str, Any]) -> tuple[str, dict[str, Any] | None
 
 def _response_key(status: Any, pointer: str) -> str:
     key = str(status)
+    key = key.upper() if re.fullmatch(r"[1-5][xX]{2}", key) else key
     if key == "default" or re.fullmatch(r"[1-5]([0-9]{2}|XX)", key):
         return key
     raise UnsupportedConstruct(
@@ -352,8 +353,10 @@ def _raw_is_object(schemas: dict[str, Any], schema: Any, depth: int = 0) -> bool
     if {"oneOf", "anyOf", "enum", "const"} & set(schema) or schema.get("nullable") is True:
         return False
     kinds = schema.get("type")
-    if kinds == "object" or kinds == ["object"] or "properties" in schema:
+    if "properties" in schema:
         return True
+    if kinds == "object" or kinds == ["object"]:
+        return "additionalProperties" not in schema  # a map becomes a root model
     if kinds is None and "allOf" in schema:
         return any(_raw_is_object(schemas, part, depth + 1) for part in schema["allOf"])
     return False

@@ -9,7 +9,7 @@ from typing import Any
 import jinja2
 
 from generator import MODULES
-from generator.errors import UnsupportedConstruct
+from generator.errors import GeneratorError, UnsupportedConstruct
 from generator.ir import Body, Operation, Outcome, Parameter, Project
 from generator.naming import CLIENT_MODULE_NAMES
 from generator.schemas import SCHEMAS
@@ -233,6 +233,12 @@ def render(project: Project, models_source: str) -> dict[str, str]:
         for p in op.parameters
         if p.annotation in project.model_names
     }
+    missing = sorted(name for name in used if f"\nclass {name}(" not in models_source)
+    if missing:
+        raise GeneratorError(
+            f"{SCHEMAS}{pointer_escape(missing[0])}: the models have no class of this name "
+            "(datamodel-code-generator folded it into its users); a generator bug"
+        )
     clash = sorted(used & CLIENT_MODULE_NAMES)
     if clash:
         raise UnsupportedConstruct(

@@ -260,7 +260,7 @@ def _pets_paths() -> dict[str, Any]:
                 "parameters": [
                     {"name": "petId", "in": "path", "required": True, "schema": {"type": "integer"}}
                 ],
-                "responses": {"2XX": {"description": "gone"}, "default": error},
+                "responses": {"2xx": {"description": "gone"}, "default": error},
             },
         },
         "/pets/{petId}/photo": {
@@ -972,3 +972,20 @@ def test_raw_bodies_and_security_the_client_cannot_meet_itself(
     assert wire.last.headers["Content-Type"] == "application/merge-patch+json"
     with pytest.raises(package.MissingCredentialsError):
         client.get_token_only()
+
+
+def test_a_map_schema_used_by_a_model_and_an_answer(
+    load: Callable[[dict[str, Any], str], ModuleType],
+) -> None:
+    ok = {"200": {"description": "ok", "content": json_content(ref("Inventory"))}}
+    doc = document(
+        {"/inventory": {"get": {"operationId": "getInventory", "responses": ok}}},
+        {
+            "Inventory": {"type": "object", "additionalProperties": {"type": "integer"}},
+            "Store": {"type": "object", "properties": {"stock": ref("Inventory")}},
+        },
+    )
+    package = load(doc, "map_client")
+    answer = Wire(200, json={"sold": 3}).client(package).get_inventory()
+    assert answer.root == {"sold": 3}
+    assert package.models.Store.from_wire({"stock": {"a": 1}}).stock == {"a": 1}
