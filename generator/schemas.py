@@ -242,22 +242,27 @@ class Normalizer:
         return out
 
     # -- allOf ------------------------------------------------------------------------------
-    def merge_all_of(self, schema: Any, pointer: str) -> Any:
+    def merge_all_of(self, schema: Any, pointer: str, *, inner: bool = False) -> Any:
+        """`schema` with every `allOf` merged. `inner`: a property, item or branch, where
+        `allOf: [$ref]` (the OpenAPI 3.0 way to give a reference siblings) stays that
+        reference instead of a copy of the schema under another name."""
         if not isinstance(schema, dict):
             return schema
         out = dict(schema)
         for key in ("items", "additionalProperties"):
             if isinstance(out.get(key), dict):
-                out[key] = self.merge_all_of(out[key], f"{pointer}/{key}")
+                out[key] = self.merge_all_of(out[key], f"{pointer}/{key}", inner=True)
         for key in ("oneOf", "anyOf"):
             if key in out:
                 out[key] = [
-                    self.merge_all_of(item, f"{pointer}/{key}/{index}")
+                    self.merge_all_of(item, f"{pointer}/{key}/{index}", inner=True)
                     for index, item in enumerate(out[key])
                 ]
         if "properties" in out:
             out["properties"] = {
-                prop: self.merge_all_of(sub, f"{pointer}/properties/{pointer_escape(prop)}")
+                prop: self.merge_all_of(
+                    sub, f"{pointer}/properties/{pointer_escape(prop)}", inner=True
+                )
                 for prop, sub in out["properties"].items()
             }
         if "allOf" not in out:
@@ -269,8 +274,10 @@ class Normalizer:
             merged = self.intersect(merged, part, f"{pointer}/allOf/{index}")
         if merged is _NEVER:
             raise UnsupportedConstruct(f"{pointer}/allOf", "the allOf has no valid instance", parts)
-        merged = self.deref(merged, pointer) if "$ref" in merged else merged
         annotations = {k: v for k, v in out.items() if is_annotation(k)}
+        if inner and set(strip_annotations(merged)) == {"$ref"}:
+            return {"$ref": merged["$ref"], **annotations}  # `allOf: [$ref]`: that schema
+        merged = self.deref(merged, pointer) if "$ref" in merged else merged
         return {**{k: v for k, v in merged.items() if not is_annotation(k)}, **annotations}
 
     def intersect(self, a: Schema, b: Schema, pointer: str) -> Schema:

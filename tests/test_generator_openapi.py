@@ -324,8 +324,10 @@ def _pets_schemas() -> dict[str, Any]:
                 "name": {"type": "string"},
                 "nickname": {"type": "string", "nullable": True},
                 "tag": {"type": "string"},
+                "owner": {"allOf": [ref("Owner")], "nullable": True, "description": "3.0 style"},
             },
         },
+        "Owner": {"type": "object", "properties": {"id": {"type": "integer"}}},
         "Household": {
             "type": "object",
             "properties": {
@@ -537,6 +539,10 @@ def test_nullable_and_type_null_and_discriminated_unions(pets: ModuleType) -> No
     assert models.Cat.from_wire({"petType": "cat", "name": "a", "lives": None}).lives is None
     with pytest.raises(pydantic.ValidationError, match="name"):
         models.NewPet.from_wire({"name": None})
+    owned = models.NewPet.from_wire({"name": "a", "owner": {"id": 1}})
+    assert isinstance(owned.owner, models.Owner)
+    assert models.NewPet.from_wire({"name": "a", "owner": None}).owner is None
+    assert not [name for name in vars(models) if name.startswith("NewPetOwner")]
     pet = models.GetPetsPetIdResponse200.model_validate({"petType": "dog", "name": "Rex"})
     assert isinstance(pet.root, models.Dog)
     cat = models.GetPetsPetIdResponse200.model_validate({"petType": "cat", "name": "Tom"})
