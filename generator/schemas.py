@@ -43,14 +43,10 @@ UNSUPPORTED = (
 # Formats that jsonschema checks and that the models have no exact check for.
 CHECKED_FORMATS = frozenset(
     {
-        "date",
         "duration",
-        "email",
         "hostname",
         "idn-email",
         "idn-hostname",
-        "ipv4",
-        "ipv6",
         "iri",
         "iri-reference",
         "json-pointer",
@@ -62,7 +58,7 @@ CHECKED_FORMATS = frozenset(
         "uri-template",
     }
 )
-SUPPORTED_FORMATS = frozenset({"binary", "date-time", "uuid"})
+SUPPORTED_FORMATS = frozenset({"binary", "date", "date-time", "email", "ipv4", "ipv6", "uuid"})
 ANNOTATIONS = frozenset({"description", "title", "example", "examples", "default", "deprecated"})
 _NEVER: dict[str, Any] = {"x-never": True}
 

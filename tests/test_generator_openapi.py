@@ -995,3 +995,53 @@ def test_a_map_schema_used_by_a_model_and_an_answer(
     answer = Wire(200, json={"sold": 3}).client(package).get_inventory()
     assert answer.root == {"sold": 3}
     assert package.models.Store.from_wire({"stock": {"a": 1}}).stock == {"a": 1}
+
+
+FORMAT_SAMPLES = {
+    "date": [
+        "2030-01-31",
+        "2030-02-30",
+        "2030-1-31",
+        "20300131",
+        "2030-01-31T00:00:00Z",
+        "٢٠٣٠-01-31",
+    ],
+    "email": ["a@b", "@", "ab", "a b@c"],
+    "ipv4": ["127.0.0.1", "256.0.0.1", "1.2.3", "01.2.3.4", "::1"],
+    "ipv6": ["::1", "fe80::1%eth0", "1:2:3:4:5:6:7:8:9", "127.0.0.1"],
+}
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMAT_SAMPLES))
+def test_a_format_is_checked_as_the_specs_validator_checks_it(
+    fmt: str, load: Callable[[dict[str, Any], str], ModuleType]
+) -> None:
+    """Property: for each sample, the model accepts it exactly when jsonschema's format
+    checker (the spec's validator) does."""
+    import jsonschema
+
+    schema = {"type": "string", "format": fmt}
+    doc = document(
+        {},
+        {
+            "Holder": {
+                "type": "object",
+                "properties": {"value": schema, "many": {"type": "array", "items": schema}},
+            }
+        },
+    )
+    package = load(doc, f"format_{fmt.replace('-', '_')}_client")
+    checker = jsonschema.Draft202012Validator(
+        schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
+    for sample in FORMAT_SAMPLES[fmt]:
+        expected = checker.is_valid(sample)
+        for payload in ({"value": sample}, {"many": ["", sample][1:]}):
+            try:
+                package.models.Holder.from_wire(payload)
+            except pydantic.ValidationError:
+                accepted = False
+            else:
+                accepted = True
+            assert accepted is expected, (fmt, sample)
+    assert {True, False} == {checker.is_valid(s) for s in FORMAT_SAMPLES[fmt]}
