@@ -200,8 +200,21 @@ def build(source: Source, *, package: str) -> Project:
     if stray:
         pointer = f"{SCHEMAS}{pointer_escape(stray[0])}/then"
         raise UnsupportedConstruct(pointer, "a `then` without `if`", schemas[stray[0]]["then"])
+    unique = _unique_items(schemas)
     fields = _field_names(schemas)
-    checks = _format_checks(normalizer, schemas, fields)
+    python = {(f.model, f.wire): f.python for f in fields}
+    checks = tuple(
+        sorted(
+            (
+                *_format_checks(normalizer, schemas, fields),
+                *(
+                    FormatCheck(model, "unique-items", tuple(python[(model, w)] for w in wires))
+                    for model, wires in unique
+                ),
+            ),
+            key=lambda c: (c.model, c.format),
+        )
+    )
     operations = tuple(_operation(document, op, schemas) for op in operations_raw)
     error_models = sorted({o.model for op in operations for o in op.errors if o.model})
     statuses = {int(o.status) for op in operations for o in op.errors if o.status.isdigit()}
@@ -711,6 +724,21 @@ def _token_path(document: dict[str, Any]) -> str | None:
 
 
 # -- fields, formats, rules -----------------------------------------------------------------
+
+
+def _unique_items(schemas: dict[str, Schema]) -> list[tuple[str, list[str]]]:
+    """The properties with `uniqueItems: true` (taken out of the schema: a validator checks
+    them, and datamodel-code-generator would make a `set`, which reorders and refuses
+    unhashable items)."""
+    out = []
+    for model in sorted(schemas):
+        wires = []
+        for wire, sub in schemas[model].get("properties", {}).items():
+            if isinstance(sub, dict) and sub.pop("uniqueItems", False) is True:
+                wires.append(wire)
+        if wires:
+            out.append((model, wires))
+    return out
 
 
 def _field_names(schemas: dict[str, Schema]) -> tuple[FieldName, ...]:

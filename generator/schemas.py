@@ -120,7 +120,7 @@ class Normalizer:
         return {name: self.schemas[name] for name in sorted(self.schemas)}
 
     # -- unsupported keywords -------------------------------------------------------------
-    def check(self, schema: Any, pointer: str, *, top: bool = False) -> None:
+    def check(self, schema: Any, pointer: str, *, top: bool = False, prop: bool = False) -> None:
         if not isinstance(schema, dict):
             if isinstance(schema, bool):
                 raise UnsupportedConstruct(pointer, "boolean schemas are not supported", schema)
@@ -137,8 +137,12 @@ class Normalizer:
             )
         if "discriminator" in schema:
             self.check_discriminator(schema, pointer)
-        if schema.get("uniqueItems") is True:
-            raise UnsupportedConstruct.keyword(pointer, "uniqueItems", True)
+        if schema.get("uniqueItems") is True and not prop:
+            raise UnsupportedConstruct(
+                f"{pointer}/uniqueItems",
+                "`uniqueItems` is checked on an object's properties only",
+                True,
+            )
         if "$ref" in schema:
             ref_name(schema["$ref"], f"{pointer}/$ref")
         fmt = schema.get("format")
@@ -166,7 +170,7 @@ class Normalizer:
             for index, item in enumerate(schema.get(key, [])):
                 self.check(item, f"{pointer}/{key}/{index}")
         for prop, sub in schema.get("properties", {}).items():
-            self.check(sub, f"{pointer}/properties/{pointer_escape(prop)}")
+            self.check(sub, f"{pointer}/properties/{pointer_escape(prop)}", prop=True)
 
     def check_discriminator(self, schema: Schema, pointer: str) -> None:
         """A discriminator names a property and picks among `$ref` branches; without

@@ -1045,3 +1045,50 @@ def test_a_format_is_checked_as_the_specs_validator_checks_it(
                 accepted = True
             assert accepted is expected, (fmt, sample)
     assert {True, False} == {checker.is_valid(s) for s in FORMAT_SAMPLES[fmt]}
+
+
+UNIQUE_SAMPLES: list[list[Any]] = [
+    [1, 2],
+    [1, 1.0],
+    [1, True],
+    [True, True],
+    [{"a": 1}, {"a": 1.0}],
+    [{"a": 1}, {"a": 2}],
+    [[1, "x"], [1, "x"]],
+    ["a", "A"],
+    [],
+]
+
+
+def test_unique_items_on_a_property_is_checked_as_the_specs_validator_checks_it(
+    load: Callable[[dict[str, Any], str], ModuleType],
+) -> None:
+    """Property: for each array, the model accepts it exactly when jsonschema does."""
+    import jsonschema
+
+    schema = {"type": "array", "uniqueItems": True}
+    tags = {"type": "array", "uniqueItems": True, "items": {"type": "string"}}
+    doc = document(
+        {},
+        {"Holder": {"type": "object", "properties": {"values": schema, "tags": tags}}},
+    )
+    package = load(doc, "unique_client")
+    checker = jsonschema.Draft202012Validator(schema)
+    for sample in UNIQUE_SAMPLES:
+        try:
+            package.models.Holder.from_wire({"values": sample})
+        except pydantic.ValidationError:
+            accepted = False
+        else:
+            accepted = True
+        assert accepted is checker.is_valid(sample), sample
+    assert package.models.Holder(tags=["b", "a"]).to_wire() == {"tags": ["b", "a"]}
+    with pytest.raises(pydantic.ValidationError, match="uniqueItems"):
+        package.models.Holder.from_wire({"tags": ["a", "a"]})
+
+
+def test_unique_items_elsewhere_is_refused_with_its_pointer() -> None:
+    doc = document({}, {"Tags": {"type": "array", "uniqueItems": True}})
+    with pytest.raises(UnsupportedConstruct) as caught:
+        generate(from_document(doc), package="x")
+    assert caught.value.pointer == "#/components/schemas/Tags/uniqueItems"
