@@ -120,7 +120,9 @@ class Normalizer:
         return {name: self.schemas[name] for name in sorted(self.schemas)}
 
     # -- unsupported keywords -------------------------------------------------------------
-    def check(self, schema: Any, pointer: str, *, top: bool = False, prop: bool = False) -> None:
+    def check(
+        self, schema: Any, pointer: str, *, top: bool = False, is_property: bool = False
+    ) -> None:
         if not isinstance(schema, dict):
             if isinstance(schema, bool):
                 raise UnsupportedConstruct(pointer, "boolean schemas are not supported", schema)
@@ -137,7 +139,7 @@ class Normalizer:
             )
         if "discriminator" in schema:
             self.check_discriminator(schema, pointer)
-        if schema.get("uniqueItems") is True and not prop:
+        if schema.get("uniqueItems") is True and not is_property:
             raise UnsupportedConstruct(
                 f"{pointer}/uniqueItems",
                 "`uniqueItems` is checked on an object's properties only",
@@ -170,7 +172,7 @@ class Normalizer:
             for index, item in enumerate(schema.get(key, [])):
                 self.check(item, f"{pointer}/{key}/{index}")
         for prop, sub in schema.get("properties", {}).items():
-            self.check(sub, f"{pointer}/properties/{pointer_escape(prop)}", prop=True)
+            self.check(sub, f"{pointer}/properties/{pointer_escape(prop)}", is_property=True)
 
     def check_discriminator(self, schema: Schema, pointer: str) -> None:
         """A discriminator names a property and picks among `$ref` branches; without
