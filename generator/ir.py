@@ -136,10 +136,6 @@ class Operation:
     errors: tuple[Outcome, ...]
     authenticated: bool
 
-    @property
-    def body_model(self) -> str | None:
-        return self.body.model if self.body else None
-
 
 @dataclass(frozen=True, slots=True)
 class ErrorShape:
@@ -375,13 +371,13 @@ def _raw_is_object(schemas: dict[str, Any], schema: Any, depth: int = 0) -> bool
     return False
 
 
-def _hoist(media: dict[str, Any], name: str, schemas: dict[str, Any], *, wrap: bool = True) -> None:
+def _hoist(media: dict[str, Any], name: str, schemas: dict[str, Any]) -> None:
     """A body's or response's schema becomes a component: inline ones are named after the
     operation; a reference to a schema that is no model of its own gets a root model."""
     schema = media.get("schema")
     if not isinstance(schema, dict) or not schema:
         return  # no schema: any JSON value, parsed as it is
-    if "$ref" in schema and (_raw_is_object(schemas, schema) or not wrap):
+    if "$ref" in schema and _raw_is_object(schemas, schema):
         return
     key = name
     while key in schemas:
