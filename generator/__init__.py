@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator.errors import FormatterError, GeneratorError, UnsupportedConstruct
+from generator.errors import FormatterError, GeneratorError, UnsupportedConstruct, invalid_package
 
 if TYPE_CHECKING:
     from generator.load import Source
@@ -59,6 +59,9 @@ def generate(spec: Source | Spec | Path | str, *, package: str = DEFAULT_PACKAGE
     from generator import ir, load, models, render
     from generator.header import generator_fingerprint, with_header
 
+    problem = invalid_package(package)
+    if problem is not None:
+        raise GeneratorError(f"package: {problem}")
     source = load.source_of(spec)
     project = ir.build(source, package=package)
     modules = render.render(project, models.render_models(project))

@@ -1,4 +1,4 @@
-"""`twosms-contract generate [--spec FILE] [--out DIR] [--check]`."""
+"""`twosms-contract generate [--spec FILE] [--out DIR] [--package NAME] [--check]`."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from pathlib import Path
 
 from twosms_contract.options import add_spec_option
 from twosms_contract.paths import default_generated_dir, default_spec, spec_label
+
+DEFAULT_PACKAGE = "twosms_client"
 
 
 def run(spec: Path, out: Path, *, check: bool, package: str) -> int:
@@ -57,6 +59,15 @@ def run(spec: Path, out: Path, *, check: bool, package: str) -> int:
     return 0
 
 
+def _package_name(value: str) -> str:
+    from generator.errors import invalid_package
+
+    problem = invalid_package(value)
+    if problem is not None:
+        raise argparse.ArgumentTypeError(problem)
+    return value
+
+
 def _handler(args: argparse.Namespace) -> int:
     spec = args.spec if args.spec is not None else default_spec()
     out = args.out if args.out is not None else default_generated_dir()
@@ -82,5 +93,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         action="store_true",
         help="write nothing; exit 1 with a unified diff when the files differ from the spec's",
     )
-    parser.add_argument("--package", default="twosms_client", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--package",
+        type=_package_name,
+        default=DEFAULT_PACKAGE,
+        metavar="NAME",
+        help=f"the name of the generated package, a Python identifier (default: {DEFAULT_PACKAGE})",
+    )
     parser.set_defaults(handler=_handler)

@@ -8,6 +8,7 @@ GeneratorError
 from __future__ import annotations
 
 import json
+import keyword
 from typing import Any
 
 from twosms_contract.errors import ContractKitError
@@ -44,3 +45,10 @@ class FormatterError(GeneratorError):
         self.path = path
         first = stderr.strip().splitlines()[0] if stderr.strip() else "no output"
         super().__init__(f"{path}: ruff could not format the generated code: {first}")
+
+
+def invalid_package(name: str) -> str | None:
+    """Why `name` cannot be the generated package's name, or None when it can."""
+    if not name.isidentifier() or keyword.iskeyword(name) or not name.isascii():
+        return f"{name!r} is not a valid package name: use a Python identifier, like twosms_client"
+    return None

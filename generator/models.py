@@ -6,8 +6,9 @@ The options are chosen for fidelity to the spec's JSON-Schema validator:
   spec does not allow it and an unset field is never serialized;
 - `StrictInt` and `IntEnum` come from the package's `_types` (JSON-Schema integers: `1.0`
   is one, `true` and `"1"` are not); pydantic's `StrictFloat` already takes ints;
-- `uuid` and `date-time` stay strings, checked exactly as jsonschema checks them, so that a
-  payload round-trips unchanged (a datetime cannot hold the help page's 7 fractional digits);
+- `uuid`, `date-time`, `date`, `email`, `ipv4` and `ipv6` stay strings, checked exactly as
+  jsonschema checks them, so that a payload round-trips unchanged (a datetime cannot hold
+  the help page's 7 fractional digits);
 - `if`/`then` rules hook in as base classes from `_rules` (rendered by `render`).
 """
 
@@ -89,7 +90,10 @@ def render_models(project: Project) -> str:
                 collapse_root_models=True,
                 use_double_quotes=True,
                 formatters=[],
-                type_mappings=["string+uuid=string", "string+date-time=string"],
+                type_mappings=[
+                    f"string+{fmt}=string"
+                    for fmt in ("date", "date-time", "email", "ipv4", "ipv6", "uuid")
+                ],
                 **_options(project),
             )
         except DatamodelCodeGeneratorError as exc:

@@ -67,3 +67,65 @@ def pascal_case(name: str) -> str:
 def method_name(operation_id: str) -> str:
     """A client method name from an `operationId`: `sendMessages` -> `send_messages`."""
     return snake_case(operation_id)
+
+
+# Attributes of the generated clients that an operation's method must not shadow.
+CLIENT_ATTRIBUTES = frozenset({"close", "aclose", "self"})
+# Names an operation's arguments must not take: the method's own, the body's, and the
+# module-level names a method body calls.
+ARGUMENT_RESERVED = frozenset(
+    {
+        "body",
+        "cast",
+        "decode_response",
+        "encode_parameters",
+        "form_fields",
+        "multipart_fields",
+        "self",
+        "wire_json",
+    }
+)
+# Names of `client.py` itself: a model of the same name cannot be imported there.
+CLIENT_MODULE_NAMES = frozenset(
+    {
+        "Any",
+        "AsyncClient",
+        "Awaitable",
+        "Callable",
+        "Client",
+        "DEFAULT_BASE_URL",
+        "DEFAULT_TIMEOUT",
+        "Literal",
+        "Mapping",
+        "MissingCredentialsError",
+        "Param",
+        "Part",
+        "RetryPolicy",
+        "Self",
+        "TOKEN_PATH",
+        "TokenCache",
+        "TracebackType",
+    }
+)
+
+
+def operation_method_name(operation_id: str | None, http_method: str, path: str) -> str:
+    """A client method name: the `operationId` sanitised (`List pets!` -> `list_pets`), or
+    one from the method and the path (`get /pets/{petId}` -> `get_pets_pet_id`)."""
+    name = snake_case(operation_id) if operation_id else snake_case(f"{http_method} {path}")
+    if name in CLIENT_ATTRIBUTES:
+        name = f"{name}_"
+    return name
+
+
+def unique(names: list[str], reserved: frozenset[str] = frozenset()) -> list[str]:
+    """`names` made distinct in their order: a later duplicate gets `_2`, `_3`, ..."""
+    taken: set[str] = set(reserved)
+    out = []
+    for name in names:
+        candidate, counter = name, 2
+        while candidate in taken:
+            candidate, counter = f"{name.rstrip('_')}_{counter}", counter + 1
+        taken.add(candidate)
+        out.append(candidate)
+    return out

@@ -9,7 +9,11 @@ from typing import Any
 import jinja2
 
 from generator import MODULES
-from generator.ir import Operation, Parameter, Project
+from generator.errors import GeneratorError, UnsupportedConstruct
+from generator.ir import Body, Operation, Outcome, Parameter, Project
+from generator.naming import CLIENT_MODULE_NAMES
+from generator.schemas import SCHEMAS
+from twosms_contract.spec import pointer_escape
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +78,7 @@ class Argument:
 
 @dataclass(frozen=True, slots=True)
 class Method:
-    """A client method, with everything its template needs decided."""
+    """A client method, with everything its template needs decided (as source text)."""
 
     method: str
     summary: str
@@ -83,13 +87,12 @@ class Method:
     authenticated: bool
     positional: tuple[Argument, ...]
     keywords: tuple[Argument, ...]
-    path_args: tuple[Argument, ...]
-    query_args: tuple[Argument, ...]
-    body_kind: str | None
-    body_expr: str
-    model: str | None
-    status: int
+    parameters: tuple[str, ...]
+    send_arguments: tuple[str, ...]
+    successes: str
+    errors: str
     returns: str
+    returns_value: bool
 
 
 def _argument(param: Parameter) -> Argument:
@@ -97,21 +100,75 @@ def _argument(param: Parameter) -> Argument:
     return Argument(param.python, param.wire, annotation)
 
 
+def _param_expr(param: Parameter) -> str:
+    """`(Param(...), value)`: how the client serializes one argument."""
+    fields = [repr(param.wire), repr(param.location), repr(param.style), repr(param.explode)]
+    if param.allow_reserved:
+        fields.append("allow_reserved=True")
+    return f"(Param({', '.join(fields)}), {param.python})"
+
+
+def _body_arguments(body: Body) -> tuple[str, ...]:
+    """The `_send` keyword arguments that carry the body (nothing when it is left out)."""
+    keyword, value = {
+        "json": ("json", "wire_json(body)"),
+        "any": ("json", "body"),
+        "form": ("data", "form_fields(wire_json(body))"),
+        "multipart": ("files", "multipart_fields(body)"),
+        "text": ("content", "body"),
+        "bytes": ("content", "body"),
+    }[body.kind]
+    optional = "" if body.required or value == "body" else " if body is not None else None"
+    out = [f"{keyword}={value}{optional}"]
+    if body.kind in ("text", "bytes") or (
+        body.kind in ("json", "any") and body.media_type != "application/json"
+    ):
+        typed = "" if body.required else " if body is not None else None"
+        out.append(f"content_type={body.media_type!r}{typed}")
+    return tuple(out)
+
+
+def _expected(outcome: Outcome) -> str:
+    """What `decode_response` is told the body of an answer is."""
+    if outcome.kind == "json":
+        return str(outcome.model)
+    return "None" if outcome.kind == "empty" else repr(outcome.kind)
+
+
+def _table(outcomes: tuple[Outcome, ...]) -> str:
+    return "{" + ", ".join(f"{o.status!r}: {_expected(o)}" for o in outcomes) + "}"
+
+
+def _returns(outcomes: tuple[Outcome, ...]) -> str:
+    kinds = {"any": "Any", "text": "str", "bytes": "bytes", "empty": "None"}
+    types = [str(o.model) if o.kind == "json" else kinds[o.kind] for o in outcomes]
+    unique = list(dict.fromkeys(t for t in types if t != "None"))
+    if "Any" in unique:
+        return "Any"
+    if "None" in types or not unique:
+        unique.append("None")
+    return " | ".join(unique)
+
+
 def _method(op: Operation) -> Method:
     positional: list[Argument] = []
     keywords: list[Argument] = []
-    body_expr = ""
-    if op.body_model is not None:
-        if op.body_required:
-            positional.append(Argument("body", "", op.body_model))
-            body_expr = "body.to_wire()"
+    send: tuple[str, ...] = ()
+    ordered = sorted(op.parameters, key=lambda p: (p.location != "path", p.python))
+    for param in ordered:
+        if param.location == "path":
+            positional.append(_argument(param))
+    if op.body is not None:
+        if op.body.required:
+            positional.append(Argument("body", "", op.body.annotation))
         else:
-            keywords.append(Argument("body", "", f"{op.body_model} | None"))
-            body_expr = "body.to_wire() if body is not None else {}"
-    for param in op.parameters:
-        (positional if param.required else keywords).append(_argument(param))
-    model = op.success.model if op.success else None
+            keywords.append(Argument("body", "", f"{op.body.annotation} | None"))
+        send = _body_arguments(op.body)
+    for param in ordered:
+        if param.location != "path":
+            (positional if param.required else keywords).append(_argument(param))
     summary = op.summary.rstrip(".") + "." if op.summary else f"`{op.operation_id}`."
+    returns = _returns(op.successes)
     return Method(
         method=op.method,
         summary=summary.replace('"""', "'''"),
@@ -120,13 +177,12 @@ def _method(op: Operation) -> Method:
         authenticated=op.authenticated,
         positional=tuple(positional),
         keywords=tuple(keywords),
-        path_args=tuple(_argument(p) for p in op.parameters if p.location == "path"),
-        query_args=tuple(_argument(p) for p in op.parameters if p.location == "query"),
-        body_kind=op.body_kind if op.body_model is not None else None,
-        body_expr=body_expr,
-        model=model,
-        status=op.success.status if op.success else 200,
-        returns=model or "None",
+        parameters=tuple(_param_expr(p) for p in op.parameters),
+        send_arguments=send,
+        successes=_table(op.successes),
+        errors=_table(op.errors),
+        returns=returns,
+        returns_value=returns != "None",
     )
 
 
@@ -169,9 +225,27 @@ def render(project: Project, models_source: str) -> dict[str, str]:
     """`{module: source}` of the package (unformatted, without headers)."""
     env = environment()
     methods = tuple(_method(op) for op in project.operations)
-    used = {m.model for m in methods if m.model} | {
-        op.body_model for op in project.operations if op.body_model
+    used = {o.model for op in project.operations for o in (*op.successes, *op.errors) if o.model}
+    used |= {op.body.model for op in project.operations if op.body and op.body.model}
+    used |= {
+        p.annotation
+        for op in project.operations
+        for p in op.parameters
+        if p.annotation in project.model_names
     }
+    missing = sorted(name for name in used if f"\nclass {name}(" not in models_source)
+    if missing:
+        raise GeneratorError(
+            f"{SCHEMAS}{pointer_escape(missing[0])}: the models have no class of this name "
+            "(datamodel-code-generator folded it into its users); a generator bug"
+        )
+    clash = sorted(used & CLIENT_MODULE_NAMES)
+    if clash:
+        raise UnsupportedConstruct(
+            f"{SCHEMAS}{pointer_escape(clash[0])}",
+            "a schema with a name that the client module uses itself",
+            clash[0],
+        )
     errors = error_names(project)
     exports = sorted(
         {

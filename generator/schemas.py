@@ -29,7 +29,6 @@ UNSUPPORTED = (
     "contains",
     "dependentRequired",
     "dependentSchemas",
-    "discriminator",
     "else",
     "maxContains",
     "maxProperties",
@@ -44,14 +43,10 @@ UNSUPPORTED = (
 # Formats that jsonschema checks and that the models have no exact check for.
 CHECKED_FORMATS = frozenset(
     {
-        "date",
         "duration",
-        "email",
         "hostname",
         "idn-email",
         "idn-hostname",
-        "ipv4",
-        "ipv6",
         "iri",
         "iri-reference",
         "json-pointer",
@@ -63,7 +58,7 @@ CHECKED_FORMATS = frozenset(
         "uri-template",
     }
 )
-SUPPORTED_FORMATS = frozenset({"date-time", "uuid"})
+SUPPORTED_FORMATS = frozenset({"binary", "date", "date-time", "email", "ipv4", "ipv6", "uuid"})
 ANNOTATIONS = frozenset({"description", "title", "example", "examples", "default", "deprecated"})
 _NEVER: dict[str, Any] = {"x-never": True}
 
@@ -125,7 +120,9 @@ class Normalizer:
         return {name: self.schemas[name] for name in sorted(self.schemas)}
 
     # -- unsupported keywords -------------------------------------------------------------
-    def check(self, schema: Any, pointer: str, *, top: bool = False) -> None:
+    def check(
+        self, schema: Any, pointer: str, *, top: bool = False, is_property: bool = False
+    ) -> None:
         if not isinstance(schema, dict):
             if isinstance(schema, bool):
                 raise UnsupportedConstruct(pointer, "boolean schemas are not supported", schema)
@@ -140,8 +137,14 @@ class Normalizer:
                 "`if`/`then` is supported on component schemas only",
                 schema[key],
             )
-        if schema.get("uniqueItems") is True:
-            raise UnsupportedConstruct.keyword(pointer, "uniqueItems", True)
+        if "discriminator" in schema:
+            self.check_discriminator(schema, pointer)
+        if schema.get("uniqueItems") is True and not is_property:
+            raise UnsupportedConstruct(
+                f"{pointer}/uniqueItems",
+                "`uniqueItems` is checked on an object's properties only",
+                True,
+            )
         if "$ref" in schema:
             ref_name(schema["$ref"], f"{pointer}/$ref")
         fmt = schema.get("format")
@@ -169,7 +172,38 @@ class Normalizer:
             for index, item in enumerate(schema.get(key, [])):
                 self.check(item, f"{pointer}/{key}/{index}")
         for prop, sub in schema.get("properties", {}).items():
-            self.check(sub, f"{pointer}/properties/{pointer_escape(prop)}")
+            self.check(sub, f"{pointer}/properties/{pointer_escape(prop)}", is_property=True)
+
+    def check_discriminator(self, schema: Schema, pointer: str) -> None:
+        """A discriminator names a property and picks among `$ref` branches; without
+        oneOf/anyOf (the allOf-inheritance form) it is an annotation and is dropped."""
+        value = schema["discriminator"]
+        where = f"{pointer}/discriminator"
+        if not isinstance(value, dict) or not isinstance(value.get("propertyName"), str):
+            raise UnsupportedConstruct(where, "a discriminator needs a propertyName", value)
+        union = "oneOf" if "oneOf" in schema else "anyOf" if "anyOf" in schema else None
+        if union is None:
+            return
+        branches = set()
+        for index, branch in enumerate(schema[union]):
+            if not isinstance(branch, dict) or set(branch) - {"$ref", "description"}:
+                raise UnsupportedConstruct(
+                    f"{pointer}/{union}/{index}",
+                    "the branches of a discriminated union must be references",
+                    branch,
+                )
+            branches.add(ref_name(branch["$ref"], f"{pointer}/{union}/{index}/$ref"))
+        mapping = value.get("mapping", {})
+        if not isinstance(mapping, dict):
+            raise UnsupportedConstruct(f"{where}/mapping", "a mapping is an object", mapping)
+        for tag, target in mapping.items():
+            name = _mapped_name(target, f"{where}/mapping/{pointer_escape(str(tag))}")
+            if name not in branches:
+                raise UnsupportedConstruct(
+                    f"{where}/mapping/{pointer_escape(str(tag))}",
+                    f"the mapping names a schema that is not one of the {union} branches",
+                    target,
+                )
 
     # -- OpenAPI 3.0 forms ----------------------------------------------------------------
     def upgrade(self, schema: Any) -> Any:
@@ -186,28 +220,51 @@ class Normalizer:
                 out["type"] = [out["type"], "null"]
             else:
                 return {"oneOf": [{"type": "null"}, out]}
+        if "discriminator" in out:
+            if "oneOf" in out or "anyOf" in out:
+                mapping = out["discriminator"].get("mapping", {})
+                out["discriminator"] = {
+                    **out["discriminator"],
+                    **(
+                        {
+                            "mapping": {
+                                t: SCHEMAS + pointer_escape(_mapped_name(r, "#"))
+                                for t, r in mapping.items()
+                            }
+                        }
+                        if mapping
+                        else {}
+                    ),
+                }
+            else:
+                del out["discriminator"]  # an annotation here: it changes no validation
         fmt = out.get("format")
         if isinstance(fmt, str) and fmt not in SUPPORTED_FORMATS:
             del out["format"]  # a format jsonschema does not check: a plain value
         return out
 
     # -- allOf ------------------------------------------------------------------------------
-    def merge_all_of(self, schema: Any, pointer: str) -> Any:
+    def merge_all_of(self, schema: Any, pointer: str, *, inner: bool = False) -> Any:
+        """`schema` with every `allOf` merged. `inner`: a property, item or branch, where
+        `allOf: [$ref]` (the OpenAPI 3.0 way to give a reference siblings) stays that
+        reference instead of a copy of the schema under another name."""
         if not isinstance(schema, dict):
             return schema
         out = dict(schema)
         for key in ("items", "additionalProperties"):
             if isinstance(out.get(key), dict):
-                out[key] = self.merge_all_of(out[key], f"{pointer}/{key}")
+                out[key] = self.merge_all_of(out[key], f"{pointer}/{key}", inner=True)
         for key in ("oneOf", "anyOf"):
             if key in out:
                 out[key] = [
-                    self.merge_all_of(item, f"{pointer}/{key}/{index}")
+                    self.merge_all_of(item, f"{pointer}/{key}/{index}", inner=True)
                     for index, item in enumerate(out[key])
                 ]
         if "properties" in out:
             out["properties"] = {
-                prop: self.merge_all_of(sub, f"{pointer}/properties/{pointer_escape(prop)}")
+                prop: self.merge_all_of(
+                    sub, f"{pointer}/properties/{pointer_escape(prop)}", inner=True
+                )
                 for prop, sub in out["properties"].items()
             }
         if "allOf" not in out:
@@ -219,8 +276,10 @@ class Normalizer:
             merged = self.intersect(merged, part, f"{pointer}/allOf/{index}")
         if merged is _NEVER:
             raise UnsupportedConstruct(f"{pointer}/allOf", "the allOf has no valid instance", parts)
-        merged = self.deref(merged, pointer) if "$ref" in merged else merged
         annotations = {k: v for k, v in out.items() if is_annotation(k)}
+        if inner and set(strip_annotations(merged)) == {"$ref"}:
+            return {"$ref": merged["$ref"], **annotations}  # `allOf: [$ref]`: that schema
+        merged = self.deref(merged, pointer) if "$ref" in merged else merged
         return {**{k: v for k, v in merged.items() if not is_annotation(k)}, **annotations}
 
     def intersect(self, a: Schema, b: Schema, pointer: str) -> Schema:
@@ -371,7 +430,7 @@ class Normalizer:
         if not isinstance(schema, dict):
             return
         for union in ("oneOf", "anyOf"):
-            if union in schema:
+            if union in schema and "discriminator" not in schema:
                 seen: set[str] = set()
                 for index, branch in enumerate(schema[union]):
                     kinds = _types(self.deref(branch, pointer)) or ["any"]
@@ -389,6 +448,32 @@ class Normalizer:
                 self.check_unions(schema[key], f"{pointer}/{key}")
         for prop, sub in schema.get("properties", {}).items():
             self.check_unions(sub, f"{pointer}/properties/{pointer_escape(prop)}")
+
+
+def _mapped_name(target: Any, pointer: str) -> str:
+    """The schema a discriminator mapping value names: a reference or a bare schema name."""
+    if not isinstance(target, str):
+        raise UnsupportedConstruct(pointer, "a mapping value is a schema name or reference", target)
+    return ref_name(target, pointer) if target.startswith("#") else target
+
+
+def discriminated(schema: Any, out: set[tuple[str, str]]) -> None:
+    """Collect (branch schema, property) of every discriminated union within `schema`."""
+    if isinstance(schema, list):
+        for item in schema:
+            discriminated(item, out)
+        return
+    if not isinstance(schema, dict):
+        return
+    value = schema.get("discriminator")
+    if isinstance(value, dict):
+        for union in ("oneOf", "anyOf"):
+            for branch in schema.get(union, []):
+                if isinstance(branch, dict) and isinstance(branch.get("$ref"), str):
+                    out.add((ref_name(branch["$ref"], "#"), str(value.get("propertyName"))))
+    for key, sub in schema.items():
+        if key != "discriminator":
+            discriminated(sub, out)
 
 
 def _is_object(schema: Schema) -> bool:
