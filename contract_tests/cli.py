@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
     from contract_tests.runner import SuiteResult
     from contract_tests.session import Session
+    from twosms_contract.spec import Spec
 
 DEFAULT_PROFILE = "ci"  # kept equal to runner.DEFAULT_PROFILE (a test checks it)
 PROFILE_NAMES = ("quick", "ci", "thorough")
@@ -127,13 +128,15 @@ def open_session(
     token: str | None = None,
     expired_token: str | None = None,
     timeout: float = 10.0,
+    spec: Spec | None = None,
 ) -> Session:
-    """The session the arguments describe: the embedded mock, or a live server."""
+    """The session the arguments describe: the embedded mock, or a live server; `spec`
+    (default: the project's) is the one the suite judges by and the embedded mock serves."""
     from contract_tests.session import Session
     from twosms_contract.fixtures import load_account
     from twosms_contract.spec import load_spec
 
-    spec = load_spec()
+    spec = spec if spec is not None else load_spec()
     account = load_account(fixtures)
     credentials: dict[str, Any] = {
         "client_id": client_id,

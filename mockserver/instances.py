@@ -2,17 +2,20 @@
 
 `instance_for(spec, pointer)` makes a deterministic minimal instance of the schema at a
 local pointer (required properties only, `const`, the first `enum` member or example, the
-bounds' low end, `minLength` characters, a valid value of each common `format`) and checks
-it with the spec's own validator (`Spec.validator`, formats checked). Where that instance
-is not valid (a `pattern`, `uniqueItems`, `not`, a combination the walk cannot satisfy),
-hypothesis-jsonschema's `from_schema` is asked for one, a bounded number of tries
-(`hypothesis.find`, no database). None when neither finds one (an unsatisfiable schema).
+bounds' low end, `minLength` characters, a valid value of each common `format`, the simplest
+string hypothesis's `from_regex` finds for a `pattern`) and checks it with the spec's own
+validator (`Spec.validator`, formats checked). Where that instance is not valid
+(`uniqueItems`, `not`, a combination the walk cannot satisfy), hypothesis-jsonschema's
+`from_schema` is asked for one, a bounded number of tries (`hypothesis.find`, no database;
+with the pinned hypothesis it fails on object schemas, so the walk carries objects).
+(False, None) when neither finds one (an unsatisfiable schema).
 """
 
 from __future__ import annotations
 
 import copy
 import math
+import re
 import warnings
 from typing import Any
 
@@ -178,6 +181,10 @@ def _string(schema: dict[str, Any]) -> str:
     fmt = schema.get("format")
     base = _FORMATS.get(fmt, "") if isinstance(fmt, str) else ""
     low = int(schema.get("minLength", 0))
+    pattern = schema.get("pattern")
+    if isinstance(pattern, str) and not (base and re.search(pattern, base)):
+        high = schema.get("maxLength")
+        return _matching(pattern, low, int(high) if isinstance(high, int) else None)
     if len(base) < low:
         base = base + "a" * (low - len(base))
     return base
@@ -211,6 +218,40 @@ def _number(schema: dict[str, Any], *, integer: bool) -> float:
     return int(value) if value == int(value) else value
 
 
+def _matching(pattern: str, low: int, high: int | None) -> str:
+    """The simplest string that matches `pattern` (searched, like `re.search`) within the
+    length bounds, found by hypothesis's `from_regex`; ValueError when none is found."""
+    import hypothesis
+    from hypothesis import strategies as st
+    from hypothesis.errors import HypothesisException
+
+    def fits(text: str) -> bool:
+        return low <= len(text) and (high is None or len(text) <= high)
+
+    settings = _settings(shrink=True)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            found: str = hypothesis.find(st.from_regex(pattern), fits, settings=settings)
+    except (HypothesisException, re.error) as exc:
+        raise ValueError(f"no string matches {pattern}") from exc
+    return found
+
+
+def _settings(*, shrink: bool) -> Any:
+    import hypothesis
+
+    phases = [hypothesis.Phase.generate] + ([hypothesis.Phase.shrink] if shrink else [])
+    return hypothesis.settings(
+        max_examples=FIND_TRIES,
+        database=None,
+        deadline=None,
+        derandomize=True,
+        suppress_health_check=list(hypothesis.HealthCheck),
+        phases=phases,
+    )
+
+
 def _search(spec: Spec, schema: Any, validator: Any) -> Any:
     """hypothesis-jsonschema's `from_schema`, at most FIND_TRIES examples."""
     try:
@@ -223,14 +264,7 @@ def _search(spec: Spec, schema: Any, validator: Any) -> Any:
         inlined = _inline(spec, schema, 0)
     except (KeyError, RecursionError):
         return _MISSING
-    settings = hypothesis.settings(
-        max_examples=FIND_TRIES,
-        database=None,
-        deadline=None,
-        derandomize=True,
-        suppress_health_check=list(hypothesis.HealthCheck),
-        phases=[hypothesis.Phase.generate],
-    )
+    settings = _settings(shrink=False)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
