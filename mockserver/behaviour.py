@@ -184,6 +184,11 @@ class Behaviour:
             "sendMessages": self.handle_send,
             "getToken": self.token,
         }
+        # The answers of the operations served from the spec, worked out now (cached per
+        # spec): not on a first request, which may come from inside a Hypothesis test.
+        for operation in self.routes.operations():
+            if operation.operation_id not in self.operations:
+                planned_response(state.spec, operation)
 
     # -- answers ----------------------------------------------------------------------------
 
