@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
     from contract_tests.runner import SuiteResult
     from contract_tests.session import Session
+    from twosms_contract.spec import Spec
 
 DEFAULT_PROFILE = "ci"  # kept equal to runner.DEFAULT_PROFILE (a test checks it)
 PROFILE_NAMES = ("quick", "ci", "thorough")
@@ -122,19 +123,21 @@ def open_session(
     *,
     base_url: str | None,
     fixtures: Path | None,
-    spec: Path | None = None,
     client_id: str | None = None,
     client_secret: str | None = None,
     token: str | None = None,
     expired_token: str | None = None,
     timeout: float = 10.0,
+    spec: Spec | Path | None = None,
 ) -> Session:
-    """The session the arguments describe: the embedded mock, or a live server."""
+    """The session the arguments describe: the embedded mock, or a live server; `spec` (a
+    loaded spec or a file; default: `paths.default_spec()`) is the one the suite judges by
+    and the embedded mock serves."""
     from contract_tests.session import Session
     from twosms_contract.fixtures import load_account
-    from twosms_contract.spec import load_spec
+    from twosms_contract.spec import Spec, load_spec
 
-    loaded = load_spec(spec)
+    loaded = spec if isinstance(spec, Spec) else load_spec(spec)
     account = load_account(fixtures)
     credentials: dict[str, Any] = {
         "client_id": client_id,

@@ -22,6 +22,7 @@ import httpx
 
 from contract_tests.core import BoundaryObservation, Outcome, Probe, Violation
 from contract_tests.session import NO_ANSWER, Session, TargetError
+from twosms_contract.spec import Spec
 
 STAGES = ("probes", "properties", "client", "schemathesis")
 
@@ -214,7 +215,9 @@ def run_suite(
             clock = time.perf_counter()
             try:
                 if stage == "probes":
-                    chosen_probes = list(probes) if probes is not None else _all_probes()
+                    chosen_probes = (
+                        list(probes) if probes is not None else _all_probes(session.spec)
+                    )
                     found.extend(_run_probes(session, chosen_probes, watcher, base=extra_cases))
                 elif stage == "properties":
                     examples = (
@@ -422,12 +425,19 @@ def app_of(session: Session) -> Any:
     return session.app
 
 
-def known_rules(probes: Sequence[Probe] | None = None) -> list[tuple[str, str]]:
-    """Every (check, rule) a run can report, known before it runs (for one test per rule)."""
+def known_rules(
+    probes: Sequence[Probe] | None = None, spec: Spec | None = None
+) -> list[tuple[str, str]]:
+    """Every (check, rule) a run over `spec` (default: the project's) can report, known
+    before it runs (for one test per rule); the operations' rules name each operation."""
     from contract_tests import client_run, invariants, properties
+    from contract_tests.operations import operation_rules
     from contract_tests.schema_run import BUILTIN_CHECKS, SCHEMATHESIS
+    from twosms_contract.spec import load_spec
 
-    rules = {(probe.check, probe.rule) for probe in (probes or _all_probes())}
+    spec = spec if spec is not None else load_spec()
+    rules = {(probe.check, probe.rule) for probe in (probes or _all_probes(spec))}
+    rules.update(operation_rules(spec))
     rules.update(invariants.RULES)
     rules.update(getattr(properties, "RULES", ()))
     rules.update(client_run.RULES)
@@ -438,10 +448,14 @@ def known_rules(probes: Sequence[Probe] | None = None) -> list[tuple[str, str]]:
 # -- stages -----------------------------------------------------------------------------
 
 
-def _all_probes() -> list[Probe]:
+def _all_probes(spec: Spec | None = None) -> list[Probe]:
+    """Every probe: the send and token endpoints' (`all_probes`), then one security probe
+    per operation of `spec` (default: the project's) that declares security."""
+    from contract_tests.operations import operation_probes
     from contract_tests.probes import all_probes
+    from twosms_contract.spec import load_spec
 
-    return list(all_probes())
+    return [*all_probes(), *operation_probes(spec if spec is not None else load_spec())]
 
 
 def _silence(session: Session) -> Outcome:
@@ -549,6 +563,12 @@ def _run_schemathesis(
     for check, rule in rules:
         mine = [v for v in result.observed_violations if (v.check, v.rule) == (check, rule)]
         outcomes.append(Outcome(check, rule, cases=result.observed, violations=mine))
+    from contract_tests.operations import CHECK as OPERATION_CHECK
+
+    for rule, tally in result.operations.items():
+        outcomes.append(
+            Outcome(OPERATION_CHECK, rule, cases=tally.cases, violations=tally.violations)
+        )
     notes = [f"Schemathesis could not test {error}" for error in result.errors]
     return outcomes, result.cases, notes
 

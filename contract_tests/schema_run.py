@@ -39,11 +39,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from contract_tests.core import Exchange, RecordedRequest, RecordedResponse, Violation
+from contract_tests.operations import SpecOperation, is_send, judge_response, spec_operations
 from contract_tests.session import SEND_PATH, TOKEN_PATH, Session, TargetError
 from contract_tests.transport import HOST, ASGIAdapter
 
 SCHEMATHESIS = "schemathesis"
 OBSERVE_CHECK = "twosms_observe"
+OPERATIONS_CHECK = "twosms_operations"
 BUILTIN_CHECKS = (
     "not_a_server_error",
     "status_code_conformance",
@@ -82,9 +84,11 @@ class SchemaRunResult:
     checks: dict[str, CheckTally]  # Schemathesis check name -> tally
     observed: int  # send-endpoint responses that went through `Session.observe`
     observed_violations: list[Violation]
-    errors: list[str]  # engine errors: the run could not test something
-    phases: dict[str, int]  # phase -> cases
-    phase_seconds: dict[str, float]  # phase -> wall time
+    # `response:<operation>` of every other operation (`contract_tests.operations`)
+    operations: dict[str, CheckTally] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)  # engine errors: what could not be tested
+    phases: dict[str, int] = field(default_factory=dict)  # phase -> cases
+    phase_seconds: dict[str, float] = field(default_factory=dict)  # phase -> wall time
 
 
 @dataclass(slots=True)
@@ -95,6 +99,9 @@ class _Run:
     lock: threading.Lock = field(default_factory=threading.Lock)
     observed: int = 0
     violations: list[Violation] = field(default_factory=list)
+    # (METHOD, path template) -> the operation, for every operation but the send
+    operations: dict[tuple[str, str], SpecOperation] = field(default_factory=dict)
+    operation_tallies: dict[str, CheckTally] = field(default_factory=dict)
 
 
 _RUNS: dict[str, _Run] = {}
@@ -157,6 +164,7 @@ def schemathesis_config(
     }
     checks["response_schema_conformance"] = {"enabled": True, "validate-formats": True}
     checks[OBSERVE_CHECK] = {"enabled": True}
+    checks[OPERATIONS_CHECK] = {"enabled": True}
     acceptance = {"positive_data_acceptance": {"enabled": True, "expected-statuses": ["200"]}}
     operations: list[dict[str, Any]] = [
         {"include-path": TOKEN_PATH, "checks": {"negative_data_rejection": {"enabled": False}}},
@@ -231,9 +239,15 @@ def run_schemathesis(
     )
     schema = schemathesis.openapi.from_dict(document, config=config)
     adapter = in_process(schema, app) if app is not None else None
-    schema.auth(refresh_interval=None)(_bearer_provider(token))
+    operations = spec_operations(session.spec)
+    unsecured = {(op.method, op.path) for op in operations if not op.secured}
+    schema.auth(refresh_interval=None)(_bearer_provider(token, unsecured))
 
     run = _RUNS[run_id] = _Run(session=session)
+    for op in operations:
+        if not is_send(op):
+            run.operations[(op.method, op.path)] = op
+            run.operation_tallies[op.response_rule] = CheckTally()
     tallies: dict[str, CheckTally] = {name: CheckTally() for name in BUILTIN_CHECKS}
     phase_cases: Counter[str] = Counter()
     phase_started: dict[str, float] = {}
@@ -281,6 +295,7 @@ def run_schemathesis(
         },
         observed=run.observed,
         observed_violations=[*run.violations, *no_answer],
+        operations=run.operation_tallies,
         errors=errors,
         phases=dict(phase_cases),
         phase_seconds=phase_seconds,
@@ -325,16 +340,17 @@ def _fatal(exc: BaseException, target: str) -> TargetError:
     return TargetError(f"Schemathesis could not run against {target}: {exc}")
 
 
-def _bearer_provider(token: str) -> type:
-    """An auth provider class (Schemathesis instantiates it) that sends the session's token."""
+def _bearer_provider(token: str, unsecured: set[tuple[str, str]]) -> type:
+    """An auth provider class (Schemathesis instantiates it) that sends the session's token
+    to every operation but those whose security is `[]` (`unsecured`: method and path)."""
 
     class BearerFromSession:
         def get(self, case: Any, context: Any) -> str:
             return token
 
         def set(self, case: Any, data: str, context: Any) -> None:
-            if case.operation.path == TOKEN_PATH:
-                return  # the token endpoint declares no security
+            if (str(case.operation.method).upper(), case.operation.path) in unsecured:
+                return  # the operation declares no security (the token endpoint)
             case.headers = {**(case.headers or {}), "Authorization": f"Bearer {data}"}
 
     return BearerFromSession
@@ -409,7 +425,32 @@ def _register_observe_check() -> None:
                 )
             return None
 
+        def twosms_operations(ctx: Any, response: Any, case: Any) -> bool | None:
+            """Every operation but the send: the answer is one its spec documents
+            (`contract_tests.operations.judge_response`)."""
+            run = _RUNS.get(str(case.operation.schema.raw_schema.get(_RUN_KEY)))
+            if run is None:
+                return None
+            operation = run.operations.get(
+                (str(case.operation.method).upper(), case.operation.path)
+            )
+            if operation is None:
+                return None
+            found = judge_response(run.session.spec, operation, exchange_from(response))
+            with run.lock:
+                tally = run.operation_tallies[operation.response_rule]
+                tally.cases += 1
+                tally.violations.extend(found)
+            if found:
+                first = found[0]
+                raise AssertionError(
+                    f"[{first.check}/{first.rule}] {first.message}\n"
+                    f"Received: {first.received}\nExpected: {first.expected}"
+                )
+            return None
+
         schemathesis.check(twosms_observe)
+        schemathesis.check(twosms_operations)
         _registered = True
 
 

@@ -13,7 +13,12 @@ Layout (each module small, one job):
   `check_charset`, `check_json`, `check_schema`, one `check_<rule>` per business rule of
   `x-contract.checks` (in the spec's order), `check_balance`, then `message_text`,
   `count_parts`, `price`, `result`, `issue_ids`, `build_success`, `record`; `token` for
-  `POST /Token`; `fail(check_id, reason)` gives each check its spec status and code.
+  `POST /Token`; `serve_operation` for every other operation of the spec (`check_security`,
+  `check_scheme`, `read_operation_body`, `check_operation_request`, `spec_answer`);
+  `fail(check_id, reason)` gives each check its spec status and code.
+- `routes`: the route table of the spec's `paths` (templates, methods, operations).
+  `served`: reading parameters and bodies against their schemas, the planned answer of an
+  operation served from the spec. `instances`: a valid instance of a schema.
 - `validation`: the request schema (jsonschema_rs fast path, jsonschema for the reasons).
 - `parts`: SMS part counting. `ledger`: credits and message IDs. `tokens`: bearer tokens.
   `sandbox`: accepted messages. `http`: reading the body with a cap, writing answers.

@@ -46,11 +46,12 @@ class ClientGone(Exception):
 class HttpRequest:
     """What the checks need of a request: method, path, headers, and a body read on demand."""
 
-    __slots__ = ("_headers", "_receive", "method", "path", "raw_headers")
+    __slots__ = ("_headers", "_receive", "method", "path", "query_string", "raw_headers")
 
     def __init__(self, scope: Scope, receive: Receive) -> None:
         self.method: str = scope["method"]
         self.path: str = scope["path"]
+        self.query_string: bytes = scope.get("query_string", b"")
         self.raw_headers: list[tuple[bytes, bytes]] = list(scope.get("headers", ()))
         self._receive = receive
         self._headers: dict[str, list[str]] | None = None
@@ -137,20 +138,30 @@ def encode_json(payload: Any) -> bytes:
 
 @dataclass(frozen=True, slots=True)
 class Answer:
-    """A response: status, JSON payload, media type and extra headers."""
+    """A response: status, JSON payload, media type and extra headers.
+
+    `raw`: the body's bytes as they are, instead of the payload written as JSON (an answer
+    served from the spec in a media type that is not JSON). An empty `media_type` sends no
+    Content-Type (an answer without content).
+    """
 
     status: int
     payload: Any
     media_type: str = "application/json"
     headers: tuple[tuple[str, str], ...] = field(default=())
+    raw: bytes | None = None
 
     def encode(self) -> bytes:
+        if self.raw is not None:
+            return self.raw
         return encode_json(self.payload)
 
     async def send(self, send: Send) -> None:
         body = self.encode()
-        media_type = _MEDIA_TYPES.get(self.media_type) or self.media_type.encode("latin-1")
-        headers = [(b"content-type", media_type), (b"content-length", b"%d" % len(body))]
+        headers = [(b"content-length", b"%d" % len(body))]
+        if self.media_type:
+            media_type = _MEDIA_TYPES.get(self.media_type) or self.media_type.encode("latin-1")
+            headers.insert(0, (b"content-type", media_type))
         if self.headers:
             headers.extend(
                 (k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in self.headers

@@ -71,7 +71,8 @@ def test_only_the_listed_checks_run_and_ignored_auth_is_not_one() -> None:
     enabled = {
         name for name, value in checks.items() if isinstance(value, dict) and value["enabled"]
     }
-    assert enabled == (set(BUILTIN_CHECKS) - {"positive_data_acceptance"}) | {"twosms_observe"}
+    ours = {"twosms_observe", "twosms_operations"}
+    assert enabled == (set(BUILTIN_CHECKS) - {"positive_data_acceptance"}) | ours
 
 
 def test_positive_acceptance_only_for_the_examples_the_account_can_satisfy() -> None:
