@@ -4,6 +4,7 @@ suite, Schemathesis included)."""
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from typing import Any
 
@@ -14,7 +15,9 @@ from contract_tests.probes.ledger import exact_balance_probe
 from contract_tests.properties import run_properties
 from contract_tests.session import Session
 from mockserver import Behaviour, Failure, MockState, SendContext, create_app
-from tests.fault_catalog import FAULTS, VARIANTS, Fault, RacyLedger
+from tests.faults import FAULTS, VARIANTS, Fault, RacyLedger, Variant
+from tests.faults.fields_base import DELETE, apply_edit
+from tests.faults.schema_edits import EDITS
 from tests.loopback import served
 from twosms_contract.fixtures import load_account
 from twosms_contract.spec import load_spec
@@ -58,11 +61,10 @@ def test_the_correct_mock_passes_every_probe_and_property() -> None:
     assert _reported(None) == {}
 
 
-@pytest.mark.parametrize(("name", "behaviour"), VARIANTS, ids=[n for n, _ in VARIANTS])
-def test_a_conforming_variant_passes(
-    name: str, behaviour: Callable[[MockState], Behaviour]
-) -> None:
-    assert _reported(behaviour) == {}, name
+@pytest.mark.parametrize("variant", VARIANTS, ids=[v.name for v in VARIANTS])
+def test_a_conforming_variant_passes(variant: Variant) -> None:
+    """Every conforming variant, the open corners among them, gets no violation."""
+    assert _reported(variant.behaviour) == {}, f"{variant.name} ({variant.description})"
 
 
 @pytest.mark.parametrize("fault", FAULTS, ids=[f.name for f in FAULTS])
@@ -131,3 +133,20 @@ def test_concurrent_sends_find_lost_updates_over_a_socket(
         finally:
             session.close()
     assert ("concurrent-sends" in rules) is caught, rules
+
+
+def test_every_schema_edit_changes_one_place_of_the_spec() -> None:
+    """Each schema-edit row names a place the spec has (or, for a new member, whose parent
+    it has) and changes it: a row that no longer applies, or applies as a no-op, fails."""
+    for row in EDITS:
+        document = copy.deepcopy(SPEC.document)
+        apply_edit(document, row.pointer, row.value)
+        assert document != SPEC.document, f"{row.name}: {row.pointer} is unchanged"
+
+
+def test_a_schema_edit_at_a_missing_place_names_the_pointer() -> None:
+    document = copy.deepcopy(SPEC.document)
+    with pytest.raises(KeyError, match="/components/schemas/NoSuchSchema"):
+        apply_edit(document, "/components/schemas/NoSuchSchema/pattern", "x")
+    with pytest.raises(KeyError, match="nothing there to delete"):
+        apply_edit(document, "/components/schemas/MessageV2/nosuchkeyword", DELETE)

@@ -1,22 +1,20 @@
-"""More broken variants of the mock, in the business rules and the 200 response: recipient
-resolution and de-duplication across the maps, channel 0, template rendering, the Sender,
-Reference and expiry rules, ignored RecurringOptions, the order of the rule groups, the
-exact balance, Result, counts and message IDs.
-
-Registered into `tests.fault_catalog.FAULTS` (which imports this module), with the same
-`fault` decorator: each names the rules the suite must report for it.
+"""Faults of the business rules: recipient resolution and de-duplication across the maps,
+channel 0, template rendering, the Sender, Reference and expiry rules, ignored
+RecurringOptions.
 """
 
 from __future__ import annotations
 
 import re
-import time
-import uuid
 from collections.abc import Callable
 from typing import Any
 
 from mockserver import Behaviour, Failure, SendContext
-from tests.fault_catalog import fault
+from tests.faults.base import Catalog
+
+catalog = Catalog()
+fault = catalog.fault
+
 
 _PLACEHOLDER = re.compile(r"\{([0-9]+)\}")
 
@@ -396,133 +394,3 @@ class ScheduleDaysZero(Behaviour):
                 "$.Options.RecurringOptions.PatternScheduleDays: 0 chooses no day",
             )
         return super().check_missing_recurring_options(ctx)
-
-
-# -- Result ------------------------------------------------------------------------------------
-
-
-@fault(
-    "result-advanced-future-sent",
-    "an Advanced message (Type 0) with a future DateToSend says Sent (Result is worked out "
-    "only on the Standard path)",
-    "success-invariants/result",
-)
-class ResultAdvancedSent(Behaviour):
-    def result(self, ctx: SendContext) -> str:
-        return "Sent" if ctx.type == 0 else super().result(ctx)
-
-
-@fault(
-    "result-7-digits-sent-now",
-    "a DateToSend with 7 fractional digits does not parse in the scheduler and is sent now "
-    "(Result Sent even when it is in the future)",
-    "success-invariants/result",
-)
-class Result7Digits(Behaviour):
-    def result(self, ctx: SendContext) -> str:
-        when = ctx.options.get("DateToSend")
-        if ctx.type != 2 and isinstance(when, str) and re.search(r"\.\d{7,}", when):
-            return "Sent"
-        return super().result(ctx)
-
-
-# -- credits and ledger --------------------------------------------------------------------------
-
-
-@fault(
-    "balance-exact-refused",
-    "a send that costs exactly the balance is refused with 402 (>= instead of >)",
-    "ledger/exact-balance",
-)
-class BalanceExactRefused(Behaviour):
-    def check_balance(self, ctx: SendContext) -> Failure | None:
-        balance = self.state.ledger.balance
-        if ctx.credits > 0 and ctx.credits >= balance:
-            return self.fail("balance", f"CreditsUsed: {ctx.credits} needed, balance {balance}")
-        return super().check_balance(ctx)
-
-
-@fault(
-    "ledger-email-only-zero",
-    "a send that costs nothing (e-mails only) reports PreTransaction and PostTransaction 0",
-    "success-invariants/ledger-continuity",
-)
-class LedgerEmailOnlyZero(Behaviour):
-    def build_success(self, ctx: SendContext) -> dict[str, Any]:
-        payload = super().build_success(ctx)
-        if ctx.credits == 0:
-            detail = payload["ResponseData"]["Detail"]
-            detail["PreTransaction"] = detail["PostTransaction"] = "0"
-        return payload
-
-
-@fault(
-    "credits-recurring-all-occurrences",
-    "a Recurring message that ends after N occurrences is charged for all N sends up front",
-    "success-invariants/sms-parts",
-    "success-invariants/fixture-counts",
-)
-class RecurringAllOccurrences(Behaviour):
-    def price(self, ctx: SendContext) -> int:
-        credits = super().price(ctx)
-        recurring = ctx.options.get("RecurringOptions")
-        if ctx.type == 2 and isinstance(recurring, dict) and recurring.get("Range") == 1:
-            return credits * int(recurring.get("OccurrencesEnd", 1))
-        return credits
-
-
-@fault(
-    "counts-thousands-separator",
-    "NoOfSMS and CreditsUsed are formatted with a thousands separator ('1,200') from 1000 on",
-    "success-invariants/counts-are-decimal",
-    "response/envelope-schema",
-)
-class CountsThousands(Behaviour):
-    def build_success(self, ctx: SendContext) -> dict[str, Any]:
-        payload = super().build_success(ctx)
-        detail = payload["ResponseData"]["Detail"]
-        for name in ("NoOfSMS", "CreditsUsed"):
-            detail[name] = f"{int(detail[name]):,}"
-        return payload
-
-
-# -- message IDs -----------------------------------------------------------------------------
-
-
-@fault(
-    "advanced-id-per-second",
-    "the AdvancedMessageID is a UUID derived from the send time to the second, so two "
-    "advanced sends in one second share it",
-    "success-invariants/unique-ids",
-)
-class AdvancedIdPerSecond(Behaviour):
-    def issue_ids(self, ctx: SendContext) -> None:
-        super().issue_ids(ctx)
-        if ctx.advanced_id is not None:
-            ctx.advanced_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"2sms:{int(time.time())}"))
-
-
-@fault(
-    "ids-shared-across-recipients",
-    "the message IDs of a Standard message are issued once and every recipient gets the same list",
-    "success-invariants/unique-ids",
-)
-class IdsShared(Behaviour):
-    def issue_ids(self, ctx: SendContext) -> None:
-        if ctx.type != 1 or ctx.count is None:
-            return super().issue_ids(ctx)
-        shared = self.state.ids.standard(ctx.count.parts)
-        ctx.standard_ids = {number: list(shared) for number in ctx.sms}
-        return None
-
-
-@fault(
-    "standard-ids-keyed-without-plus",
-    "StandardMessageIDs are keyed by the number without its '+'",
-    "success-invariants/standard-ids",
-    "response/envelope-schema",
-)
-class IdsKeyedWithoutPlus(Behaviour):
-    def issue_ids(self, ctx: SendContext) -> None:
-        super().issue_ids(ctx)
-        ctx.standard_ids = {k.lstrip("+"): v for k, v in ctx.standard_ids.items()}

@@ -1,0 +1,335 @@
+"""Faults of the error codes: which code and status a refused request gets, reasons that
+name the field, crashes (500) on odd input, the JSON reader's edge.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from typing import Any
+
+from mockserver import Behaviour, Failure, SendContext
+from mockserver.http import Answer
+from tests.faults.base import Catalog
+
+catalog = Catalog()
+fault = catalog.fault
+
+
+@fault(
+    "sender-is-validation-error",
+    "a bad Sender is ValidationError, not InvalidSender",
+    "error-codes/InvalidSender",
+)
+class SenderValidation(Behaviour):
+    def check_invalid_sender(self, ctx: SendContext) -> Failure | None:
+        failure = super().check_invalid_sender(ctx)
+        return replace(failure, code="ValidationError") if failure else None
+
+
+@fault(
+    "business-errors-422",
+    "business rules answer 422, not 400",
+    "error-codes/NoRecipients",
+    "error-codes/UnknownContact",
+    "response/documented-status",
+)
+class Status422(Behaviour):
+    def error_answer(self, failure: Failure, media_type: str) -> Answer:
+        if failure.status == 400 and failure.code not in (
+            "InvalidJson",
+            "ValidationError",
+            "BadRequest",
+        ):
+            failure = replace(failure, status=422)
+        return super().error_answer(failure, media_type)
+
+
+@fault(
+    "reason-without-field",
+    "ErrorReason says only 'Invalid request'",
+    "error-codes/InvalidReference",
+    "error-codes/UnknownContact",
+    "validation/ValidationError",
+)
+class VagueReason(Behaviour):
+    def error_answer(self, failure: Failure, media_type: str) -> Answer:
+        if failure.status == 400:
+            failure = replace(failure, reason="Invalid request")
+        return super().error_answer(failure, media_type)
+
+
+@fault(
+    "validation-lists-first-only",
+    "a ValidationError reason names only the first violation",
+    "validation/ValidationError-lists-all",
+)
+class FirstViolationOnly(Behaviour):
+    def check_schema(self, instance: Any) -> Failure | None:
+        failure = super().check_schema(instance)
+        if failure is None:
+            return None
+        return replace(failure, reason=failure.reason.split(";")[0].split("\n")[0])
+
+
+@fault(
+    "server-error-on-nan",
+    "NaN in the body crashes the server (500)",
+    "transport/InvalidJson",
+    "response/not-a-server-error",
+)
+class CrashOnNaN(Behaviour):
+    def check_json(self, body: bytes, charset: str) -> Any | Failure:
+        if b"NaN" in body:
+            raise ValueError("NaN")
+        return super().check_json(body, charset)
+
+
+@fault(
+    "server-error-on-emoji-sender",
+    "a Sender with an emoji crashes the server",
+    "error-codes/InvalidSender",
+    "response/not-a-server-error",
+)
+class CrashOnSender(Behaviour):
+    def check_invalid_sender(self, ctx: SendContext) -> Failure | None:
+        sender = ctx.options.get("Sender")
+        if isinstance(sender, str) and not sender.isascii():
+            raise RuntimeError("sender")
+        if sender == "":
+            raise RuntimeError("empty sender")
+        return super().check_invalid_sender(ctx)
+
+
+@fault("reference-limit-63", "a Reference of 64 characters is refused", "acceptance/options")
+class ReferenceLimit63(Behaviour):
+    def check_invalid_reference(self, ctx: SendContext) -> Failure | None:
+        reference = ctx.options.get("Reference")
+        if isinstance(reference, str) and len(reference) >= 64:
+            return self.fail(
+                "invalid-reference", f"$.Options.Reference: {len(reference)} characters"
+            )
+        return None
+
+
+@fault(
+    "sender-12-letters",
+    "an alphanumeric Sender of 12 characters is accepted",
+    "error-codes/InvalidSender",
+)
+class Sender12(Behaviour):
+    def check_invalid_sender(self, ctx: SendContext) -> Failure | None:
+        sender = ctx.options.get("Sender")
+        if isinstance(sender, str) and len(sender) == 12 and sender.isalnum():
+            return None
+        return super().check_invalid_sender(ctx)
+
+
+@fault(
+    "expiry-not-checked", "an ExpiryDate before DateToSend is accepted", "error-codes/InvalidExpiry"
+)
+class ExpiryUnchecked(Behaviour):
+    def check_invalid_expiry(self, ctx: SendContext) -> Failure | None:
+        return None
+
+
+@fault(
+    "recurring-range-unchecked",
+    "Range 1 without OccurrencesEnd is accepted",
+    "error-codes/MissingRecurringOptions",
+)
+class RangeUnchecked(Behaviour):
+    def check_missing_recurring_options(self, ctx: SendContext) -> Failure | None:
+        if ctx.type == 2 and "RecurringOptions" in ctx.options:
+            return None
+        return super().check_missing_recurring_options(ctx)
+
+
+@fault(
+    "unknown-contact-ignored",
+    "an unknown contact is silently skipped",
+    "error-codes/UnknownContact",
+)
+class UnknownContactIgnored(Behaviour):
+    def check_unknown_contact(self, ctx: SendContext) -> Failure | None:
+        known = {
+            k: v
+            for k, v in ctx.recipients.get("ContactID", {}).items()
+            if k in self.state.account.contacts
+        }
+        ctx.body["Contacts"]["ContactID"] = known
+        return None
+
+
+@fault(
+    "unknown-group-wrong-code",
+    "an unknown group is answered UnknownContact",
+    "error-codes/UnknownGroup",
+)
+class UnknownGroupCode(Behaviour):
+    def check_unknown_group(self, ctx: SendContext) -> Failure | None:
+        failure = super().check_unknown_group(ctx)
+        return replace(failure, code="UnknownContact") if failure else None
+
+
+@fault(
+    "guid-case-sensitive",
+    "group and template GUIDs compare case-sensitively",
+    "acceptance/guid-case",
+)
+class GuidCaseSensitive(Behaviour):
+    def check_unknown_group(self, ctx: SendContext) -> Failure | None:
+        for guid in ctx.recipients.get("GroupID", {}):
+            if guid != guid.lower():
+                return self.fail("unknown-group", f"$.Contacts.GroupID[{guid!r}]: no such group")
+        return super().check_unknown_group(ctx)
+
+
+@fault(
+    "group-member-refused",
+    "a group member without the channel is refused, not skipped",
+    "acceptance/recipient-resolution",
+)
+class GroupMemberRefused(Behaviour):
+    def check_invalid_recipient(self, ctx: SendContext) -> Failure | None:
+        for guid, channel in ctx.recipients.get("GroupID", {}).items():
+            for member in self.state.account.group(guid) or ():
+                contact = self.state.account.contacts[member]
+                if (channel in (2, 3) and contact.phone is None) or (
+                    channel in (1, 3) and contact.email is None
+                ):
+                    return self.fail("invalid-recipient", f"$.Contacts.GroupID: member {member}")
+        return super().check_invalid_recipient(ctx)
+
+
+@fault(
+    "channel-unchecked",
+    "an e-mail address asked for by SMS is accepted",
+    "error-codes/InvalidRecipient",
+)
+class ChannelUnchecked(Behaviour):
+    def check_invalid_recipient(self, ctx: SendContext) -> Failure | None:
+        quick = ctx.body["Contacts"].get("QuickRecipients", {})
+        ctx.body["Contacts"]["QuickRecipients"] = {
+            k: (0 if (not k.startswith("+") and v in (2, 3)) else v) for k, v in quick.items()
+        }
+        return super().check_invalid_recipient(ctx)
+
+
+@fault(
+    "empty-content-accepted",
+    "an empty Content without a template is accepted",
+    "error-codes/NoContent",
+)
+class EmptyContent(Behaviour):
+    def check_no_content(self, ctx: SendContext) -> Failure | None:
+        if ctx.body.get("Content") == "":
+            return None
+        return super().check_no_content(ctx)
+
+
+@fault(
+    "placeholder-left-in-text",
+    "a missing placeholder is left as {3} in the text",
+    "error-codes/MissingPlaceholder",
+)
+class PlaceholderLeft(Behaviour):
+    def check_missing_placeholder(self, ctx: SendContext) -> Failure | None:
+        return None
+
+    def message_text(self, ctx: SendContext) -> str:
+        text = self.template_text(ctx)
+        if text is None:
+            return super().message_text(ctx)
+        values = ctx.body["Template"].get("PlaceHolders", {})
+        for key, value in values.items():
+            text = text.replace("{" + key + "}", value)
+        return text
+
+
+@fault(
+    "order-content-before-recipients",
+    "NoContent is checked before the recipients",
+    "order/InvalidRecipient-before-NoContent",
+    "order/NoRecipients-before-NoContent",
+)
+class ContentFirst(Behaviour):
+    def send(self, ctx: SendContext) -> dict[str, Any] | Failure:
+        failure = self.check_no_content(ctx)
+        return failure if failure is not None else super().send(ctx)
+
+
+@fault(
+    "order-rule-before-schema",
+    "InvalidSender is checked before the rest of the schema",
+    "order/ValidationError-before-InvalidSender",
+)
+class SenderBeforeSchema(Behaviour):
+    def check_schema(self, instance: Any) -> Failure | None:
+        if isinstance(instance, dict) and isinstance(instance.get("Options"), dict):
+            sender = instance["Options"].get("Sender")
+            if isinstance(sender, str) and not self.sender_pattern.fullmatch(sender):
+                return self.fail("invalid-sender", "$.Options.Sender")
+        return super().check_schema(instance)
+
+
+@fault("null-is-absent", "null is taken for an absent field", "validation/ValidationError")
+class NullIsAbsent(Behaviour):
+    def check_json(self, body: bytes, charset: str) -> Any | Failure:
+        value = super().check_json(body, charset)
+        return _drop_nulls(value) if not isinstance(value, Failure) else value
+
+
+def _drop_nulls(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _drop_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_drop_nulls(v) for v in value]
+    return value
+
+
+@fault(
+    "unknown-properties-refused",
+    "an unknown property is a ValidationError",
+    "acceptance/unknown-properties",
+)
+class UnknownRefused(Behaviour):
+    def check_schema(self, instance: Any) -> Failure | None:
+        if isinstance(instance, dict) and "Unknown" in instance:
+            return self.fail("schema", "$.Unknown: not allowed")
+        return super().check_schema(instance)
+
+
+@fault(
+    "duplicate-keys-first-wins",
+    "with duplicate keys the first one wins",
+    "transport/duplicate-keys",
+)
+class FirstWins(Behaviour):
+    def check_json(self, body: bytes, charset: str) -> Any | Failure:
+        value = super().check_json(body, charset)
+        if isinstance(value, Failure):
+            return value
+        first: dict[str, Any] = {}
+        try:
+            json.loads(
+                body,
+                object_pairs_hook=lambda pairs: first.update(dict(reversed(pairs))) or dict(pairs),
+            )
+        except ValueError:
+            return value
+        if isinstance(value, dict) and "Content" in first:
+            value["Content"] = first["Content"]
+        return value
+
+
+@fault(
+    "top-level-array-invalid-json",
+    "a top-level array is InvalidJson, not ValidationError",
+    "validation/ValidationError",
+)
+class ArrayInvalidJson(Behaviour):
+    def check_schema(self, instance: Any) -> Failure | None:
+        if isinstance(instance, list):
+            return self.fail("json", "Malformed JSON: not an object")
+        return super().check_schema(instance)

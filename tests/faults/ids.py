@@ -1,0 +1,192 @@
+"""Faults of message IDs: unique across the run, one per part and number, standard or
+advanced by Type, UUIDs for advanced messages.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from typing import Any
+
+from mockserver import Behaviour, SendContext
+from mockserver.ledger import MessageIds
+from tests.faults.base import Catalog
+from tests.faults.ledger import _TOKEN, _PerToken
+
+catalog = Catalog()
+fault = catalog.fault
+
+
+@fault("ids-reused", "message IDs restart at 1 for every response", "success-invariants/unique-ids")
+class IdsReused(Behaviour):
+    def issue_ids(self, ctx: SendContext) -> None:
+        super().issue_ids(ctx)
+        if ctx.standard_ids:
+            n = 0
+            for number in ctx.standard_ids:
+                size = len(ctx.standard_ids[number])
+                ctx.standard_ids[number] = [f"{i:010d}" for i in range(n + 1, n + size + 1)]
+                n += size
+
+
+@fault(
+    "ids-one-per-recipient",
+    "one message ID per recipient instead of one per part",
+    "success-invariants/sms-parts",
+    "sms-parts/GSM-7 single part (160 septets)",
+    "success-invariants/standard-ids",
+)
+class OneIdPerRecipient(Behaviour):
+    def issue_ids(self, ctx: SendContext) -> None:
+        super().issue_ids(ctx)
+        if ctx.standard_ids:
+            ctx.standard_ids = {k: v[:1] for k, v in ctx.standard_ids.items()}
+
+
+@fault(
+    "ids-advanced-on-standard",
+    "a standard message also gets an AdvancedMessageID",
+    "success-invariants/standard-ids",
+)
+class AdvancedOnStandard(Behaviour):
+    def issue_ids(self, ctx: SendContext) -> None:
+        super().issue_ids(ctx)
+        if ctx.type == 1:
+            ctx.advanced_id = str(uuid.uuid4())
+
+
+@fault(
+    "ids-standard-on-advanced",
+    "an advanced message lists StandardMessageIDs",
+    "success-invariants/advanced-ids",
+)
+class StandardOnAdvanced(Behaviour):
+    def issue_ids(self, ctx: SendContext) -> None:
+        super().issue_ids(ctx)
+        if ctx.type != 1 and ctx.count is not None:
+            ctx.standard_ids = {n: self.state.ids.standard(ctx.count.parts) for n in ctx.sms}
+
+
+@fault(
+    "ids-advanced-not-uuid",
+    "the AdvancedMessageID is a serial number, not a UUID",
+    "response/envelope-schema",
+    "success-invariants/advanced-ids",
+)
+class AdvancedNotUuid(Behaviour):
+    def issue_ids(self, ctx: SendContext) -> None:
+        super().issue_ids(ctx)
+        if ctx.advanced_id is not None:
+            ctx.advanced_id = self.state.ids.standard(1)[0]
+
+
+# -- IDs per token and per recipient, hashed, for quick recipients only -------------------
+
+IDS = ("success-invariants/unique-ids",)
+
+
+@fault("ids-counter-per-token", "the message-ID counter is kept per bearer token", *IDS)
+class IdsPerToken(_PerToken):
+    def __init__(self, state: Any) -> None:
+        super().__init__(state)
+        self._issuers: dict[str | None, MessageIds] = {}
+
+    def issue_ids(self, ctx: SendContext) -> None:
+        token = _TOKEN.get()
+        issuer = self._issuers.setdefault(token, MessageIds())
+        saved, self.state.ids = self.state.ids, issuer
+        try:
+            super().issue_ids(ctx)
+        finally:
+            self.state.ids = saved
+
+
+@fault(
+    "ids-counter-advances-per-recipient",
+    "the ID counter advances by the number of SMS recipients, not parts x recipients, so a"
+    " multipart send's later IDs are issued again by the next send",
+    *IDS,
+)
+class IdsAdvancePerRecipient(Behaviour):
+    def issue_ids(self, ctx: SendContext) -> None:
+        if ctx.type != 1 or ctx.count is None:
+            return super().issue_ids(ctx)
+        ids = self.state.ids
+        first = ids._next
+        n = ctx.count.parts
+        ctx.standard_ids = {
+            number: [f"{first + i * n + k:010d}" for k in range(n)]
+            for i, number in enumerate(ctx.sms)
+        }
+        ids._next = first + len(ctx.sms)
+        return None
+
+
+@fault(
+    "ids-advanced-hash-of-message",
+    "the AdvancedMessageID is a UUID derived from the text and the recipients (an"
+    " idempotency key), so the same message sent twice gets the same ID",
+    *IDS,
+)
+class AdvancedIdHash(Behaviour):
+    def issue_ids(self, ctx: SendContext) -> None:
+        super().issue_ids(ctx)
+        if ctx.advanced_id is not None:
+            key = "|".join([ctx.text, *sorted(ctx.sms), *sorted(ctx.emails)])
+            ctx.advanced_id = str(uuid.uuid5(uuid.NAMESPACE_URL, key))
+
+
+@fault(
+    "ids-standard-only-quick-numbers",
+    "StandardMessageIDs list only the quick recipients' numbers; numbers reached through"
+    " contacts and groups are sent and charged but get no IDs",
+    "success-invariants/standard-ids",
+)
+class IdsOnlyQuick(Behaviour):
+    def issue_ids(self, ctx: SendContext) -> None:
+        super().issue_ids(ctx)
+        quick = ctx.recipients.get("QuickRecipients", {})
+        if ctx.standard_ids:
+            ctx.standard_ids = {k: v for k, v in ctx.standard_ids.items() if k in quick}
+
+
+# -- IDs by the second, shared, keyed without + -------------------------------------------
+
+
+@fault(
+    "advanced-id-per-second",
+    "the AdvancedMessageID is a UUID derived from the send time to the second, so two "
+    "advanced sends in one second share it",
+    "success-invariants/unique-ids",
+)
+class AdvancedIdPerSecond(Behaviour):
+    def issue_ids(self, ctx: SendContext) -> None:
+        super().issue_ids(ctx)
+        if ctx.advanced_id is not None:
+            ctx.advanced_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"2sms:{int(time.time())}"))
+
+
+@fault(
+    "ids-shared-across-recipients",
+    "the message IDs of a Standard message are issued once and every recipient gets the same list",
+    "success-invariants/unique-ids",
+)
+class IdsShared(Behaviour):
+    def issue_ids(self, ctx: SendContext) -> None:
+        if ctx.type != 1 or ctx.count is None:
+            return super().issue_ids(ctx)
+        shared = self.state.ids.standard(ctx.count.parts)
+        ctx.standard_ids = {number: list(shared) for number in ctx.sms}
+        return None
+
+
+@fault(
+    "standard-ids-keyed-without-plus",
+    "StandardMessageIDs are keyed by the number without its '+'",
+    "success-invariants/standard-ids",
+    "response/envelope-schema",
+)
+class IdsKeyedWithoutPlus(Behaviour):
+    def issue_ids(self, ctx: SendContext) -> None:
+        super().issue_ids(ctx)
+        ctx.standard_ids = {k.lstrip("+"): v for k, v in ctx.standard_ids.items()}
