@@ -53,9 +53,12 @@ from typing import TYPE_CHECKING
 from twosms_contract.lazy import lazy_attributes
 
 if TYPE_CHECKING:
-    from mockserver.app import SANDBOX_PATH, MockState, create_app
-    from mockserver.behaviour import Behaviour, Failure, SendContext
+    from mockserver.app import SANDBOX_PATH, create_app
+    from mockserver.behaviour import Behaviour
+    from mockserver.context import SendContext
+    from mockserver.core import Failure
     from mockserver.parts import PartCount, PartCounter, PartRules
+    from mockserver.state import MockState
 
 __all__ = [
     "SANDBOX_PATH",
@@ -73,11 +76,11 @@ __all__ = [
 # app (Starlette, the validators): the CLI's other subcommands start faster.
 _HOMES = {
     "SANDBOX_PATH": "mockserver.app",
-    "MockState": "mockserver.app",
+    "MockState": "mockserver.state",
     "create_app": "mockserver.app",
     "Behaviour": "mockserver.behaviour",
-    "Failure": "mockserver.behaviour",
-    "SendContext": "mockserver.behaviour",
+    "Failure": "mockserver.core",
+    "SendContext": "mockserver.context",
     "PartCount": "mockserver.parts",
     "PartCounter": "mockserver.parts",
     "PartRules": "mockserver.parts",

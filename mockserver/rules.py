@@ -1,0 +1,269 @@
+"""The business rules of `x-contract.checks` (after `schema`, before `balance`), one
+overridable method `check_<id>` each, run in the spec's order (`rule_methods`)."""
+
+from __future__ import annotations
+
+import operator
+import re
+from collections.abc import Callable
+from typing import Any
+
+from mockserver.context import SendContext
+from mockserver.core import BehaviourCore, Failure
+from mockserver.instants import instant_of, parse_instant
+from mockserver.state import MockState
+from mockserver.validation import json_path, show
+
+_PLACEHOLDER = re.compile(r"\{([0-9]+)\}")
+_CHANNEL_NAMES = {0: "default", 1: "e-mail", 2: "SMS", 3: "e-mail and SMS"}
+
+
+class BusinessRules(BehaviourCore):
+    """The business rules, with the facts they read from the spec's schemas."""
+
+    #: The business rules, in the spec's order (ids of `x-contract.checks` after `schema`
+    #: and before `balance`); `rule_methods()` maps each to `check_<id>`.
+    business_rule_ids: tuple[str, ...]
+
+    def __init__(self, state: MockState) -> None:
+        super().__init__(state)
+        terms = state.spec.terms
+        self.business_rule_ids = tuple(check.id for check in terms.business_rules)
+        self._rule_method_names = tuple(
+            "check_" + rule.replace("-", "_") for rule in self.business_rule_ids
+        )
+        self._rule_getter = _attributes_getter(self._rule_method_names)
+        # The Sender and Reference rules are their schemas' (the fields their checks name).
+        reference = terms.field(self.checks["invalid-reference"].field or "$")
+        self.reference_max = reference.max_length if reference.max_length is not None else 1 << 30
+        sender = terms.field(self.checks["invalid-sender"].field or "$")
+        self.sender_pattern = re.compile(sender.pattern.pattern if sender.pattern else ".*")
+        self.sender_lengths = (sender.min_length or 0, sender.max_length or 1 << 30)
+        # How the reason says the rule: the longest sender of letters and of digits it allows.
+        self.sender_rule = (
+            f"1-{sender.longest('A')} letters/digits/spaces nor 1-{sender.longest('1')} digits"
+        )
+
+    def rule_methods(self) -> list[Callable[[SendContext], Failure | None]]:
+        """The business-rule checks, in the spec's order (looked up per call, so a method
+        replaced on the instance takes effect)."""
+        return list(self._rule_getter(self))
+
+    # -- business rules: recipients ---------------------------------------------------------
+
+    def check_no_recipients(self, ctx: SendContext) -> Failure | None:
+        maps = ctx.recipients
+        if maps.get("QuickRecipients") or maps.get("ContactID") or maps.get("GroupID"):
+            return None
+        return self.fail("no-recipients", f"$.Contacts: {show(dict(maps))} names no recipient")
+
+    def check_unknown_contact(self, ctx: SendContext) -> Failure | None:
+        account = self.state.account
+        for number in ctx.recipients.get("ContactID", {}):
+            if number not in account.contacts:
+                return self.fail(
+                    "unknown-contact",
+                    f"{json_path(('Contacts', 'ContactID', number))}: no such contact",
+                )
+        return None
+
+    def check_unknown_group(self, ctx: SendContext) -> Failure | None:
+        account = self.state.account
+        for guid in ctx.recipients.get("GroupID", {}):
+            if account.group(guid) is None:
+                return self.fail(
+                    "unknown-group", f"{json_path(('Contacts', 'GroupID', guid))}: no such group"
+                )
+        return None
+
+    def check_invalid_recipient(self, ctx: SendContext) -> Failure | None:
+        """Resolve every recipient to SMS numbers and e-mail addresses; a quick recipient or a
+        contact named directly that the asked channel cannot reach is InvalidRecipient; a
+        group member without the asked channel is skipped; nobody left is NoRecipients."""
+        quick = ctx.recipients.get("QuickRecipients", {})
+        for key, channel in quick.items():
+            is_phone = key.startswith("+")
+            wants_sms = channel in (2, 3) or (channel == 0 and is_phone)
+            wants_email = channel in (1, 3) or (channel == 0 and not is_phone)
+            if (wants_sms and not is_phone) or (wants_email and is_phone):
+                what = "a phone number" if is_phone else "an e-mail address"
+                return self.fail(
+                    "invalid-recipient",
+                    f"{json_path(('Contacts', 'QuickRecipients', key))}: channel {channel}"
+                    f" ({_CHANNEL_NAMES.get(int(channel), '?')}) cannot reach {what}",
+                )
+            if is_phone:
+                ctx.sms.setdefault(key, None)
+            else:
+                ctx.emails.setdefault(key.lower(), key)
+        account = self.state.account
+        for number, channel in ctx.recipients.get("ContactID", {}).items():
+            contact = account.contacts[number]
+            phones, emails = _reach(contact.phone, contact.email, int(channel))
+            wants_sms = channel in (2, 3) or (channel == 0 and contact.phone is not None)
+            wants_email = channel in (1, 3) or (channel == 0 and contact.phone is None)
+            if (wants_sms and not phones) or (wants_email and not emails):
+                has = [
+                    n for n, v in (("phone", contact.phone), ("e-mail", contact.email)) if v
+                ] or ["nothing"]
+                return self.fail(
+                    "invalid-recipient",
+                    f"{json_path(('Contacts', 'ContactID', number))}: channel {channel}"
+                    f" ({_CHANNEL_NAMES.get(int(channel), '?')}) cannot reach contact {number},"
+                    f" who has {' and '.join(has)}",
+                )
+            self._add(ctx, number, phones, emails)
+        for guid, channel in ctx.recipients.get("GroupID", {}).items():
+            for member in account.group(guid) or ():
+                contact = account.contacts[member]
+                phones, emails = _reach(contact.phone, contact.email, int(channel))
+                self._add(ctx, member, phones, emails)
+        return self.check_nobody_left(ctx)
+
+    @staticmethod
+    def _add(
+        ctx: SendContext, contact: str, phones: tuple[str, ...], emails: tuple[str, ...]
+    ) -> None:
+        if not phones and not emails:
+            return
+        ctx.contacts.setdefault(contact, None)
+        for phone in phones:
+            ctx.sms.setdefault(phone, None)
+        for email in emails:
+            ctx.emails.setdefault(email.lower(), email)
+
+    def check_nobody_left(self, ctx: SendContext) -> Failure | None:
+        if ctx.sms or ctx.emails:
+            return None
+        return self.fail(
+            "no-recipients",
+            f"$.Contacts: {show(dict(ctx.recipients))} leaves no SMS number or e-mail address"
+            " (no group member has the asked channel)",
+        )
+
+    # -- business rules: content ------------------------------------------------------------
+
+    def check_no_content(self, ctx: SendContext) -> Failure | None:
+        if "Template" in ctx.body:
+            return None
+        content = ctx.body.get("Content")
+        if content is None:
+            return self.fail("no-content", "$.Content: missing and there is no Template")
+        if content == "":
+            return self.fail("no-content", '$.Content: "" is empty and there is no Template')
+        return None
+
+    def template_text(self, ctx: SendContext) -> str | None:
+        template = ctx.body.get("Template")
+        if not isinstance(template, dict) or "ID" not in template:
+            return None
+        return self.state.account.template(str(template["ID"]))
+
+    def check_unknown_template(self, ctx: SendContext) -> Failure | None:
+        template = ctx.body.get("Template")
+        if template is None or self.template_text(ctx) is not None:
+            return None
+        if "ID" not in template:
+            return self.fail("unknown-template", "$.Template.ID: missing, so no template")
+        return self.fail(
+            "unknown-template", f"$.Template.ID: {show(template['ID'])} is no template"
+        )
+
+    def check_missing_placeholder(self, ctx: SendContext) -> Failure | None:
+        text = self.template_text(ctx)
+        if text is None:
+            return None
+        values = ctx.body["Template"].get("PlaceHolders", {})
+        for number in _PLACEHOLDER.findall(text):
+            if number not in values:
+                path = json_path(("Template", "PlaceHolders", number))
+                return self.fail(
+                    "missing-placeholder", f"{path}: missing, the template uses {{{number}}}"
+                )
+        return None
+
+    # -- business rules: options ------------------------------------------------------------
+
+    def check_invalid_sender(self, ctx: SendContext) -> Failure | None:
+        sender = ctx.options.get("Sender")
+        if sender is None:
+            return None
+        low, high = self.sender_lengths
+        if low <= len(sender) <= high and self.sender_pattern.fullmatch(sender):
+            return None
+        return self.fail(
+            "invalid-sender",
+            f"$.Options.Sender: {show(sender)} is not {self.sender_rule}",
+        )
+
+    def check_invalid_reference(self, ctx: SendContext) -> Failure | None:
+        reference = ctx.options.get("Reference")
+        if reference is None or len(reference) <= self.reference_max:
+            return None
+        return self.fail(
+            "invalid-reference",
+            f"$.Options.Reference: {show(reference)} is {len(reference)} characters, "
+            f"at most {self.reference_max}",
+        )
+
+    def check_invalid_expiry(self, ctx: SendContext) -> Failure | None:
+        expiry = ctx.options.get("ExpiryDate")
+        if expiry is None:
+            return None
+        now = instant_of(ctx.now)
+        send_at = parse_instant(ctx.options.get("DateToSend", "")) or now
+        ends = parse_instant(expiry)
+        if ends is None:
+            return self.fail(
+                "invalid-expiry", f"$.Options.ExpiryDate: {show(expiry)} is not a date-time"
+            )
+        if send_at > now:
+            if ends > send_at:
+                return None
+            told = f"DateToSend {show(ctx.options['DateToSend'])}"
+        else:
+            if ends > now:
+                return None
+            told = f"now ({ctx.now.isoformat()})"
+        return self.fail(
+            "invalid-expiry", f"$.Options.ExpiryDate: {show(expiry)} is not after {told}"
+        )
+
+    def check_missing_recurring_options(self, ctx: SendContext) -> Failure | None:
+        if ctx.type != 2:
+            return None
+        recurring = ctx.options.get("RecurringOptions")
+        if recurring is None:
+            return self.fail(
+                "missing-recurring-options", "$.Options.RecurringOptions: required when Type is 2"
+            )
+        end = recurring.get("Range", 0)
+        if end == 1 and "OccurrencesEnd" not in recurring:
+            return self.fail(
+                "missing-recurring-options",
+                "$.Options.RecurringOptions.OccurrencesEnd: required when Range is 1",
+            )
+        if end == 2 and "ExpiryDate" not in ctx.options:
+            return self.fail(
+                "missing-recurring-options",
+                "$.Options.ExpiryDate: required when RecurringOptions.Range is 2",
+            )
+        return None
+
+
+def _attributes_getter(names: tuple[str, ...]) -> Callable[[object], tuple[Any, ...]]:
+    """A function that looks up every attribute of `names` on an object, in one call."""
+    if len(names) > 1:
+        return operator.attrgetter(*names)
+    return lambda obj: tuple(getattr(obj, name) for name in names)
+
+
+def _reach(
+    phone: str | None, email: str | None, channel: int
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The numbers and addresses a channel reaches on a contact (what it has of them)."""
+    if channel == 0:
+        return ((phone,), ()) if phone else ((), (email,) if email else ())
+    phones = (phone,) if phone and channel in (2, 3) else ()
+    emails = (email,) if email and channel in (1, 3) else ()
+    return phones, emails
