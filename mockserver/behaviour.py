@@ -16,16 +16,18 @@ reason)`. See the package docstring for how to replace one piece.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 
 from mockserver.context import SendContext
 from mockserver.core import Failure
-from mockserver.http import Answer, HttpRequest
+from mockserver.http import Answer, ClientGone, HttpRequest
 from mockserver.jsonread import DECODER as _DECODER
 from mockserver.jsonread import InvalidJson
 from mockserver.jsonread import deeper_than as _deeper_than
 from mockserver.jsonread import skip_space as _skip_space
-from mockserver.operations import OperationBody, ServedOperations
+from mockserver.operations import OperationBody, Present, ServedOperations
 from mockserver.rules import _reach
 from mockserver.served import planned_response
 from mockserver.state import MockState
@@ -45,6 +47,20 @@ __all__ = [
 ]
 
 
+PATH_CHECK, METHOD_CHECK, HTTP_CHECK, SCHEMA_CHECK = "path", "method", "http", "schema"
+SEND = "sendMessages"  # the operationId of the send
+# The send's request checks (ids of `x-contract.checks`) and the stage that runs each.
+_SEND_STAGES = {
+    HTTP_CHECK: "stage_http",
+    "auth": "stage_auth",
+    "media-type": "stage_media_type",
+    "size": "stage_size",
+    "charset": "stage_charset",
+    "json": "stage_json",
+    SCHEMA_CHECK: "stage_schema",
+}
+
+
 class Behaviour(SendSteps, TokenEndpoint, ServedOperations):
     """The contract, executable: every check and step of the mock as one replaceable method.
 
@@ -57,7 +73,7 @@ class Behaviour(SendSteps, TokenEndpoint, ServedOperations):
         # The operations with business rules of ours; every other one is served from the
         # spec (`serve_operation`).
         self.operations: dict[str, Callable[[HttpRequest, str], Awaitable[Answer | None]]] = {
-            "sendMessages": self.handle_send,
+            SEND: self.handle_send,
             "getToken": self.token,
         }
         # The answers of the operations served from the spec, worked out now (cached per
@@ -65,44 +81,144 @@ class Behaviour(SendSteps, TokenEndpoint, ServedOperations):
         for operation in self.routes.operations():
             if operation.operation_id not in self.operations:
                 planned_response(state.spec, operation)
+        # The order of the checks, the spec's (`x-contract.checks`).
+        order = tuple(check.id for check in state.spec.terms.checks)
+        request_checks = order[: order.index(SCHEMA_CHECK) + 1]
+        self.routing_order = routing_order(request_checks)
+        self.http_routed = HTTP_CHECK in self.routing_order
+        #: The send's checks after the routing ones, in the spec's order.
+        self.send_order = tuple(
+            c for c in request_checks if c not in self.routing_order and c in _SEND_STAGES
+        )
+        self._send_stages = tuple(getattr(self, _SEND_STAGES[c]) for c in self.send_order)
 
     async def handle(self, request: HttpRequest) -> Answer | None:
-        """Answer one API request; None when the client left before its body was read."""
+        """Answer one API request; None when the client left before its body was read.
+
+        The routing checks (`path`, `method`, and `http` when the spec runs it before every
+        check of an operation) run here in the spec's order, then the operation's handler
+        runs the rest (`handle_send`, `token`, `serve_operation`)."""
         media_type = self.negotiate(request)
-        failure, endpoint = self.check_path(request.path)
-        if failure is None and endpoint is not None:
-            failure = self.check_method(endpoint, request.method)
-        if failure is None:
-            failure = self.check_http(request)
-        if failure is not None:
-            return self.error_answer(failure, media_type)
+        endpoint: str | None = None
+        for check_id in self.routing_order:
+            if check_id == HTTP_CHECK:
+                failure = self.check_http(request)
+            elif check_id == PATH_CHECK or endpoint is None:
+                failure, endpoint = self.check_path(request.path)
+                if failure is None and check_id == METHOD_CHECK and endpoint is not None:
+                    failure = self.check_method(endpoint, request.method)
+            else:
+                failure = self.check_method(endpoint, request.method)
+            if failure is not None:
+                return self.error_answer(failure, media_type)
         assert endpoint is not None
         operation = self.routes.by_template[endpoint].operations[request.method.upper()]
         handler = self.operations.get(operation.operation_id)
-        if handler is not None:
-            return await handler(request, media_type)
-        return await self.serve_operation(request, media_type, operation)
+        if handler is None:
+            handler = functools.partial(self.serve_operation, operation=operation)
+        if not self.http_routed:
+            # The spec runs `http` after a check of the operation: the send runs it in its
+            # place; the token and the served operations before their own checks.
+            failure = None if operation.operation_id == SEND else self.check_http(request)
+            if failure is not None:
+                return self.error_answer(failure, media_type)
+        return await handler(request, media_type)
 
     async def handle_send(self, request: HttpRequest, media_type: str) -> Answer | None:
-        failure = self.check_auth(request) or self.check_media_type(request)
-        if failure is not None:
-            return self.error_answer(failure, media_type)
-        body = await self.read_body(request)
-        if body is None:
+        """The send: its request checks in the spec's order (`send_order`), then the
+        business rules, the balance and the steps (`send`)."""
+        intake = Intake(request)
+        try:
+            for stage in self._send_stages:
+                failure = await stage(intake)
+                if failure is not None:
+                    return self.error_answer(failure, media_type)
+            if intake.instance is None:  # a spec without the json check: read it anyway
+                failure = await self.stage_schema(intake)
+                if failure is not None:
+                    return self.error_answer(failure, media_type)
+        except ClientGone:
             return None
-        if isinstance(body, Failure):
-            return self.error_answer(body, media_type)
-        charset = self.check_charset(request)
-        if isinstance(charset, Failure):
-            return self.error_answer(charset, media_type)
-        instance = self.check_json(body, charset)
-        if isinstance(instance, Failure):
-            return self.error_answer(instance, media_type)
-        failure = self.check_schema(instance)
-        if failure is not None:
-            return self.error_answer(failure, media_type)
-        ctx = SendContext(body=instance, now=self.state.clock())
+        assert intake.instance is not None
+        ctx = SendContext(body=intake.instance.instance, now=self.state.clock())
         outcome = self.send(ctx)
         if isinstance(outcome, Failure):
             return self.error_answer(outcome, media_type)
         return Answer(200, outcome, media_type)
+
+    # -- the send's request checks as stages of one request ---------------------------------
+    # Each runs one check on an `Intake`; a check that needs what an earlier one reads (the
+    # body, the charset, the parsed JSON) runs that one first when the spec orders it later.
+
+    async def stage_http(self, intake: Intake) -> Failure | None:
+        return self.check_http(intake.request)
+
+    async def stage_auth(self, intake: Intake) -> Failure | None:
+        return self.check_auth(intake.request)
+
+    async def stage_media_type(self, intake: Intake) -> Failure | None:
+        return self.check_media_type(intake.request)
+
+    async def stage_size(self, intake: Intake) -> Failure | None:
+        """Read the body, capped at the size limit (`read_body`)."""
+        body = await self.read_body(intake.request)
+        if body is None:
+            raise ClientGone
+        if isinstance(body, Failure):
+            return body
+        intake.body = body
+        return None
+
+    async def stage_charset(self, intake: Intake) -> Failure | None:
+        charset = self.check_charset(intake.request)
+        if isinstance(charset, Failure):
+            return charset
+        intake.charset = charset
+        return None
+
+    async def stage_json(self, intake: Intake) -> Failure | None:
+        if intake.body is None:
+            failure = await self.stage_size(intake)
+            if failure is not None:
+                return failure
+        if intake.charset is None:
+            failure = await self.stage_charset(intake)
+            if failure is not None:
+                return failure
+        assert intake.body is not None and intake.charset is not None
+        instance = self.check_json(intake.body, intake.charset)
+        if isinstance(instance, Failure):
+            return instance
+        intake.instance = Present(instance)
+        return None
+
+    async def stage_schema(self, intake: Intake) -> Failure | None:
+        if intake.instance is None:
+            failure = await self.stage_json(intake)
+            if failure is not None:
+                return failure
+        assert intake.instance is not None
+        return self.check_schema(intake.instance.instance)
+
+
+@dataclass(slots=True)
+class Intake:
+    """What the send's request checks have read so far of one request."""
+
+    request: HttpRequest
+    body: bytes | None = None
+    charset: str | None = None
+    instance: Present | None = None
+
+
+def routing_order(order: tuple[str, ...]) -> tuple[str, ...]:
+    """The checks `handle` runs before it knows the operation: the spec's leading run of
+    `path`, `method` and `http`, then `path` and `method` if the spec puts them later (the
+    operation must be known before its own checks)."""
+    routing: list[str] = []
+    for check_id in order:
+        if check_id not in (PATH_CHECK, METHOD_CHECK, HTTP_CHECK):
+            break
+        routing.append(check_id)
+    routing.extend(c for c in (PATH_CHECK, METHOD_CHECK) if c not in routing)
+    return tuple(routing)
