@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import operator
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from mockserver.context import SendContext
+from mockserver.context import Reach, SendContext
 from mockserver.core import BehaviourCore, Failure
 from mockserver.instants import instant_of, parse_instant
 from mockserver.state import MockState
@@ -29,9 +29,7 @@ class BusinessRules(BehaviourCore):
         super().__init__(state)
         terms = state.spec.terms
         self.business_rule_ids = tuple(check.id for check in terms.business_rules)
-        self._rule_method_names = tuple(
-            "check_" + rule.replace("-", "_") for rule in self.business_rule_ids
-        )
+        self._rule_method_names = _rule_method_names(self.business_rule_ids)
         self._rule_getter = _attributes_getter(self._rule_method_names)
         # The Sender and Reference rules are their schemas' (the fields their checks name).
         reference = terms.field(self.checks["invalid-reference"].field or "$")
@@ -77,62 +75,17 @@ class BusinessRules(BehaviourCore):
         return None
 
     def check_invalid_recipient(self, ctx: SendContext) -> Failure | None:
-        """Resolve every recipient to SMS numbers and e-mail addresses; a quick recipient or a
-        contact named directly that the asked channel cannot reach is InvalidRecipient; a
-        group member without the asked channel is skipped; nobody left is NoRecipients."""
-        quick = ctx.recipients.get("QuickRecipients", {})
-        for key, channel in quick.items():
-            is_phone = key.startswith("+")
-            wants_sms = channel in (2, 3) or (channel == 0 and is_phone)
-            wants_email = channel in (1, 3) or (channel == 0 and not is_phone)
-            if (wants_sms and not is_phone) or (wants_email and is_phone):
-                what = "a phone number" if is_phone else "an e-mail address"
-                return self.fail(
-                    "invalid-recipient",
-                    f"{json_path(('Contacts', 'QuickRecipients', key))}: channel {channel}"
-                    f" ({_CHANNEL_NAMES.get(int(channel), '?')}) cannot reach {what}",
-                )
-            if is_phone:
-                ctx.sms.setdefault(key, None)
-            else:
-                ctx.emails.setdefault(key.lower(), key)
-        account = self.state.account
-        for number, channel in ctx.recipients.get("ContactID", {}).items():
-            contact = account.contacts[number]
-            phones, emails = _reach(contact.phone, contact.email, int(channel))
-            wants_sms = channel in (2, 3) or (channel == 0 and contact.phone is not None)
-            wants_email = channel in (1, 3) or (channel == 0 and contact.phone is None)
-            if (wants_sms and not phones) or (wants_email and not emails):
-                has = [
-                    n for n, v in (("phone", contact.phone), ("e-mail", contact.email)) if v
-                ] or ["nothing"]
-                return self.fail(
-                    "invalid-recipient",
-                    f"{json_path(('Contacts', 'ContactID', number))}: channel {channel}"
-                    f" ({_CHANNEL_NAMES.get(int(channel), '?')}) cannot reach contact {number},"
-                    f" who has {' and '.join(has)}",
-                )
-            self._add(ctx, number, phones, emails)
-        for guid, channel in ctx.recipients.get("GroupID", {}).items():
-            for member in account.group(guid) or ():
-                contact = account.contacts[member]
-                phones, emails = _reach(contact.phone, contact.email, int(channel))
-                self._add(ctx, member, phones, emails)
-        return self.check_nobody_left(ctx)
-
-    @staticmethod
-    def _add(
-        ctx: SendContext, contact: str, phones: tuple[str, ...], emails: tuple[str, ...]
-    ) -> None:
-        if not phones and not emails:
-            return
-        ctx.contacts.setdefault(contact, None)
-        for phone in phones:
-            ctx.sms.setdefault(phone, None)
-        for email in emails:
-            ctx.emails.setdefault(email.lower(), email)
+        """A quick recipient or a contact named directly that the asked channel cannot
+        reach; else who the recipients reach (`resolve`) counts for the send."""
+        reach = self.resolve(ctx.recipients)
+        if reach.refusal is not None:
+            return reach.refusal
+        ctx.add_reach(reach)
+        return None
 
     def check_nobody_left(self, ctx: SendContext) -> Failure | None:
+        """The second half of no-recipients: nobody left after resolution (every group
+        member lacks the asked channel). Runs after invalid-recipient (`rule_methods`)."""
         if ctx.sms or ctx.emails:
             return None
         return self.fail(
@@ -140,6 +93,67 @@ class BusinessRules(BehaviourCore):
             f"$.Contacts: {show(dict(ctx.recipients))} leaves no SMS number or e-mail address"
             " (no group member has the asked channel)",
         )
+
+    def resolve(self, recipients: Mapping[str, Any]) -> Reach:
+        """Who the three maps reach: SMS numbers and e-mail addresses, each once, and the
+        contacts reached; a group member without the asked channel is skipped. The first
+        quick recipient or contact named directly that its channel cannot reach is the
+        `refusal`. Contacts and groups not on the account reach nobody (their own rules)."""
+        sms: dict[str, None] = {}
+        emails: dict[str, str] = {}
+        contacts: dict[str, None] = {}
+
+        def add(contact: str, phones: tuple[str, ...], addresses: tuple[str, ...]) -> None:
+            if phones or addresses:
+                contacts.setdefault(contact, None)
+            for phone in phones:
+                sms.setdefault(phone, None)
+            for address in addresses:
+                emails.setdefault(address.lower(), address)
+
+        for key, channel in recipients.get("QuickRecipients", {}).items():
+            is_phone = key.startswith("+")
+            wants_sms = channel in (2, 3) or (channel == 0 and is_phone)
+            wants_email = channel in (1, 3) or (channel == 0 and not is_phone)
+            if (wants_sms and not is_phone) or (wants_email and is_phone):
+                what = "a phone number" if is_phone else "an e-mail address"
+                return Reach(
+                    refusal=self.fail(
+                        "invalid-recipient",
+                        f"{json_path(('Contacts', 'QuickRecipients', key))}: channel {channel}"
+                        f" ({_CHANNEL_NAMES.get(int(channel), '?')}) cannot reach {what}",
+                    )
+                )
+            if is_phone:
+                sms.setdefault(key, None)
+            else:
+                emails.setdefault(key.lower(), key)
+        account = self.state.account
+        for number, channel in recipients.get("ContactID", {}).items():
+            contact = account.contacts.get(number)
+            if contact is None:
+                continue
+            phones, addresses = _reach(contact.phone, contact.email, int(channel))
+            wants_sms = channel in (2, 3) or (channel == 0 and contact.phone is not None)
+            wants_email = channel in (1, 3) or (channel == 0 and contact.phone is None)
+            if (wants_sms and not phones) or (wants_email and not addresses):
+                has = [
+                    n for n, v in (("phone", contact.phone), ("e-mail", contact.email)) if v
+                ] or ["nothing"]
+                return Reach(
+                    refusal=self.fail(
+                        "invalid-recipient",
+                        f"{json_path(('Contacts', 'ContactID', number))}: channel {channel}"
+                        f" ({_CHANNEL_NAMES.get(int(channel), '?')}) cannot reach contact"
+                        f" {number}, who has {' and '.join(has)}",
+                    )
+                )
+            add(number, phones, addresses)
+        for guid, channel in recipients.get("GroupID", {}).items():
+            for member in account.group(guid) or ():
+                contact = account.contacts[member]
+                add(member, *_reach(contact.phone, contact.email, int(channel)))
+        return Reach(tuple(sms), tuple(emails.items()), tuple(contacts))
 
     # -- business rules: content ------------------------------------------------------------
 
@@ -249,6 +263,20 @@ class BusinessRules(BehaviourCore):
                 "$.Options.ExpiryDate: required when RecurringOptions.Range is 2",
             )
         return None
+
+
+NO_RECIPIENTS, INVALID_RECIPIENT = "no-recipients", "invalid-recipient"
+
+
+def _rule_method_names(rule_ids: tuple[str, ...]) -> tuple[str, ...]:
+    """`check_<id>` for each rule, in order, with `check_nobody_left` (the half of
+    no-recipients that needs the resolution) right after the later of no-recipients and
+    invalid-recipient."""
+    names = ["check_" + rule.replace("-", "_") for rule in rule_ids]
+    after = [rule_ids.index(r) for r in (NO_RECIPIENTS, INVALID_RECIPIENT) if r in rule_ids]
+    if after:
+        names.insert(max(after) + 1, "check_nobody_left")
+    return tuple(names)
 
 
 def _attributes_getter(names: tuple[str, ...]) -> Callable[[object], tuple[Any, ...]]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mockserver.context import SendContext
+from mockserver.context import Message, SendContext
 from mockserver.core import Failure
 from mockserver.instants import instant_of, parse_instant
 from mockserver.parts import PartCount
@@ -23,8 +23,8 @@ class SendSteps(BusinessRules):
             failure = method(ctx)
             if failure is not None:
                 return failure
-        ctx.text = self.message_text(ctx)
-        ctx.count = self.count_parts(ctx.text)
+        text = self.message_text(ctx)
+        ctx.message = Message(text, self.count_parts(text))
         ctx.credits = self.price(ctx)
         ctx.result = self.result(ctx)
         failure = self.check_balance(ctx)
@@ -48,8 +48,7 @@ class SendSteps(BusinessRules):
 
     def price(self, ctx: SendContext) -> int:
         """One credit per SMS part per SMS number; e-mails are free."""
-        assert ctx.count is not None
-        return ctx.count.parts * len(ctx.sms)
+        return ctx.message.count.parts * len(ctx.sms)
 
     def result(self, ctx: SendContext) -> str:
         if ctx.type == 2:
@@ -69,15 +68,14 @@ class SendSteps(BusinessRules):
         return None
 
     def issue_ids(self, ctx: SendContext) -> None:
-        assert ctx.count is not None
         if ctx.type == 1:
-            ids = self.state.ids
-            ctx.standard_ids = {number: ids.standard(ctx.count.parts) for number in ctx.sms}
+            ids, parts = self.state.ids, ctx.message.count.parts
+            ctx.standard_ids = {number: ids.standard(parts) for number in ctx.sms}
         else:
             ctx.advanced_id = self.state.ids.advanced()
 
     def build_success(self, ctx: SendContext) -> dict[str, Any]:
-        assert ctx.debit is not None
+        debit = ctx.debited()
         quick = ctx.recipients.get("QuickRecipients", {})
         return {
             "Error": None,
@@ -93,18 +91,17 @@ class SendSteps(BusinessRules):
                     "NoOfQuickRecipients": str(len(quick)),
                     "NoOfSMS": str(ctx.credits),
                     "NoOfEmails": str(len(ctx.emails)),
-                    "PreTransaction": str(ctx.debit.pre),
-                    "PostTransaction": str(ctx.debit.post),
-                    "CreditsUsed": str(ctx.debit.credits),
-                    "MessageText": ctx.text,
+                    "PreTransaction": str(debit.pre),
+                    "PostTransaction": str(debit.post),
+                    "CreditsUsed": str(debit.credits),
+                    "MessageText": ctx.message.text,
                 },
             },
         }
 
     def record(self, ctx: SendContext) -> None:
         """Keep the accepted message in the sandbox."""
-        assert ctx.count is not None
-        sandbox = self.state.sandbox
+        sandbox, message = self.state.sandbox, ctx.message
         options = ctx.options
         sandbox.record(
             SentMessage(
@@ -112,9 +109,9 @@ class SendSteps(BusinessRules):
                 received_at=ctx.now,
                 type=ctx.type,
                 result=ctx.result,
-                text=ctx.text,
-                encoding=ctx.count.encoding,
-                parts=ctx.count.parts,
+                text=message.text,
+                encoding=message.count.encoding,
+                parts=message.count.parts,
                 sms=tuple(ctx.sms),
                 emails=tuple(ctx.emails.values()),
                 contacts=tuple(ctx.contacts),
