@@ -133,13 +133,9 @@ class Behaviour(SendSteps, TokenEndpoint, ServedOperations):
                 failure = await stage(intake)
                 if failure is not None:
                     return self.error_answer(failure, media_type)
-            if intake.instance is None:  # a spec without the json check: read it anyway
-                failure = await self.stage_schema(intake)
-                if failure is not None:
-                    return self.error_answer(failure, media_type)
         except ClientGone:
             return None
-        assert intake.instance is not None
+        assert intake.instance is not None  # the schema stage, always in send_order, read it
         ctx = SendContext(body=intake.instance.instance, now=self.state.clock())
         outcome = self.send(ctx)
         if isinstance(outcome, Failure):

@@ -5,13 +5,13 @@ the body's schemas), then `spec_answer`."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
 from mockserver.core import Failure
-from mockserver.http import Answer, HttpRequest
+from mockserver.http import Answer, ClientGone, HttpRequest
 from mockserver.http_checks import HttpChecks
 from mockserver.routes import MediaType, Operation
 from mockserver.served import (
@@ -23,6 +23,7 @@ from mockserver.served import (
     planned_response,
 )
 from mockserver.served import negotiate as negotiate_media
+from mockserver.state import MockState
 from mockserver.validation import show
 
 
@@ -43,26 +44,57 @@ class OperationBody:
     present: bool  # whether the request had a body
 
 
+@dataclass(slots=True)
+class OperationIntake:
+    """What the checks of a served operation have read so far of one request."""
+
+    request: HttpRequest
+    operation: Operation
+    media_checked: bool = False
+    media: MediaType | None = None  # the body's media type, when it has one
+    raw: bytes | None = None
+    charset: str | None = None
+    body: OperationBody | None = None
+
+
+# The checks of a served operation (ids of `x-contract.checks`) and the stage of each.
+SERVED_STAGES = {
+    "auth": "served_auth",
+    "media-type": "served_media_type",
+    "size": "served_size",
+    "charset": "served_charset",
+    "json": "served_json",
+    "schema": "served_schema",
+}
+
+
 class ServedOperations(HttpChecks):
     """The checks and the answer of an operation served from the spec."""
+
+    def __init__(self, state: MockState) -> None:
+        super().__init__(state)
+        #: The served operations' checks, in the spec's order (`http` runs before them).
+        self.served_order = tuple(
+            check.id for check in state.spec.terms.checks if check.id in SERVED_STAGES
+        )
+        self._served_stages: dict[str, Callable[[OperationIntake], Awaitable[Failure | None]]]
+        self._served_stages = {c: getattr(self, SERVED_STAGES[c]) for c in self.served_order}
 
     async def serve_operation(
         self, request: HttpRequest, media_type: str, operation: Operation
     ) -> Answer | None:
         """An operation without business rules of ours, served from the spec (see
-        `mockserver.served`): its security, the body's media type, size, charset and JSON,
-        the parameters' and the body's schemas, then `spec_answer`."""
-        failure = self.check_security(request, operation)
-        if failure is not None:
-            return self.error_answer(failure, media_type)
-        body = await self.read_operation_body(request, operation)
-        if body is None:
+        `mockserver.served`): its checks in the spec's order (`served_order`: security, the
+        body's media type, size, charset and JSON, the parameters' and the body's schemas),
+        then `spec_answer`."""
+        intake = OperationIntake(request, operation)
+        try:
+            for check_id in self.served_order:
+                failure = await self._served_stages[check_id](intake)
+                if failure is not None:
+                    return self.error_answer(failure, media_type)
+        except ClientGone:
             return None
-        if isinstance(body, Failure):
-            return self.error_answer(body, media_type)
-        failure = self.check_operation_request(request, operation, body)
-        if failure is not None:
-            return self.error_answer(failure, media_type)
         return self.spec_answer(request, operation)
 
     def check_security(self, request: HttpRequest, operation: Operation) -> Failure | None:
@@ -122,41 +154,113 @@ class ServedOperations(HttpChecks):
         self, request: HttpRequest, operation: Operation
     ) -> OperationBody | Failure | None:
         """The request body of a served operation: its media type among the operation's
-        (415), its size (413), its charset and JSON (415, 400 InvalidJson); None when the
-        client left. An operation without a `requestBody` reads none."""
+        (415), its size (413), its charset and JSON (415, 400 InvalidJson), in this order;
+        None when the client left. An operation without a `requestBody` reads none."""
+        intake = OperationIntake(request, operation)
+        try:
+            failure = await self.served_media_type(intake) or await self.served_size(intake)
+            failure = failure or await self.served_charset(intake) or await self.served_json(intake)
+        except ClientGone:
+            return None
+        return failure or intake.body
+
+    # -- the checks of a served operation as stages of one request ---------------------------
+    # A stage that needs what another reads (the media type, the body, the charset) runs
+    # that one first when the spec orders it later.
+
+    async def served_auth(self, intake: OperationIntake) -> Failure | None:
+        return self.check_security(intake.request, intake.operation)
+
+    async def served_media_type(self, intake: OperationIntake) -> Failure | None:
+        """The body's media type among the operation's (none when it takes no body, or
+        when the request has neither a Content-Type nor a body)."""
+        intake.media_checked = True
+        request, operation = intake.request, intake.operation
         if not operation.body:
-            return OperationBody(None, None, present=False)
+            return None
         parsed = self.content_type(request)
-        declared = self.declared_length(request)
-        sends_body = bool(declared) or request.header("transfer-encoding") is not None
-        if parsed is None and not sends_body:
-            return OperationBody(None, None, present=False)
         wanted = ", ".join(m.name for m in operation.body)
         if parsed is None:
+            declared = self.declared_length(request)
+            if not declared and request.header("transfer-encoding") is None:
+                return None
             return self.fail("media-type", f"Content-Type: missing, expected one of {wanted}")
-        media = declared_media(operation, parsed[0])
-        if media is None:
+        intake.media = declared_media(operation, parsed[0])
+        if intake.media is None:
             return self.fail(
                 "media-type",
                 f"Content-Type: {show(request.header('content-type'))} is not one of {wanted}",
             )
-        raw = await self.read_body(request)
-        if raw is None or isinstance(raw, Failure):
+        return None
+
+    async def served_size(self, intake: OperationIntake) -> Failure | None:
+        """Read the body (`read_body`, capped at the size limit), if there is one to read."""
+        if not intake.operation.body or intake.raw is not None:
+            return None
+        if intake.media_checked and intake.media is None:
+            return None
+        raw = await self.read_body(intake.request)
+        if raw is None:
+            raise ClientGone
+        if isinstance(raw, Failure):
             return raw
+        intake.raw = raw
+        return None
+
+    async def served_charset(self, intake: OperationIntake) -> Failure | None:
+        """The charset of a JSON body that is not empty."""
+        if not intake.media_checked:
+            failure = await self.served_media_type(intake)
+            if failure is not None:
+                return failure
+        if intake.media is None or not is_json(intake.media.name) or intake.raw == b"":
+            return None
+        charset = self.check_charset(intake.request)
+        if isinstance(charset, Failure):
+            return charset
+        intake.charset = charset
+        return None
+
+    async def served_json(self, intake: OperationIntake) -> Failure | None:
+        """The body parsed: JSON (400 InvalidJson), a form, or another media type's bytes."""
+        if not intake.media_checked:
+            failure = await self.served_media_type(intake)
+            if failure is not None:
+                return failure
+        media = intake.media
+        if media is None:
+            intake.body = OperationBody(None, None, present=False)
+            return None
+        if intake.raw is None:
+            failure = await self.served_size(intake)
+            if failure is not None:
+                return failure
+        raw = intake.raw or b""
         if not raw:
-            return OperationBody(media, None, present=False)
-        if is_json(media.name):
-            charset = self.check_charset(request)
-            if isinstance(charset, Failure):
-                return charset
-            instance = self.check_json(raw, charset)
+            intake.body = OperationBody(media, None, present=False)
+        elif is_json(media.name):
+            if intake.charset is None:
+                failure = await self.served_charset(intake)
+                if failure is not None:
+                    return failure
+            instance = self.check_json(raw, intake.charset or "utf-8")
             if isinstance(instance, Failure):
                 return instance
-            return OperationBody(media, Present(instance), present=True)
-        if media.name.lower().startswith("application/x-www-form-urlencoded"):
+            intake.body = OperationBody(media, Present(instance), present=True)
+        elif media.name.lower().startswith("application/x-www-form-urlencoded"):
             form = form_value(self.state.spec, media, raw)
-            return OperationBody(media, Present(form), present=True)
-        return OperationBody(media, None, present=True)
+            intake.body = OperationBody(media, Present(form), present=True)
+        else:
+            intake.body = OperationBody(media, None, present=True)
+        return None
+
+    async def served_schema(self, intake: OperationIntake) -> Failure | None:
+        if intake.body is None:
+            failure = await self.served_json(intake)
+            if failure is not None:
+                return failure
+        assert intake.body is not None
+        return self.check_operation_request(intake.request, intake.operation, intake.body)
 
     def check_operation_request(
         self, request: HttpRequest, operation: Operation, body: OperationBody
