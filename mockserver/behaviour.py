@@ -19,15 +19,16 @@ from __future__ import annotations
 import functools
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
 from mockserver.context import SendContext
 from mockserver.core import Failure
-from mockserver.http import Answer, ClientGone, HttpRequest
+from mockserver.http import Answer, HttpRequest
 from mockserver.jsonread import DECODER as _DECODER
 from mockserver.jsonread import InvalidJson
 from mockserver.jsonread import deeper_than as _deeper_than
 from mockserver.jsonread import skip_space as _skip_space
-from mockserver.operations import OperationBody, Present, ServedOperations
+from mockserver.operations import OperationBody, ServedOperations
 from mockserver.rules import _reach
 from mockserver.served import planned_response
 from mockserver.state import MockState
@@ -48,17 +49,18 @@ __all__ = [
 
 
 PATH_CHECK, METHOD_CHECK, HTTP_CHECK, SCHEMA_CHECK = "path", "method", "http", "schema"
+SIZE_CHECK = "size"
 SEND = "sendMessages"  # the operationId of the send
 # The send's request checks (ids of `x-contract.checks`) and the stage that runs each.
 _SEND_STAGES = {
     HTTP_CHECK: "stage_http",
     "auth": "stage_auth",
     "media-type": "stage_media_type",
-    "size": "stage_size",
     "charset": "stage_charset",
     "json": "stage_json",
     SCHEMA_CHECK: "stage_schema",
 }
+_NEED_BODY = (SIZE_CHECK, "json", SCHEMA_CHECK)  # the checks that read the body
 
 
 class Behaviour(SendSteps, TokenEndpoint, ServedOperations):
@@ -88,26 +90,33 @@ class Behaviour(SendSteps, TokenEndpoint, ServedOperations):
         self.http_routed = HTTP_CHECK in self.routing_order
         #: The send's checks after the routing ones, in the spec's order.
         self.send_order = tuple(
-            c for c in request_checks if c not in self.routing_order and c in _SEND_STAGES
+            c
+            for c in request_checks
+            if c not in self.routing_order and (c in _SEND_STAGES or c == SIZE_CHECK)
         )
-        self._send_stages = tuple(getattr(self, _SEND_STAGES[c]) for c in self.send_order)
+        # Split where the body is read: at the first check that needs it (size, json or
+        # schema); the size check is that read.
+        first = min(i for i, c in enumerate(self.send_order) if c in _NEED_BODY)
+        self._before_body = tuple(getattr(self, _SEND_STAGES[c]) for c in self.send_order[:first])
+        self._after_body = tuple(
+            getattr(self, _SEND_STAGES[c]) for c in self.send_order[first:] if c != SIZE_CHECK
+        )
 
     async def handle(self, request: HttpRequest) -> Answer | None:
         """Answer one API request; None when the client left before its body was read.
 
-        The routing checks (`path`, `method`, and `http` when the spec runs it before every
-        check of an operation) run here in the spec's order, then the operation's handler
-        runs the rest (`handle_send`, `token`, `serve_operation`)."""
+        The routing checks (`path`, then `method`, with `http` where the spec puts it
+        among them) run here, then the operation's handler runs the rest (`handle_send`,
+        `token`, `serve_operation`)."""
         media_type = self.negotiate(request)
         endpoint: str | None = None
         for check_id in self.routing_order:
-            if check_id == HTTP_CHECK:
-                failure = self.check_http(request)
-            elif check_id == PATH_CHECK or endpoint is None:
+            if check_id == PATH_CHECK:
                 failure, endpoint = self.check_path(request.path)
-                if failure is None and check_id == METHOD_CHECK and endpoint is not None:
-                    failure = self.check_method(endpoint, request.method)
-            else:
+            elif check_id == HTTP_CHECK:
+                failure = self.check_http(request)
+            else:  # the method, after the path (`routing_order`)
+                assert endpoint is not None
                 failure = self.check_method(endpoint, request.method)
             if failure is not None:
                 return self.error_answer(failure, media_type)
@@ -116,85 +125,84 @@ class Behaviour(SendSteps, TokenEndpoint, ServedOperations):
         handler = self.operations.get(operation.operation_id)
         if handler is None:
             handler = functools.partial(self.serve_operation, operation=operation)
-        if not self.http_routed:
+        if not self.http_routed and operation.operation_id != SEND:
             # The spec runs `http` after a check of the operation: the send runs it in its
             # place; the token and the served operations before their own checks.
-            failure = None if operation.operation_id == SEND else self.check_http(request)
+            failure = self.check_http(request)
             if failure is not None:
                 return self.error_answer(failure, media_type)
         return await handler(request, media_type)
 
     async def handle_send(self, request: HttpRequest, media_type: str) -> Answer | None:
         """The send: its request checks in the spec's order (`send_order`), then the
-        business rules, the balance and the steps (`send`)."""
+        business rules, the balance and the steps (`send`).
+
+        The checks before the first one that needs the body run first, then the body is
+        read (the size check, `read_body`), then the rest: the spec's order, with the body
+        read where the first check that needs it stands."""
         intake = Intake(request)
-        try:
-            for stage in self._send_stages:
-                failure = await stage(intake)
-                if failure is not None:
-                    return self.error_answer(failure, media_type)
-        except ClientGone:
+        for stage in self._before_body:
+            failure = stage(intake)
+            if failure is not None:
+                return self.error_answer(failure, media_type)
+        body = await self.read_body(request)
+        if body is None:
             return None
-        assert intake.instance is not None  # the schema stage, always in send_order, read it
-        ctx = SendContext(body=intake.instance.instance, now=self.state.clock())
+        if isinstance(body, Failure):
+            return self.error_answer(body, media_type)
+        intake.body = body
+        for stage in self._after_body:
+            failure = stage(intake)
+            if failure is not None:
+                return self.error_answer(failure, media_type)
+        # The schema stage, always in send_order, has read and checked the body.
+        ctx = SendContext(body=intake.instance, now=self.state.clock())
         outcome = self.send(ctx)
         if isinstance(outcome, Failure):
             return self.error_answer(outcome, media_type)
         return Answer(200, outcome, media_type)
 
     # -- the send's request checks as stages of one request ---------------------------------
-    # Each runs one check on an `Intake`; a check that needs what an earlier one reads (the
-    # body, the charset, the parsed JSON) runs that one first when the spec orders it later.
+    # Each runs one check on an `Intake`; json runs the charset check first when the spec
+    # orders it later. The size check is the body's read (`handle_send`).
 
-    async def stage_http(self, intake: Intake) -> Failure | None:
+    def stage_http(self, intake: Intake) -> Failure | None:
         return self.check_http(intake.request)
 
-    async def stage_auth(self, intake: Intake) -> Failure | None:
+    def stage_auth(self, intake: Intake) -> Failure | None:
         return self.check_auth(intake.request)
 
-    async def stage_media_type(self, intake: Intake) -> Failure | None:
+    def stage_media_type(self, intake: Intake) -> Failure | None:
         return self.check_media_type(intake.request)
 
-    async def stage_size(self, intake: Intake) -> Failure | None:
-        """Read the body, capped at the size limit (`read_body`)."""
-        body = await self.read_body(intake.request)
-        if body is None:
-            raise ClientGone
-        if isinstance(body, Failure):
-            return body
-        intake.body = body
-        return None
-
-    async def stage_charset(self, intake: Intake) -> Failure | None:
+    def stage_charset(self, intake: Intake) -> Failure | None:
+        if intake.charset is not None:
+            return None
         charset = self.check_charset(intake.request)
         if isinstance(charset, Failure):
             return charset
         intake.charset = charset
         return None
 
-    async def stage_json(self, intake: Intake) -> Failure | None:
-        if intake.body is None:
-            failure = await self.stage_size(intake)
-            if failure is not None:
-                return failure
+    def stage_json(self, intake: Intake) -> Failure | None:
         if intake.charset is None:
-            failure = await self.stage_charset(intake)
+            failure = self.stage_charset(intake)
             if failure is not None:
                 return failure
         assert intake.body is not None and intake.charset is not None
         instance = self.check_json(intake.body, intake.charset)
         if isinstance(instance, Failure):
             return instance
-        intake.instance = Present(instance)
+        intake.instance = instance
+        intake.parsed = True
         return None
 
-    async def stage_schema(self, intake: Intake) -> Failure | None:
-        if intake.instance is None:
-            failure = await self.stage_json(intake)
+    def stage_schema(self, intake: Intake) -> Failure | None:
+        if not intake.parsed:
+            failure = self.stage_json(intake)
             if failure is not None:
                 return failure
-        assert intake.instance is not None
-        return self.check_schema(intake.instance.instance)
+        return self.check_schema(intake.instance)
 
 
 @dataclass(slots=True)
@@ -204,17 +212,21 @@ class Intake:
     request: HttpRequest
     body: bytes | None = None
     charset: str | None = None
-    instance: Present | None = None
+    parsed: bool = False  # whether the body was read as JSON, into `instance`
+    instance: Any = None
 
 
 def routing_order(order: tuple[str, ...]) -> tuple[str, ...]:
-    """The checks `handle` runs before it knows the operation: the spec's leading run of
-    `path`, `method` and `http`, then `path` and `method` if the spec puts them later (the
-    operation must be known before its own checks)."""
-    routing: list[str] = []
+    """The checks `handle` runs before it knows the operation: `path`, then `method` (a
+    method is judged on a known path), with `http` before them when the spec puts it in
+    their leading run, or between them when the spec does."""
+    leading: list[str] = []
     for check_id in order:
         if check_id not in (PATH_CHECK, METHOD_CHECK, HTTP_CHECK):
             break
-        routing.append(check_id)
-    routing.extend(c for c in (PATH_CHECK, METHOD_CHECK) if c not in routing)
+        leading.append(check_id)
+    routing = [PATH_CHECK, METHOD_CHECK]
+    if HTTP_CHECK in leading:
+        at = leading.index(HTTP_CHECK)
+        routing.insert(len([c for c in leading[:at] if c != HTTP_CHECK]), HTTP_CHECK)
     return tuple(routing)

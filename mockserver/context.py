@@ -17,13 +17,13 @@ from mockserver.parts import PartCount
 @dataclass(frozen=True, slots=True)
 class Reach:
     """What a send's recipient maps resolve to (`BusinessRules.resolve`), computed once:
-    the distinct SMS numbers and e-mail addresses (lower-case, as first given), in order,
+    the distinct SMS numbers and e-mail addresses (lower-case -> as first given), in order,
     the contacts reached, and the first recipient named directly that the asked channel
     cannot reach (`refusal`, the invalid-recipient failure) if any."""
 
-    sms: tuple[str, ...] = ()
-    emails: tuple[tuple[str, str], ...] = ()
-    contacts: tuple[str, ...] = ()
+    sms: Mapping[str, None] = field(default_factory=dict)  # distinct numbers, in order
+    emails: Mapping[str, str] = field(default_factory=dict)  # lower-case -> as first given
+    contacts: Mapping[str, None] = field(default_factory=dict)
     refusal: Failure | None = None
 
 
@@ -70,12 +70,17 @@ class SendContext:
 
     def add_reach(self, reach: Reach) -> None:
         """Count what `reach` reaches among who the send reaches (each once)."""
+        sms, emails, contacts = self.sms, self.emails, self.contacts
+        if not sms and not emails and not contacts:  # the usual case: nobody added before
+            self.sms, self.emails = dict(reach.sms), dict(reach.emails)
+            self.contacts = dict(reach.contacts)
+            return
         for number in reach.sms:
-            self.sms.setdefault(number, None)
-        for folded, address in reach.emails:
-            self.emails.setdefault(folded, address)
+            sms.setdefault(number, None)
+        for folded, address in reach.emails.items():
+            emails.setdefault(folded, address)
         for contact in reach.contacts:
-            self.contacts.setdefault(contact, None)
+            contacts.setdefault(contact, None)
 
     def debited(self) -> Debit:
         """The debit of an accepted send (`check_balance` takes it)."""

@@ -102,30 +102,14 @@ class BusinessRules(BehaviourCore):
         sms: dict[str, None] = {}
         emails: dict[str, str] = {}
         contacts: dict[str, None] = {}
-
-        def add(contact: str, phones: tuple[str, ...], addresses: tuple[str, ...]) -> None:
-            if phones or addresses:
-                contacts.setdefault(contact, None)
-            for phone in phones:
-                sms.setdefault(phone, None)
-            for address in addresses:
-                emails.setdefault(address.lower(), address)
-
         for key, channel in recipients.get("QuickRecipients", {}).items():
-            is_phone = key.startswith("+")
-            wants_sms = channel in (2, 3) or (channel == 0 and is_phone)
-            wants_email = channel in (1, 3) or (channel == 0 and not is_phone)
-            if (wants_sms and not is_phone) or (wants_email and is_phone):
-                what = "a phone number" if is_phone else "an e-mail address"
-                return Reach(
-                    refusal=self.fail(
-                        "invalid-recipient",
-                        f"{json_path(('Contacts', 'QuickRecipients', key))}: channel {channel}"
-                        f" ({_CHANNEL_NAMES.get(int(channel), '?')}) cannot reach {what}",
-                    )
-                )
-            if is_phone:
-                sms.setdefault(key, None)
+            # A number is refused an e-mail channel (1, 3), an address an SMS one (2, 3).
+            if key.startswith("+"):
+                if channel in (1, 3):
+                    return Reach(refusal=self._unreachable_quick(key, channel, "a phone number"))
+                sms[key] = None
+            elif channel in (2, 3):
+                return Reach(refusal=self._unreachable_quick(key, channel, "an e-mail address"))
             else:
                 emails.setdefault(key.lower(), key)
         account = self.state.account
@@ -148,12 +132,20 @@ class BusinessRules(BehaviourCore):
                         f" {number}, who has {' and '.join(has)}",
                     )
                 )
-            add(number, phones, addresses)
+            _add(sms, emails, contacts, number, phones, addresses)
         for guid, channel in recipients.get("GroupID", {}).items():
             for member in account.group(guid) or ():
                 contact = account.contacts[member]
-                add(member, *_reach(contact.phone, contact.email, int(channel)))
-        return Reach(tuple(sms), tuple(emails.items()), tuple(contacts))
+                phones, addresses = _reach(contact.phone, contact.email, int(channel))
+                _add(sms, emails, contacts, member, phones, addresses)
+        return Reach(sms, emails, contacts)
+
+    def _unreachable_quick(self, key: str, channel: Any, what: str) -> Failure:
+        return self.fail(
+            "invalid-recipient",
+            f"{json_path(('Contacts', 'QuickRecipients', key))}: channel {channel}"
+            f" ({_CHANNEL_NAMES.get(int(channel), '?')}) cannot reach {what}",
+        )
 
     # -- business rules: content ------------------------------------------------------------
 
@@ -263,6 +255,24 @@ class BusinessRules(BehaviourCore):
                 "$.Options.ExpiryDate: required when RecurringOptions.Range is 2",
             )
         return None
+
+
+def _add(
+    sms: dict[str, None],
+    emails: dict[str, str],
+    contacts: dict[str, None],
+    contact: str,
+    phones: tuple[str, ...],
+    addresses: tuple[str, ...],
+) -> None:
+    """Count a contact reached on `phones` and `addresses` (nobody when both are empty)."""
+    if not phones and not addresses:
+        return
+    contacts.setdefault(contact, None)
+    for phone in phones:
+        sms.setdefault(phone, None)
+    for address in addresses:
+        emails.setdefault(address.lower(), address)
 
 
 NO_RECIPIENTS, INVALID_RECIPIENT = "no-recipients", "invalid-recipient"
