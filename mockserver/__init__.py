@@ -4,18 +4,30 @@
     app = create_app()                  # the demo account, the project's spec
     app.state.mock                      # its MockState: tokens, ledger, IDs, sandbox, behaviour
 
-Layout (each module small, one job):
+Layout (each module small, one job; `state` imports no behaviour):
 
-- `app`: `create_app()`, `MockState` (all the state, reachable as `app.state.mock`), the
-  sandbox endpoints (`GET`/`DELETE /_sandbox/messages`).
-- `behaviour`: `Behaviour`, every check and step as one method: `check_path`,
-  `check_method`, `check_http`, `check_auth`, `check_media_type`, `read_body`/`check_size`,
-  `check_charset`, `check_json`, `check_schema`, one `check_<rule>` per business rule of
-  `x-contract.checks` (in the spec's order), `check_balance`, then `message_text`,
-  `count_parts`, `price`, `result`, `issue_ids`, `build_success`, `record`; `token` for
-  `POST /Token`; `serve_operation` for every other operation of the spec (`check_security`,
-  `check_scheme`, `read_operation_body`, `check_operation_request`, `spec_answer`);
-  `fail(check_id, reason)` gives each check its spec status and code.
+- `state`: `MockState`, all the state (the spec, the account, the clock, tokens, ledger,
+  IDs, sandbox), reachable as `app.state.mock`; its `behaviour` is set by `create_app`.
+- `app`: `create_app()`, the sandbox endpoints (`GET`/`DELETE /_sandbox/messages`).
+- `behaviour`: `Behaviour`, put together from the parts below; `handle` runs the checks in
+  the order of the spec's `x-contract.checks` (`routing_order`, then the operation's own:
+  `send_order` through the `stage_<check>` methods for the send, `served_order` for the
+  others), a check that needs what a later one reads (the body, the charset, the JSON)
+  reading it first.
+- `core`: `Failure`, `BehaviourCore` (`state`, `fail(check_id, reason)` with the spec's
+  status and code, `error_answer`, `negotiate`).
+- `http_checks`: `check_path`, `check_method`, `check_http`, `check_auth`,
+  `check_media_type`, `read_body`/`check_size`, `check_charset`, `check_json`,
+  `check_schema`. `jsonread`: the JSON reader (no NaN, Infinity, too long numbers).
+- `rules`: one `check_<rule>` per business rule of `x-contract.checks`, in the spec's order
+  (`rule_methods`), and `check_nobody_left` after invalid-recipient; `resolve` computes
+  who the recipients reach once, as a frozen `Reach`.
+- `steps`: the accepted send: `message_text`, `count_parts` (one frozen `Message`),
+  `price`, `result`, `check_balance`, `issue_ids`, `build_success`, `record`; `send`.
+  `context`: `SendContext`, `Reach`, `Message`.
+- `token`: `POST /Token` (`token`, `client_credentials`, `token_error`).
+- `operations`: every other operation of the spec (`serve_operation`: `check_security`,
+  `check_scheme`, `read_operation_body`, `check_operation_request`, `spec_answer`).
 - `routes`: the route table of the spec's `paths` (templates, methods, operations).
   `served`: reading parameters and bodies against their schemas, the planned answer of an
   operation served from the spec. `instances`: a valid instance of a schema.
@@ -53,9 +65,12 @@ from typing import TYPE_CHECKING
 from twosms_contract.lazy import lazy_attributes
 
 if TYPE_CHECKING:
-    from mockserver.app import SANDBOX_PATH, MockState, create_app
-    from mockserver.behaviour import Behaviour, Failure, SendContext
+    from mockserver.app import SANDBOX_PATH, create_app
+    from mockserver.behaviour import Behaviour
+    from mockserver.context import SendContext
+    from mockserver.core import Failure
     from mockserver.parts import PartCount, PartCounter, PartRules
+    from mockserver.state import MockState
 
 __all__ = [
     "SANDBOX_PATH",
@@ -73,11 +88,11 @@ __all__ = [
 # app (Starlette, the validators): the CLI's other subcommands start faster.
 _HOMES = {
     "SANDBOX_PATH": "mockserver.app",
-    "MockState": "mockserver.app",
+    "MockState": "mockserver.state",
     "create_app": "mockserver.app",
     "Behaviour": "mockserver.behaviour",
-    "Failure": "mockserver.behaviour",
-    "SendContext": "mockserver.behaviour",
+    "Failure": "mockserver.core",
+    "SendContext": "mockserver.context",
     "PartCount": "mockserver.parts",
     "PartCounter": "mockserver.parts",
     "PartRules": "mockserver.parts",

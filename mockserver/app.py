@@ -1,4 +1,5 @@
-"""`create_app()`: the Starlette application, its state, and the sandbox endpoints."""
+"""`create_app()`: the Starlette application around one `MockState` (`mockserver.state`,
+re-exported here) and its behaviour, and the sandbox endpoints."""
 
 from __future__ import annotations
 
@@ -15,14 +16,13 @@ from starlette.routing import Route
 
 from mockserver.behaviour import Behaviour
 from mockserver.http import HttpRequest, Receive, Scope, Send, encode_json
-from mockserver.ledger import Ledger, MessageIds
-from mockserver.parts import PartCounter
-from mockserver.sandbox import Sandbox
-from mockserver.tokens import Clock, TokenStore
-from mockserver.validation import RequestValidator
+from mockserver.state import Handler, MockState
+from mockserver.tokens import Clock
 from twosms_contract.fixtures import Account, load_account
 from twosms_contract.paths import default_spec
 from twosms_contract.spec import Spec, load_spec
+
+__all__ = ["SANDBOX_PATH", "MockApp", "MockState", "create_app", "utc_now"]
 
 SANDBOX_PATH = "/_sandbox/messages"
 _SANDBOX_PREFIX = "/_sandbox/"
@@ -41,45 +41,6 @@ def _spec_of(path: Path, mtime_ns: int) -> Spec:
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
-
-
-class MockState:
-    """Everything the mock knows and keeps: spec-derived rules, the account, the clock,
-    the tokens, the ledger, the issued IDs, the sandbox, and the `behaviour` that uses them.
-
-    Reach it as `app.state.mock`. Replace `behaviour` (or pass `behaviour=` to
-    `create_app`) to change what the server does.
-    """
-
-    def __init__(
-        self,
-        *,
-        spec: Spec,
-        account: Account,
-        clock: Clock,
-        token_lifetime: timedelta,
-        behaviour: Callable[[MockState], Behaviour] = Behaviour,
-        sandbox_capacity: int = 10_000,
-    ) -> None:
-        self.spec = spec
-        self.contract: dict[str, Any] = spec.contract
-        self.account = account
-        self.clock = clock
-        self.parts = PartCounter(spec.terms.parts)
-        self.validator = RequestValidator(spec)
-        self.tokens = TokenStore(clock=clock, lifetime=token_lifetime)
-        self.ledger = Ledger(account.balance)
-        self.ids = MessageIds()
-        self.sandbox = Sandbox(sandbox_capacity)
-        self.behaviour: Behaviour = behaviour(self)
-
-    def issue_token(self) -> str:
-        """A valid bearer token for the account, without going through `POST /Token`."""
-        return self.tokens.issue(self.account.client_id).value
-
-    def mint_expired_token(self) -> str:
-        """A bearer token that has already expired (for tests of the 401 on expiry)."""
-        return self.tokens.mint_expired(self.account.client_id).value
 
 
 class _Api:
@@ -119,7 +80,7 @@ def create_app(
     spec: Spec | None = None,
     clock: Clock | None = None,
     token_lifetime: timedelta | None = None,
-    behaviour: Callable[[MockState], Behaviour] = Behaviour,
+    behaviour: Callable[[MockState], Handler] = Behaviour,
 ) -> Starlette:
     """The mock server as an ASGI app; its state is `app.state.mock` (a `MockState`).
 
@@ -138,8 +99,8 @@ def create_app(
         account=account,
         clock=clock if clock is not None else utc_now,
         token_lifetime=token_lifetime,
-        behaviour=behaviour,
     )
+    state.behaviour = behaviour(state)
     api = _Api(state)
     app = MockApp(
         api, routes=[Route(SANDBOX_PATH, _sandbox_endpoint(state), methods=["GET", "DELETE"])]

@@ -23,7 +23,7 @@ from typing import Any
 import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-from mockserver.behaviour import Behaviour
+from mockserver.core import BehaviourCore
 
 
 class CoalescingTransport(asyncio.Transport):
@@ -123,7 +123,9 @@ def malformed_http_answer(app: Any, reason: str) -> bytes | None:
     state = getattr(getattr(app, "state", None), "mock", None)
     if state is None:
         return None
-    behaviour: Behaviour = state.behaviour
+    behaviour = state.behaviour
+    if not isinstance(behaviour, BehaviourCore):
+        return None
     answer = behaviour.error_answer(behaviour.fail("http", reason), "application/json")
     body = answer.encode()
     head = [b"HTTP/1.1 %d Bad Request\r\n" % answer.status]

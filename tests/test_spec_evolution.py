@@ -55,6 +55,10 @@ PRIORITY = """        SecureMessage:
           description: Send as a secure message.
           x-source: seed
 """
+_CHECKS = ORIGINAL_TEXT[ORIGINAL_TEXT.index("  checks:\n") :].split("\n")
+MEDIA_TYPE_THEN_SIZE = "\n".join(
+    line for line in _CHECKS if "{id: media-type," in line or "{id: size," in line
+)
 EDITS = [
     Edit(
         "reference-raised",
@@ -121,6 +125,12 @@ EDITS = [
         "    validationErrorsListed: 10\n",
         "    validationErrorsListed: 5\n",
         "validation/ValidationError-first-ten",
+    ),
+    Edit(
+        "check-order-changed",
+        MEDIA_TYPE_THEN_SIZE,
+        "\n".join(reversed(MEDIA_TYPE_THEN_SIZE.split("\n"))),
+        "order/UnsupportedMediaType-before-PayloadTooLarge",
     ),
 ]
 
