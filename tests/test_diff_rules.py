@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from twosms_contract.diff import RULES, Level, diff_documents
 from twosms_contract.spec import load_spec
+from twosms_kit.diff import RULES, Level, diff_documents
 
 ERR, WARN, INFO = Level.ERR, Level.WARN, Level.INFO
 SPEC: dict[str, Any] = load_spec().document
@@ -745,7 +745,7 @@ def test_rule_ids_are_kebab_case_and_unique() -> None:
 
 def test_readme_documents_every_rule_with_an_example() -> None:
     from tests.repo import ROOT as REPO_ROOT
-    from twosms_contract.diff.rules import rules_markdown
+    from twosms_kit.diff.rules import rules_markdown
 
     readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
     start, end = "<!-- diff-rules:start -->\n", "<!-- diff-rules:end -->"
@@ -757,7 +757,7 @@ def test_readme_documents_every_rule_with_an_example() -> None:
 
 
 def test_public_surface_is_complete() -> None:
-    import twosms_contract.diff as package
+    import twosms_kit.diff as package
 
     # The names load lazily (the CLI registers `diff` without the engine): the table of
     # where each lives is the public surface, and every name resolves.

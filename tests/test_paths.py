@@ -11,7 +11,6 @@ import pytest
 
 from contract_tests.cli import open_session
 from tests.repo import GENERATED_DIR, SPEC, SPEC_DIR
-from twosms_contract.cli import main
 from twosms_contract.fixtures import load_account
 from twosms_contract.paths import (
     default_fixtures,
@@ -21,6 +20,7 @@ from twosms_contract.paths import (
     spec_label,
 )
 from twosms_contract.spec import load_spec
+from twosms_kit.cli import main
 
 
 def test_the_packaged_spec_is_the_repository_spec() -> None:

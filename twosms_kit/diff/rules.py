@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
-from twosms_contract.diff.model import Level, Rule
+from twosms_kit.diff.model import Level, Rule
 
 ERR, WARN, INFO = Level.ERR, Level.WARN, Level.INFO
 
