@@ -131,8 +131,10 @@ def test_the_suite_session_and_its_embedded_mock_load_the_given_spec(tmp_path: P
 def test_generate_check_looks_at_the_checkout_it_runs_in(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """A second checkout: its own spec/ and generated/, not those of the installed package."""
+    """A second checkout: its own spec/, generated/ and docs/, not those of the installed
+    package."""
     shutil.copytree(SPEC_DIR, tmp_path / "spec")
+    shutil.copytree(SPEC_DIR.parent / "docs", tmp_path / "docs")
     shutil.copytree(
         GENERATED_DIR, tmp_path / "generated", ignore=shutil.ignore_patterns("__pycache__")
     )

@@ -69,7 +69,7 @@ def _extra_commands() -> list[
     from twosms_kit.diff.command import register as register_diff
 
     registrars.append(register_diff)
-    from generator.cli import register as register_generate
+    from twosms_kit.generate import register as register_generate
 
     registrars.append(register_generate)
     return registrars

@@ -353,7 +353,7 @@ def rule(rule_id: str) -> Rule:
 
 
 def rules_markdown() -> str:
-    """The README's table of rules, generated so that the two cannot drift apart."""
+    """The table of rules in docs/diff-rules.md, generated so that the two cannot drift apart."""
     lines = [
         "| rule id | level | what | example |",
         "|---|---|---|---|",
