@@ -714,7 +714,7 @@ class ChallengeOnlyWhenMissing(Behaviour):
 
 
 # Detail counts written with leading zeros ('007'): CountString is ^[0-9]+$ and
-# CONTRACT.md says "non-negative decimal strings".
+# docs/contract.md ("What a 200 says"): "non-negative decimal strings".
 @variant("counts-leading-zeros")
 class CountsLeadingZeros(Behaviour):
     def build_success(self, ctx: SendContext) -> dict[str, Any]:
