@@ -41,7 +41,7 @@ assert code == 0
 assert "jsonschema" not in sys.modules and "datamodel_code_generator" not in sys.modules
 """
 FLOOR_ROW = "python -c: build the twosms-contract parser (the CLI's import floor)"
-BUILD_PARSER = "from twosms_contract.cli import build_parser; build_parser()"
+BUILD_PARSER = "from twosms_kit.cli import build_parser; build_parser()"
 
 
 def _median_seconds(action: Callable[[], object], runs: int) -> float:
@@ -159,7 +159,7 @@ def render(rows: list[tuple[str, float]], runs: int) -> str:
         f"- The generator's own check in a fresh process: {lazy / dmcg:.2f}x ({verdict(lazy)}).",
         f"- The CLI's import floor alone: {figures[FLOOR_ROW] / dmcg:.2f}x: building the parser",
         "  imports every stage's subcommand module (`python -X importtime -c",
-        "  'from twosms_contract.cli import build_parser; build_parser()'` shows which).",
+        "  'from twosms_kit.cli import build_parser; build_parser()'` shows which).",
         "  The fast path itself reads the headers and hashes the files (the last row).",
         "",
     ]

@@ -1,7 +1,7 @@
 """The response rules of the contract, applied to every exchange of the send endpoint.
 
 Check `response` (envelope and schema of every answer, headers of 401/405, media type),
-and on every 200 the check `success-invariants` (CONTRACT.md "What a 200 says"), with the
+and on every 200 the check `success-invariants` (docs/contract.md, "What a 200 says"), with the
 account's facts when the request's answer is fixed by them (`oracle.judge`).
 """
 
@@ -124,10 +124,10 @@ def _follow_ledger(session: Any, exchange: Exchange) -> None:
 
 
 def wanted_media_types(exchange: Exchange) -> set[str]:
-    """The answer media types the request's Accept allows (CONTRACT.md: `text/json` when
-    Accept asks for it, else `application/json`). `text/json` is asked for when it has a
-    higher q than `application/json`; at equal q (both listed, or a wildcard) either answer
-    is right; at q=0 it is refused."""
+    """The answer media types the request's Accept allows (docs/contract.md, "Media types
+    and charsets": `text/json` when Accept asks for it, else `application/json`).
+    `text/json` is asked for when it has a higher q than `application/json`; at equal q
+    (both listed, or a wildcard) either answer is right; at q=0 it is refused."""
     accept = ", ".join(v for k, v in exchange.request.headers if k.lower() == "accept")
     quality: dict[str, float] = {}
     for item in accept.split(","):
@@ -511,7 +511,7 @@ def _result(exchange: Exchange, request: dict[str, Any], data: dict[str, Any]) -
 def _ambiguous(request: dict[str, Any], verdict: Refusal) -> bool:
     """Where a refusal is not certain: an expiry judged against "now" (no future
     DateToSend) depends on the server's clock; a Sender with letters outside ASCII is
-    "letters" to a Unicode-minded reading of CONTRACT.md (the spec decides ASCII)."""
+    "letters" to a Unicode-minded reading of docs/contract.md (the spec decides ASCII)."""
     options = request.get("Options") or {}
     if verdict.code == "InvalidSender":
         sender = options.get("Sender")

@@ -1,6 +1,6 @@
-"""What a conforming server must answer to a JSON request, from CONTRACT.md alone.
+"""What a conforming server must answer to a JSON request, from docs/contract.md alone.
 
-`judge(body, account, now)` walks the checks of CONTRACT.md's "Order of checks" from the
+`judge(body, account, now)` walks the checks of docs/contract.md ("The checks, in order") from the
 schema on (transport-level checks belong to the probes) and returns either the first
 `Refusal` or the `Delivery` a 200 must describe. It is the suite's own reading of the
 contract, shares no code with the mock, and is used only on requests whose answer the
@@ -21,7 +21,7 @@ from twosms_contract.spec import Spec
 
 EMAIL, SMS = "email", "sms"
 _PLACEHOLDER = re.compile(r"\{([0-9]+)\}")
-# Which channels each map value asks for (CONTRACT.md, channel).
+# Which channels each map value asks for (docs/contract.md, "Recipients").
 _CHANNELS: dict[int, frozenset[str] | None] = {
     0: None,  # default: SMS where there is a number, else e-mail
     1: frozenset({EMAIL}),
@@ -246,7 +246,7 @@ def _field_of(terms: Contract, check_id: str) -> Field:
 def judge(
     body: Any, account: Account, spec: Spec, *, now: datetime | None = None
 ) -> Refusal | Delivery:
-    """The answer CONTRACT.md fixes for a JSON body, from the schema check on."""
+    """The answer docs/contract.md fixes for a JSON body, from the schema check on."""
     now = now or datetime.now(UTC)
     terms = spec.terms
     if errors := schema_errors(spec, body):

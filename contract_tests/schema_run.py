@@ -3,7 +3,7 @@
 The engine (`schemathesis.engine`) runs against the ASGI app in process or a base URL over
 HTTP. Its configuration is one declarative table (`schemathesis_config`), the same shape as
 a `schemathesis.toml`, and every choice in it is there so that a server that follows
-CONTRACT.md gets no failure:
+docs/contract.md gets no failure:
 
 - `positive_data_acceptance` is off for generated data: a schema-valid request that names
   an unknown contact, group or template, or expires before it is sent, is rightly refused.

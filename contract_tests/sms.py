@@ -49,7 +49,7 @@ def _pack(costs: Iterable[int], capacity: int) -> int:
 
 
 class SmsCounter:
-    """Counts parts as CONTRACT.md's "SMS parts" section fixes it, with the part sizes and
+    """Counts parts as docs/contract.md ("SMS parts") fixes it, with the part sizes and
     the extension table the spec states (`x-contract.smsParts`, read through
     `twosms_contract.contract`); the basic table is the standard's, written out above."""
 

@@ -4,7 +4,7 @@ requests that break exactly one rule.
 "Valid" here is stricter than the schema: recipients come from the account's facts or are
 well-formed quick recipients, texts sit at SMS part boundaries, templates get all their
 placeholders, dates are consistent. A conforming server must answer every one with 200.
-Nothing is drawn where CONTRACT.md leaves the answer open (e-mail keys differing only in
+Nothing is drawn where docs/contract.md leaves the answer open (e-mail keys differing only in
 case, channel 3 on a group with a member lacking a channel, an expiry judged against the
 server's clock).
 """
@@ -98,8 +98,8 @@ class _TextSizes:
 
 @st.composite
 def boundary_text(draw: st.DrawFn, sizes: _TextSizes) -> str:
-    """A text near a part boundary of CONTRACT.md: GSM-7, with extension characters, UCS-2,
-    with emoji straddling a part."""
+    """A text near a part boundary of docs/contract.md ("SMS parts"): GSM-7, with extension
+    characters, UCS-2, with emoji straddling a part."""
     kind = draw(_TEXT_KINDS)
     if kind == "gsm":
         return _sized(draw(_GSM_CHUNK), draw(sizes.gsm))

@@ -1,4 +1,4 @@
-"""The mock server: CONTRACT.md, executable, as an ASGI (Starlette) application.
+"""The mock server: docs/contract.md, executable, as an ASGI (Starlette) application.
 
     from mockserver import create_app
     app = create_app()                  # the demo account, the project's spec

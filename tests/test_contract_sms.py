@@ -16,7 +16,7 @@ GSM_EXTENSION = COUNTER.extension
 
 EMOJI = "\U0001f600"
 
-# (text, alphabet, units, parts), each row a boundary of CONTRACT.md's "SMS parts".
+# (text, alphabet, units, parts), each row a boundary of docs/contract.md ("SMS parts").
 TABLE = [
     ("", "GSM-7", 0, 1),
     ("a" * 152, "GSM-7", 152, 1),

@@ -13,8 +13,8 @@ import pytest
 import yaml
 
 from tests.repo import SPEC as DEFAULT_SPEC
-from twosms_contract.cli import main
 from twosms_contract.spec import load_spec
+from twosms_kit.cli import main
 
 SPEC: dict[str, Any] = load_spec().document
 
@@ -235,6 +235,6 @@ def test_default_run_joins_the_generated_code(
 
 
 def test_the_cli_lists_every_render_format() -> None:
-    from twosms_contract.diff import command, render
+    from twosms_kit.diff import command, render
 
     assert command.FORMATS == render.FORMATS

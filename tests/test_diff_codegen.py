@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 
-from twosms_contract.diff import diff_surfaces, surface
-from twosms_contract.diff.codegen import CodegenError
-from twosms_contract.diff.report import Report, build_report, default_generate
 from twosms_contract.spec import Spec, load_spec
+from twosms_kit.diff import diff_surfaces, surface
+from twosms_kit.diff.codegen import CodegenError
+from twosms_kit.diff.report import Report, build_report, default_generate
 
 SPEC: dict[str, Any] = load_spec().document
 

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from twosms_contract.diff import ABSENT, DiffInputError, Level, diff_documents
-from twosms_contract.diff.report import build_report, next_version
 from twosms_contract.spec import Spec, load_spec
+from twosms_kit.diff import ABSENT, DiffInputError, Level, diff_documents
+from twosms_kit.diff.report import build_report, next_version
 
 SPEC: dict[str, Any] = load_spec().document
 

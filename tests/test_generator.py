@@ -22,8 +22,8 @@ from generator.naming import snake_case
 from tests.repo import GENERATED_DIR
 from tests.repo import ROOT as REPO_ROOT
 from tests.repo import SPEC as DEFAULT_SPEC
-from twosms_contract.cli import main
 from twosms_contract.errors import SpecLoadError
+from twosms_kit.cli import main
 
 FILES = generate(DEFAULT_SPEC)
 

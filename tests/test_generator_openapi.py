@@ -26,7 +26,7 @@ import pytest
 
 from generator import GeneratorError, UnsupportedConstruct, generate
 from generator.load import from_document
-from twosms_contract.cli import main
+from twosms_kit.cli import main
 
 S = "#/components/schemas/"
 

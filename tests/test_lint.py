@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 import yaml
 
-from twosms_contract.cli import main
 from twosms_contract.lint import lint_document
 from twosms_contract.spec import Spec, load_spec
+from twosms_kit.cli import main
 
 SPEC = load_spec()
 

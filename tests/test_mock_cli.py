@@ -15,7 +15,7 @@ import pytest
 
 from mockserver.cli import render_messages
 from mockserver.testing import public_request
-from twosms_contract.cli import main
+from twosms_kit.cli import main
 
 FIXTURES = """\
 client_id: acme
@@ -41,7 +41,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     fixtures = tmp_path_factory.mktemp("fx") / "acme.yaml"
     fixtures.write_text(FIXTURES)
     port = _free_port()
-    command = [sys.executable, "-m", "twosms_contract.cli", "mock", "--port", str(port)]
+    command = [sys.executable, "-m", "twosms_kit.cli", "mock", "--port", str(port)]
     process = subprocess.Popen(
         [*command, "--fixtures", str(fixtures)],
         stdout=subprocess.PIPE,
@@ -103,7 +103,7 @@ def test_mock_prints_url_and_credentials(served: str) -> None:
     base = served
     port = base.rsplit(":", 1)[1]
     result = subprocess.run(
-        [sys.executable, "-m", "twosms_contract.cli", "mock", "--port", port],
+        [sys.executable, "-m", "twosms_kit.cli", "mock", "--port", port],
         capture_output=True,
         text=True,
         timeout=30,

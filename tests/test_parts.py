@@ -1,4 +1,4 @@
-"""SMS part counting of the mock, at every boundary CONTRACT.md names.
+"""SMS part counting of the mock, at every boundary docs/contract.md names ("SMS parts").
 
 Expected counts are worked out by hand in the table (and, in the property test, by a
 reference that builds the parts as strings), never by calling the code under test.

@@ -11,7 +11,6 @@ import pytest
 
 from contract_tests.cli import open_session
 from tests.repo import GENERATED_DIR, SPEC, SPEC_DIR
-from twosms_contract.cli import main
 from twosms_contract.fixtures import load_account
 from twosms_contract.paths import (
     default_fixtures,
@@ -21,6 +20,7 @@ from twosms_contract.paths import (
     spec_label,
 )
 from twosms_contract.spec import load_spec
+from twosms_kit.cli import main
 
 
 def test_the_packaged_spec_is_the_repository_spec() -> None:
@@ -131,8 +131,10 @@ def test_the_suite_session_and_its_embedded_mock_load_the_given_spec(tmp_path: P
 def test_generate_check_looks_at_the_checkout_it_runs_in(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """A second checkout: its own spec/ and generated/, not those of the installed package."""
+    """A second checkout: its own spec/, generated/ and docs/, not those of the installed
+    package."""
     shutil.copytree(SPEC_DIR, tmp_path / "spec")
+    shutil.copytree(SPEC_DIR.parent / "docs", tmp_path / "docs")
     shutil.copytree(
         GENERATED_DIR, tmp_path / "generated", ignore=shutil.ignore_patterns("__pycache__")
     )

@@ -1,4 +1,4 @@
-"""The spec is faithful to the help page and CONTRACT.md, and its examples are real."""
+"""The spec is faithful to the help page and docs/contract.md, and its examples are real."""
 
 from __future__ import annotations
 
@@ -36,7 +36,8 @@ PUBLIC_EXAMPLE = {
 
 
 def _without_patterns(node: Any) -> Any:
-    """The document with key and string patterns set aside (CONTRACT.md's rule for samples)."""
+    """The document with key and string patterns set aside (docs/contract.md, "Request
+    fields": the rule for samples)."""
     if isinstance(node, dict):
         return {
             key: _without_patterns(value)
@@ -74,7 +75,7 @@ def test_seed_samples_match_schema_with_patterns_set_aside(sample: str, schema: 
 
 
 def test_seed_request_sample_is_refused_by_the_key_patterns() -> None:
-    # CONTRACT.md: "a server rejects the request sample's placeholder keys".
+    # docs/contract.md ("Request fields"): a server refuses the request sample's placeholder keys.
     instance = json.loads((EXAMPLES / "seed-request.json").read_text())
     errors = _errors(SPEC.schema_validator("MessageV2"), instance)
     assert any("sample string 1" in e for e in errors), errors

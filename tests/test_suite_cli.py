@@ -20,7 +20,7 @@ from contract_tests.runner import DEFAULT_PROFILE, PROFILES
 from mockserver import Behaviour, Failure, create_app
 from mockserver.http import HttpRequest
 from tests.repo import ROOT as REPO_ROOT
-from twosms_contract.cli import main
+from twosms_kit.cli import main
 
 FAST = ["--profile", "quick", "--max-examples", "2", "--seed", "1"]
 

@@ -1,7 +1,8 @@
 """Contract kit for the 2SMS messaging API v2.
 
-Public surface: the spec loader (`load_spec`, `Spec`), the errors, and the CLI
-(`twosms-contract`). Imports are lazy so that the CLI starts fast: jsonschema, pulled in by
+The ground floor: it imports only itself and third-party libraries. Public surface: the spec
+loader (`load_spec`, `Spec`) and the errors. The CLI (`twosms-contract`) lives above every
+stage, in `twosms_kit`. Imports are lazy so that the CLI starts fast: jsonschema, pulled in by
 `spec`, costs more than a second to import.
 """
 

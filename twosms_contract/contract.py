@@ -118,6 +118,15 @@ class Invariant:
 
 
 @dataclass(frozen=True, slots=True)
+class Decision:
+    """One entry of `x-contract.decisions`: what the project decided where the sources are
+    silent or ambiguous."""
+
+    id: str
+    decision: str
+
+
+@dataclass(frozen=True, slots=True)
 class Field:
     """A request field's constraints as the schema states them (`$ref`s followed)."""
 
@@ -208,6 +217,7 @@ class Contract:
         media_types: MediaTypes,
         parts: PartSizes,
         invariants: tuple[Invariant, ...],
+        decisions: tuple[Decision, ...] = (),
     ) -> None:
         self.spec = spec
         self.checks = checks
@@ -217,6 +227,7 @@ class Contract:
         self.media_types = media_types
         self.parts = parts
         self.invariants = invariants
+        self.decisions = decisions
         self._by_id = {check.id: check for check in checks}
         self._by_code: dict[str, Check] = {}
         for check in checks:
@@ -417,6 +428,10 @@ class Contract:
             invariants=tuple(
                 Invariant(id=reader.text(item, "id", at), rule=str(item.get("rule", "")))
                 for at, item in reader.entries("successInvariants")
+            ),
+            decisions=tuple(
+                Decision(id=reader.text(item, "id", at), decision=reader.text(item, "decision", at))
+                for at, item in (reader.entries("decisions") if "decisions" in raw else ())
             ),
         )
 

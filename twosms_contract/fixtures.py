@@ -1,4 +1,5 @@
-"""The account facts (CONTRACT.md's fixtures shape), validated once where they enter."""
+"""The account facts (the shape of docs/contract.md, "The demo account"), validated once
+where they enter."""
 
 from __future__ import annotations
 

@@ -116,7 +116,7 @@ def auth_probes() -> list[Probe]:
             "token-endpoint",
             TOKEN,
             "rfc6749",
-            "POST /Token answers as RFC 6749 and CONTRACT.md say.",
+            "POST /Token answers as RFC 6749 and docs/contract.md say.",
             _token_run,
         )
     )

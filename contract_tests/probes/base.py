@@ -23,7 +23,8 @@ UNKNOWN_GUID = "00000000-0000-4000-8000-00000000dead"
 
 
 def base_request(**overrides: Any) -> dict[str, Any]:
-    """CONTRACT.md's public example, which a conforming server accepts, with overrides."""
+    """docs/contract.md's public example ("Where each statement comes from"), which a
+    conforming server accepts, with overrides."""
     body: dict[str, Any] = {
         "Contacts": {"QuickRecipients": {QUICK_NUMBER: 2}},
         "Content": "Contract test",

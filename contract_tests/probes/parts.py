@@ -1,4 +1,4 @@
-"""SMS part counting at every boundary of CONTRACT.md, for one SMS recipient.
+"""SMS part counting at every boundary of docs/contract.md ("SMS parts"), for one SMS recipient.
 
 The expected count comes from `contract_tests.sms` (the suite's own implementation of
 3GPP TS 23.038/23.040); the observed one from the response (the recipient's list of
@@ -257,7 +257,7 @@ def parts_probes() -> list[Probe]:
             "sms-part-boundaries",
             SMS_PARTS,
             "boundaries",
-            "Texts below, at and above every part boundary of CONTRACT.md, by one SMS each.",
+            "Texts below, at and above every part boundary of docs/contract.md, by one SMS each.",
             _run,
         ),
         Probe(

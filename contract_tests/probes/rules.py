@@ -471,7 +471,7 @@ def _validation_probes() -> list[Probe]:
             _set("Options.EmailOptions", {"FromAddress": "not an address"}),
             ["FromAddress"],
         ),
-        # null is not absent, at every depth (CONTRACT.md "null is not absent").
+        # null is not absent, at every depth (docs/contract.md, "Fine points").
         ("type-null", _set("Type", None), ["Type"]),
         ("contacts-null", _set("Contacts", None), ["Contacts"]),
         ("contact-ids-null", _set("Contacts.ContactID", None), ["ContactID"]),
@@ -641,7 +641,8 @@ def _first_ten(session: Session) -> Iterator[Violation]:
 
 
 def _reason_values(session: Session) -> Iterator[Violation]:
-    """Every business rule's reason names the field and the value (CONTRACT.md)."""
+    """Every business rule's reason names the field and the value (docs/contract.md, "Fine
+    points")."""
     cases: list[tuple[str, Any, str]] = [
         ("UnknownContact", _unknown_contact(session), unknown_contact(session.account)),
         ("UnknownGroup", base_request(Contacts={"GroupID": {UNKNOWN_GUID: 0}}), UNKNOWN_GUID),
@@ -726,8 +727,8 @@ def _seed_sample() -> Any:
     return json.loads(project_file("examples/seed-request.json").read_text())
 
 
-# Pairs of checks, the earlier first (CONTRACT.md "Order of checks"): a request breaking both
-# must be answered by the earlier.
+# Pairs of checks, the earlier first (docs/contract.md, "The checks, in order"): a request
+# breaking both must be answered by the earlier.
 def _order_probes() -> list[Probe]:
     def both(*parts: Build) -> Build:
         def build(session: Session) -> Any:

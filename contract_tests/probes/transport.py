@@ -238,7 +238,7 @@ def _json_probes() -> list[Probe]:
             _extremes_run,
         )
     )
-    # CONTRACT.md: duplicate keys, the last one wins.
+    # docs/contract.md ("Fine points"): duplicate keys, the last one wins.
     raw = json_bytes(base_request()).replace(
         b'"Content": "Contract test"', b'"Content": "first", "Content": "last wins"'
     )
@@ -541,8 +541,9 @@ def _head_run(session: Session) -> Iterator[Violation]:
 
 
 def _order_probes() -> list[Probe]:
-    """CONTRACT.md's order of the HTTP-level checks: 404, 405, auth, media type, size,
-    charset, JSON syntax. Each request breaks two; the earlier check must answer."""
+    """docs/contract.md's order of the HTTP-level checks ("The checks, in order"): 404, 405,
+    auth, media type, size, charset, JSON syntax. Each request breaks two; the earlier check
+    must answer."""
 
     def garbage(session: Session) -> bytes:
         """Over the body limit, and not JSON."""
@@ -589,7 +590,8 @@ def _order_probes() -> list[Probe]:
 
 
 def _malformed_http_run(session: Session) -> Iterator[Violation]:
-    """Malformed HTTP is 400 BadRequest in the envelope (CONTRACT.md), before anything else."""
+    """Malformed HTTP is 400 BadRequest in the envelope (docs/contract.md, "Fine points"),
+    before anything else."""
     body = json_bytes(base_request())
     json_type = ("Content-Type", "application/json")
     bearer = ("Authorization", f"Bearer {session.token}")

@@ -308,7 +308,7 @@ class ChallengeOnlyWhenMissing(Behaviour):
 
 
 # Detail counts written with leading zeros ('007'): CountString is ^[0-9]+$ and
-# CONTRACT.md says "non-negative decimal strings".
+# docs/contract.md ("What a 200 says"): "non-negative decimal strings".
 @variant(
     "counts-leading-zeros",
     "the Detail counts and balances written with a leading zero ('01'): still digit strings",

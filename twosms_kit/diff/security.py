@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from twosms_contract.diff.model import ABSENT
-from twosms_contract.diff.pointers import deref_object, join, leaf_changes
-from twosms_contract.diff.schemas import ANNOTATIONS
+from twosms_kit.diff.model import ABSENT
+from twosms_kit.diff.pointers import deref_object, join, leaf_changes
+from twosms_kit.diff.schemas import ANNOTATIONS
 
 # change(rule id, pointer, message, old, new, operations)
 ChangeFn = Callable[[str, str, str, Any, Any, tuple[str, ...]], None]

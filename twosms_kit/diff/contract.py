@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Final
 
-from twosms_contract.diff.model import ABSENT, Change
-from twosms_contract.diff.pointers import canonical, join, leaf_changes
-from twosms_contract.diff.rules import rule
-from twosms_contract.diff.schemas import ANNOTATIONS, Emit
+from twosms_kit.diff.model import ABSENT, Change
+from twosms_kit.diff.pointers import canonical, join, leaf_changes
+from twosms_kit.diff.rules import rule
+from twosms_kit.diff.schemas import ANNOTATIONS, Emit
 
 ROOT: Final = "#/x-contract"
 # change(rule id, pointer, message, old, new)

@@ -12,9 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any, Final
 
-from twosms_contract.diff.model import ABSENT, Change
-from twosms_contract.diff.pointers import View, canonical, join, resolve
-from twosms_contract.diff.rules import rule
+from twosms_kit.diff.model import ABSENT, Change
+from twosms_kit.diff.pointers import View, canonical, join, resolve
+from twosms_kit.diff.rules import rule
 
 # Keywords that describe rather than constrain: changing them changes no contract.
 ANNOTATIONS: Final = frozenset(

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
-from twosms_contract.diff.model import Level, Rule
+from twosms_kit.diff.model import Level, Rule
 
 ERR, WARN, INFO = Level.ERR, Level.WARN, Level.INFO
 
@@ -353,7 +353,7 @@ def rule(rule_id: str) -> Rule:
 
 
 def rules_markdown() -> str:
-    """The README's table of rules, generated so that the two cannot drift apart."""
+    """The table of rules in docs/diff-rules.md, generated so that the two cannot drift apart."""
     lines = [
         "| rule id | level | what | example |",
         "|---|---|---|---|",

@@ -7,7 +7,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from twosms_contract.diff.codegen import (
+from twosms_contract.spec import Spec
+from twosms_kit.diff.codegen import (
     CodeChange,
     CodegenError,
     Generate,
@@ -15,11 +16,10 @@ from twosms_contract.diff.codegen import (
     normalize,
     surface,
 )
-from twosms_contract.diff.engine import diff_documents
-from twosms_contract.diff.model import Change, Level
-from twosms_contract.diff.pointers import canonical
-from twosms_contract.diff.rules import API_RULES
-from twosms_contract.spec import Spec
+from twosms_kit.diff.engine import diff_documents
+from twosms_kit.diff.model import Change, Level
+from twosms_kit.diff.pointers import canonical
+from twosms_kit.diff.rules import API_RULES
 
 
 @dataclass(frozen=True, slots=True)

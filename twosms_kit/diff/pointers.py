@@ -8,9 +8,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from twosms_contract.diff.model import ABSENT
-from twosms_contract.diff.source import DiffInputError
 from twosms_contract.spec import pointer_escape, pointer_unescape, resolve_pointer
+from twosms_kit.diff.model import ABSENT
+from twosms_kit.diff.source import DiffInputError
 
 _COMPONENT = re.compile(r"^#/components/schemas/([^/]+)$")
 

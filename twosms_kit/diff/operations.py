@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, Final
 
-from twosms_contract.diff.model import ABSENT, Change
-from twosms_contract.diff.pointers import canonical, deref_object, join
-from twosms_contract.diff.rules import rule
-from twosms_contract.diff.schemas import ANNOTATIONS, Context, Emit, SchemaComparer
-from twosms_contract.diff.security import compare_security, compare_security_schemes
+from twosms_kit.diff.model import ABSENT, Change
+from twosms_kit.diff.pointers import canonical, deref_object, join
+from twosms_kit.diff.rules import rule
+from twosms_kit.diff.schemas import ANNOTATIONS, Context, Emit, SchemaComparer
+from twosms_kit.diff.security import compare_security, compare_security_schemes
 
 METHODS: Final = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 

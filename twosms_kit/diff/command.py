@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from twosms_contract.diff.model import Level
 from twosms_contract.options import add_spec_option
 from twosms_contract.paths import default_spec
+from twosms_kit.diff.model import Level
 
 # The render module's FORMATS, repeated here so that registering the subcommand loads no
 # engine (a test keeps the two equal).
@@ -15,9 +15,9 @@ FORMATS = ("text", "markdown", "json", "junit")
 
 
 def run(args: argparse.Namespace) -> int:
-    from twosms_contract.diff.render import render
-    from twosms_contract.diff.report import build_report, default_generate
-    from twosms_contract.diff.source import DiffInputError, load_source
+    from twosms_kit.diff.render import render
+    from twosms_kit.diff.report import build_report, default_generate
+    from twosms_kit.diff.source import DiffInputError, load_source
 
     try:
         fail_on = Level.parse(args.fail_on)

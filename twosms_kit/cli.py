@@ -66,10 +66,10 @@ def _extra_commands() -> list[
     from contract_tests.cli import register as register_test
 
     registrars.append(register_test)
-    from twosms_contract.diff.command import register as register_diff
+    from twosms_kit.diff.command import register as register_diff
 
     registrars.append(register_diff)
-    from generator.cli import register as register_generate
+    from twosms_kit.generate import register as register_generate
 
     registrars.append(register_generate)
     return registrars

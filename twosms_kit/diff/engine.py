@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from twosms_contract.diff.contract import compare_contract
-from twosms_contract.diff.model import Change
-from twosms_contract.diff.operations import OperationComparer
+from twosms_kit.diff.contract import compare_contract
+from twosms_kit.diff.model import Change
+from twosms_kit.diff.operations import OperationComparer
 
 
 def diff_documents(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:

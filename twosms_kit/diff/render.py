@@ -6,9 +6,9 @@ import json
 import xml.etree.ElementTree as ET
 from typing import Any, Final
 
-from twosms_contract.diff.codegen import CodeChange
-from twosms_contract.diff.model import ABSENT, Level
-from twosms_contract.diff.report import Entry, Report
+from twosms_kit.diff.codegen import CodeChange
+from twosms_kit.diff.model import ABSENT, Level
+from twosms_kit.diff.report import Entry, Report
 
 FORMATS: Final = ("text", "markdown", "json", "junit")
 
