@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from contract_tests.session import Session
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,14 +106,25 @@ class Probe:
     """A deterministic, targeted test of one rule.
 
     `run` gets the session (see `contract_tests.session.Session`) and yields violations;
-    it must make at least one request, and count them in `session.cases`.
+    it must make at least one request, and count them in `session.cases`. A `last` probe
+    runs after every stage of a run (the exact-balance probe, which spends every credit).
     """
 
     id: str
     check: str
     rule: str
     description: str
-    run: Callable[[Any], Iterable[Violation]]
+    run: Callable[[Session], Iterable[Violation]]
+    last: bool = False
 
 
 CheckResults = Mapping[tuple[str, str], Outcome]
+
+
+class Progress(Protocol):
+    """Told what the run is doing; the CLI draws it."""
+
+    def stage(self, name: str) -> None: ...
+
+    def advance(self, cases: int) -> None:
+        """`cases` is the run's total so far."""

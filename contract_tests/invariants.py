@@ -13,45 +13,14 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from contract_tests import ids
 from contract_tests.core import Exchange, Violation, violation
 from contract_tests.oracle import Delivery, Refusal, judge, parse_time
 from contract_tests.sms import counter_for
 
-RESPONSE, SUCCESS = "response", "success-invariants"
+RESPONSE, SUCCESS = ids.RESPONSE, ids.SUCCESS
 #: Every (check, rule) that `check_exchange` can report.
-RULES: tuple[tuple[str, str], ...] = (
-    *(
-        (RESPONSE, rule)
-        for rule in (
-            "not-a-server-error",
-            "no-answer",
-            "documented-status",
-            "media-type",
-            "envelope-schema",
-            "code-status",
-            "www-authenticate",
-            "allow-header",
-        )
-    ),
-    *(
-        (SUCCESS, rule)
-        for rule in (
-            "counts-are-decimal",
-            "credits-arithmetic",
-            "ledger-continuity",
-            "unique-ids",
-            "message-text",
-            "quick-recipient-count",
-            "standard-ids",
-            "sms-parts",
-            "advanced-ids",
-            "result",
-            "accepted-invalid",
-            "user-id",
-            "fixture-counts",
-        )
-    ),
-)
+RULES: tuple[tuple[str, str], ...] = (*ids.RESPONSE_RULES, *ids.SUCCESS_RULES)
 _COUNTS = (
     "NoOfContacts",
     "NoOfQuickRecipients",
@@ -106,7 +75,7 @@ def check_exchange(session: Any, exchange: Exchange) -> list[Violation]:
     found = check_envelope(session, exchange)
     if exchange.response.status != 200:
         return found
-    if any(v.rule == "envelope-schema" for v in found):
+    if any((v.check, v.rule) == ids.ENVELOPE_SCHEMA for v in found):
         _follow_ledger(session, exchange)
         return found
     return found + _success(session, exchange)
@@ -165,8 +134,7 @@ def check_envelope(session: Any, exchange: Exchange) -> list[Violation]:
         return [
             _v(
                 exchange,
-                RESPONSE,
-                "no-answer",
+                *ids.NO_ANSWER,
                 f"the server gave no answer ({why})",
                 why,
                 "an HTTP answer to every request",
@@ -176,8 +144,7 @@ def check_envelope(session: Any, exchange: Exchange) -> list[Violation]:
         return [
             _v(
                 exchange,
-                RESPONSE,
-                "not-a-server-error",
+                *ids.NOT_A_SERVER_ERROR,
                 f"the server answered {status}",
                 status,
                 "no 5xx, whatever the request",
@@ -190,8 +157,7 @@ def check_envelope(session: Any, exchange: Exchange) -> list[Violation]:
         found.append(
             _v(
                 exchange,
-                RESPONSE,
-                "documented-status",
+                *ids.DOCUMENTED_STATUS,
                 f"status {status} is not in the spec",
                 status,
                 sorted(documented),
@@ -203,8 +169,7 @@ def check_envelope(session: Any, exchange: Exchange) -> list[Violation]:
         found.append(
             _v(
                 exchange,
-                RESPONSE,
-                "media-type",
+                *ids.RESPONSE_MEDIA_TYPE,
                 f"Content-Type {media or '(none)'} for Accept of the request",
                 media or "(none)",
                 " or ".join(sorted(wanted)),
@@ -220,8 +185,7 @@ def check_envelope(session: Any, exchange: Exchange) -> list[Violation]:
         found.append(
             _v(
                 exchange,
-                RESPONSE,
-                "utf-8",
+                *ids.RESPONSE_UTF8,
                 "the body is not UTF-8 without a byte order mark (RFC 8259 §8.1)",
                 raw[:40],
                 "UTF-8 JSON text",
@@ -241,8 +205,7 @@ def check_envelope(session: Any, exchange: Exchange) -> list[Violation]:
         found.append(
             _v(
                 exchange,
-                RESPONSE,
-                "envelope-schema",
+                *ids.ENVELOPE_SCHEMA,
                 f"the {status} body does not match {schema}: {errors[0]}",
                 body if body is not None else response.body[:200].decode("utf-8", "replace"),
                 f"a {schema} (" + "; ".join(errors[:3]) + ")",
@@ -264,8 +227,7 @@ def _error_rules(session: Any, exchange: Exchange, error: dict[str, Any]) -> lis
         found.append(
             _v(
                 exchange,
-                RESPONSE,
-                "code-status",
+                *ids.CODE_STATUS,
                 f"ErrorCode {code} came with status {status}",
                 f"{status} {code}",
                 f"{statuses.get(code)} {code}",
@@ -279,8 +241,7 @@ def _error_rules(session: Any, exchange: Exchange, error: dict[str, Any]) -> lis
             found.append(
                 _v(
                     exchange,
-                    RESPONSE,
-                    "www-authenticate",
+                    *ids.WWW_AUTHENTICATE,
                     "a 401 without a Bearer challenge",
                     challenge or "(no WWW-Authenticate)",
                     "WWW-Authenticate: Bearer",
@@ -294,8 +255,7 @@ def _error_rules(session: Any, exchange: Exchange, error: dict[str, Any]) -> lis
             found.append(
                 _v(
                     exchange,
-                    RESPONSE,
-                    "allow-header",
+                    *ids.ALLOW_HEADER,
                     "a 405 whose Allow is not exactly the methods the spec gives the path",
                     allow or "(no Allow)",
                     f"Allow: {', '.join(wanted)}",
@@ -327,7 +287,7 @@ def _success(session: Any, exchange: Exchange) -> list[Violation]:
     body = response_json(exchange)
     data = body["ResponseData"]
     detail = data["Detail"]
-    ids = detail["IDs"]
+    message_ids = detail["IDs"]
     found: list[Violation] = []
 
     def fail(rule: str, message: str, received: Any, expected: Any) -> None:
@@ -335,19 +295,24 @@ def _success(session: Any, exchange: Exchange) -> list[Violation]:
 
     for name in _COUNTS:
         if not _DECIMAL.match(str(detail[name])):
-            fail("counts-are-decimal", f"{name} is not a decimal count", detail[name], "digits")
+            fail(
+                ids.COUNTS_ARE_DECIMAL.rule,
+                f"{name} is not a decimal count",
+                detail[name],
+                "digits",
+            )
     if found:
         return found
     pre, post = _count(detail, "PreTransaction"), _count(detail, "PostTransaction")
     used, sms = _count(detail, "CreditsUsed"), _count(detail, "NoOfSMS")
     if used != pre - post or used != sms:
         fail(
-            "credits-arithmetic",
+            ids.CREDITS_ARITHMETIC.rule,
             "CreditsUsed, PreTransaction - PostTransaction and NoOfSMS differ",
             {"PreTransaction": pre, "PostTransaction": post, "CreditsUsed": used, "NoOfSMS": sms},
             "CreditsUsed = PreTransaction - PostTransaction = NoOfSMS",
         )
-    found.extend(_ledger_and_ids(session, exchange, pre, post, ids))
+    found.extend(_ledger_and_ids(session, exchange, pre, post, message_ids))
     request = request_json(exchange)
     if not isinstance(request, dict):
         return found
@@ -356,7 +321,7 @@ def _success(session: Any, exchange: Exchange) -> list[Violation]:
 
 
 def _ledger_and_ids(
-    session: Any, exchange: Exchange, pre: int, post: int, ids: dict[str, Any]
+    session: Any, exchange: Exchange, pre: int, post: int, message_ids: dict[str, Any]
 ) -> list[Violation]:
     found = []
     seen = session.seen
@@ -366,8 +331,7 @@ def _ledger_and_ids(
             found.append(
                 _v(
                     exchange,
-                    SUCCESS,
-                    "ledger-continuity",
+                    *ids.LEDGER_CONTINUITY,
                     "PreTransaction is not the previous send's PostTransaction",
                     pre,
                     last,
@@ -375,9 +339,9 @@ def _ledger_and_ids(
             )
         seen.last_post_transaction = post
         seen.successes += 1
-        issued = [i for lst in ids["StandardMessageIDs"].values() for i in lst]
-        if ids["AdvancedMessageID"] is not None:
-            issued.append(str(ids["AdvancedMessageID"]))
+        issued = [i for lst in message_ids["StandardMessageIDs"].values() for i in lst]
+        if message_ids["AdvancedMessageID"] is not None:
+            issued.append(str(message_ids["AdvancedMessageID"]))
         where = f"response {seen.successes}"
         for message_id in issued:
             # A UUID's hex digits may be written in either case; other IDs are opaque.
@@ -386,8 +350,7 @@ def _ledger_and_ids(
                 found.append(
                     _v(
                         exchange,
-                        SUCCESS,
-                        "unique-ids",
+                        *ids.UNIQUE_IDS,
                         f"message ID {message_id} was already issued ({seen.message_ids[key]})",
                         message_id,
                         "a message ID never used before",
@@ -410,7 +373,7 @@ def _against_request(
     session: Any, exchange: Exchange, request: dict[str, Any], data: dict[str, Any]
 ) -> list[Violation]:
     found: list[Violation] = []
-    detail, ids = data["Detail"], data["Detail"]["IDs"]
+    detail, message_ids = data["Detail"], data["Detail"]["IDs"]
 
     def fail(rule: str, message: str, received: Any, expected: Any) -> None:
         found.append(_v(exchange, SUCCESS, rule, message, received, expected))
@@ -422,31 +385,36 @@ def _against_request(
         and isinstance(request.get("Content"), str)
         and text != request["Content"]
     ):
-        fail("message-text", "MessageText is not the request's Content", text, request["Content"])
+        fail(
+            ids.MESSAGE_TEXT.rule,
+            "MessageText is not the request's Content",
+            text,
+            request["Content"],
+        )
     quick = request.get("Contacts", {}).get("QuickRecipients") or {}
     # Keys are distinct strings; e-mail keys that differ only in case may count once.
     allowed = {len(quick), len({k if k.startswith("+") else k.lower() for k in quick})}
     if int(detail["NoOfQuickRecipients"]) not in allowed:
         fail(
-            "quick-recipient-count",
+            ids.QUICK_RECIPIENT_COUNT.rule,
             "NoOfQuickRecipients is not the number of QuickRecipients",
             detail["NoOfQuickRecipients"],
             str(len(quick)),
         )
-    standard = ids["StandardMessageIDs"]
+    standard = message_ids["StandardMessageIDs"]
     n_parts = counter_for(session.spec.terms.parts).parts(text)
     if kind == 1:
-        if ids["AdvancedMessageID"] is not None:
+        if message_ids["AdvancedMessageID"] is not None:
             fail(
-                "standard-ids",
+                ids.STANDARD_IDS.rule,
                 "a standard message has an AdvancedMessageID",
-                ids["AdvancedMessageID"],
+                message_ids["AdvancedMessageID"],
                 None,
             )
         wrong = {k: len(v) for k, v in standard.items() if len(v) != n_parts}
         if wrong:
             fail(
-                "sms-parts",
+                ids.SUCCESS_SMS_PARTS.rule,
                 f"a recipient's list of message IDs is not one per part of MessageText "
                 f"({n_parts} parts)",
                 wrong,
@@ -454,24 +422,34 @@ def _against_request(
             )
         if sum(len(v) for v in standard.values()) != int(detail["NoOfSMS"]):
             fail(
-                "standard-ids",
+                ids.STANDARD_IDS.rule,
                 "NoOfSMS is not the number of StandardMessageIDs",
                 detail["NoOfSMS"],
                 str(sum(len(v) for v in standard.values())),
             )
         all_ids = [i for v in standard.values() for i in v]
         if len(set(all_ids)) != len(all_ids):
-            fail("unique-ids", "a message ID repeats within one response", all_ids, "distinct IDs")
-    elif kind in (0, 2):
-        if not _is_uuid(ids["AdvancedMessageID"]):
             fail(
-                "advanced-ids",
+                ids.UNIQUE_IDS.rule,
+                "a message ID repeats within one response",
+                all_ids,
+                "distinct IDs",
+            )
+    elif kind in (0, 2):
+        if not _is_uuid(message_ids["AdvancedMessageID"]):
+            fail(
+                ids.SUCCESS_ADVANCED_IDS.rule,
                 f"a Type {kind} message has no UUID AdvancedMessageID",
-                ids["AdvancedMessageID"],
+                message_ids["AdvancedMessageID"],
                 "a UUID",
             )
         if standard != {}:
-            fail("advanced-ids", f"a Type {kind} message has StandardMessageIDs", standard, {})
+            fail(
+                ids.SUCCESS_ADVANCED_IDS.rule,
+                f"a Type {kind} message has StandardMessageIDs",
+                standard,
+                {},
+            )
     found.extend(_result(exchange, request, data))
     found.extend(_against_account(session, exchange, request, data, n_parts))
     return found
@@ -498,8 +476,7 @@ def _result(exchange: Exchange, request: dict[str, Any], data: dict[str, Any]) -
         return [
             _v(
                 exchange,
-                SUCCESS,
-                "result",
+                *ids.SUCCESS_RESULT,
                 f"Result should be {expected}: {why}",
                 data["Result"],
                 expected,
@@ -533,7 +510,7 @@ def _against_account(
 
     if isinstance(verdict, Refusal) and not _ambiguous(request, verdict):
         fail(
-            "accepted-invalid",
+            ids.ACCEPTED_INVALID.rule,
             f"a request the contract refuses was accepted: {verdict.why}",
             "200",
             f"{verdict.status} {verdict.code}",
@@ -544,14 +521,14 @@ def _against_account(
     detail = data["Detail"]
     if data["Identification"]["UserId"] != session.account.user_id:
         fail(
-            "user-id",
+            ids.USER_ID.rule,
             "Identification.UserId is not the account's",
             data["Identification"]["UserId"],
             session.account.user_id,
         )
     if detail["MessageText"] != verdict.text:
         fail(
-            "message-text",
+            ids.MESSAGE_TEXT.rule,
             "MessageText is not the text the request produces",
             detail["MessageText"],
             verdict.text,
@@ -567,11 +544,11 @@ def _against_account(
     # judges the notation).
     if {k: _number(v) for k, v in received.items()} != {k: int(v) for k, v in expected.items()}:
         rule = (
-            "sms-parts"
+            ids.SUCCESS_SMS_PARTS.rule
             if received["NoOfSMS"] != expected["NoOfSMS"]
             and (received["NoOfContacts"], received["NoOfEmails"])
             == (expected["NoOfContacts"], expected["NoOfEmails"])
-            else "fixture-counts"
+            else ids.FIXTURE_COUNTS.rule
         )
         fail(
             rule,
@@ -584,7 +561,7 @@ def _against_account(
     standard = data["Detail"]["IDs"]["StandardMessageIDs"]
     if request.get("Type") == 1 and set(standard) != set(verdict.sms_numbers):
         fail(
-            "standard-ids",
+            ids.STANDARD_IDS.rule,
             "StandardMessageIDs are not keyed by the SMS recipients' numbers",
             sorted(standard),
             sorted(verdict.sms_numbers),

@@ -29,11 +29,12 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, urlencode
 
+from contract_tests import ids
 from contract_tests.core import Exchange, Probe, Violation, violation
 from contract_tests.session import SEND_PATH, Session
 from twosms_contract.spec import Spec, pointer_escape, resolve_pointer
 
-CHECK = "operation"
+CHECK = ids.OPERATION
 _METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _BEARER = re.compile(r"(^|,)\s*bearer(\s|,|$)", re.IGNORECASE)
 _BEARER_SCHEMES = frozenset({"oauth2", "openidconnect"})

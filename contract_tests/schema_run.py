@@ -38,12 +38,13 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from contract_tests import ids
 from contract_tests.core import Exchange, RecordedRequest, RecordedResponse, Violation
 from contract_tests.operations import SpecOperation, is_send, judge_response, spec_operations
 from contract_tests.session import SEND_PATH, TOKEN_PATH, Session, TargetError
 from contract_tests.transport import HOST, ASGIAdapter
 
-SCHEMATHESIS = "schemathesis"
+SCHEMATHESIS = ids.SCHEMATHESIS
 OBSERVE_CHECK = "twosms_observe"
 OPERATIONS_CHECK = "twosms_operations"
 BUILTIN_CHECKS = (
@@ -328,7 +329,7 @@ def _no_answer(event: Any) -> Violation:
     sample = getattr(event.info, "_code_sample", None) or ""
     return Violation(
         check="response",
-        rule="no-answer",
+        rule=ids.NO_ANSWER.rule,
         message=f"{event.label}: no answer ({type(event.value).__name__})"
         + (f"; reproduce with: {sample}" if sample else ""),
         received=str(event.value)[:500],

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
+from contract_tests import ids
 from contract_tests.core import Probe
 from contract_tests.probes.base import (
     DAY,
@@ -26,8 +27,9 @@ from contract_tests.probes.base import (
 )
 from contract_tests.session import Session
 from twosms_contract.fixtures import Account
+from twosms_contract.spec import Spec
 
-ACCEPTANCE = "acceptance"
+ACCEPTANCE = ids.ACCEPTANCE
 Build = Callable[[Session], Any]
 
 
@@ -229,11 +231,11 @@ def full_options(session: Session) -> dict[str, Any]:
     }
 
 
-def acceptance_probes() -> list[Probe]:
+def acceptance_probes(_spec: Spec) -> list[Probe]:
     table: list[tuple[str, str, Build, str]] = [
         (
             "public-example",
-            "public-example",
+            ids.ACCEPT_PUBLIC_EXAMPLE.rule,
             lambda s: {
                 "Contacts": {"QuickRecipients": {"+12345678901": 2}},
                 "Content": "Standard Send Test",
@@ -244,74 +246,74 @@ def acceptance_probes() -> list[Probe]:
         ),
         (
             "template",
-            "template",
+            ids.ACCEPT_TEMPLATE.rule,
             _template(upper=False),
             "A template send: MessageText is the rendered template, not Content.",
         ),
         (
             "template-guid-case",
-            "guid-case",
+            ids.ACCEPT_GUID_CASE.rule,
             _template(upper=True),
             "Template GUIDs compare case-insensitively.",
         ),
         (
             "group",
-            "recipient-resolution",
+            ids.ACCEPT_RECIPIENT_RESOLUTION.rule,
             _group_request(all_reachable=True),
             "A group whose members all have the channel.",
         ),
         (
             "group-guid-case",
-            "guid-case",
+            ids.ACCEPT_GUID_CASE.rule,
             _group_request(all_reachable=True, upper=True),
             "Group GUIDs compare case-insensitively.",
         ),
         (
             "group-skips-member",
-            "recipient-resolution",
+            ids.ACCEPT_RECIPIENT_RESOLUTION.rule,
             _group_request(all_reachable=False),
             "A group member that lacks the channel is skipped, not refused.",
         ),
         (
             "group-default-channel",
-            "recipient-resolution",
+            ids.ACCEPT_RECIPIENT_RESOLUTION.rule,
             _group_default_channel,
             "Channel 0 reaches each member by SMS where it has a number, else by e-mail.",
         ),
         (
             "dedupe-numbers",
-            "de-duplication",
+            ids.ACCEPT_DE_DUPLICATION.rule,
             _overlap,
             "A number named as quick recipient, contact and group member is one SMS recipient.",
         ),
         (
             "dedupe-emails-case",
-            "de-duplication",
+            ids.ACCEPT_DE_DUPLICATION.rule,
             _email_case,
             "E-mail addresses are de-duplicated case-insensitively.",
         ),
         (
             "dedupe-emails-case-group",
-            "de-duplication",
+            ids.ACCEPT_DE_DUPLICATION.rule,
             _group_email_case,
             "A group member's address in capitals as a quick recipient is the same address.",
         ),
         (
             "dedupe-quick-number-and-group",
-            "de-duplication",
+            ids.ACCEPT_DE_DUPLICATION.rule,
             _quick_number_in_group,
             "A group member's number as a quick recipient is one SMS recipient.",
         ),
         (
             "dedupe-contact-and-group-email",
-            "de-duplication",
+            ids.ACCEPT_DE_DUPLICATION.rule,
             _contact_and_group_email,
             "A contact's address, named directly and through its group, is one e-mail.",
         ),
         *(
             (
                 f"group-default-channel-{index + 1}",
-                "recipient-resolution",
+                ids.ACCEPT_RECIPIENT_RESOLUTION.rule,
                 _nth_group_default_channel(index),
                 "Channel 0 on each group: SMS where a member has a number, else e-mail.",
             )
@@ -319,14 +321,14 @@ def acceptance_probes() -> list[Probe]:
         ),
         (
             "contact-default-channel-both",
-            "recipient-resolution",
+            ids.ACCEPT_RECIPIENT_RESOLUTION.rule,
             contact_request(phone=True, email=True, channel=0),
             "Channel 0 on a contact with a number and an address sends an SMS only.",
         ),
         *(
             (
                 f"quick-email-plus-tag-{channel}",
-                "recipient-resolution",
+                ids.ACCEPT_RECIPIENT_RESOLUTION.rule,
                 lambda s, c=channel: base_request(
                     Contacts={"QuickRecipients": {"ann+news@example.com": c}}
                 ),
@@ -336,19 +338,19 @@ def acceptance_probes() -> list[Probe]:
         ),
         (
             "template-placeholders-in-reverse",
-            "template",
+            ids.ACCEPT_TEMPLATE.rule,
             _placeholders(lambda keys: {k: f"value {k}" for k in reversed(keys)}),
             "PlaceHolders are matched by number, whatever their order in the request.",
         ),
         (
             "reference-longest-accented",
-            "options",
+            ids.ACCEPT_OPTIONS.rule,
             lambda s: with_options(Reference=longest_reference(s, "é")),
             "A Reference of maxLength characters, each two bytes in UTF-8, is within the limit.",
         ),
         (
             "expiry-compared-across-offsets",
-            "options",
+            ids.ACCEPT_OPTIONS.rule,
             lambda s: with_options(
                 DateToSend=at_offset(2 * DAY, "10:00:00", "+05:00"),  # 05:00 UTC
                 ExpiryDate=at_offset(2 * DAY, "09:00:00", "+00:00"),  # 09:00 UTC: after
@@ -357,13 +359,13 @@ def acceptance_probes() -> list[Probe]:
         ),
         (
             "recurring-options-on-standard",
-            "options",
+            ids.ACCEPT_OPTIONS.rule,
             lambda s: base_request(Options={"RecurringOptions": {"Range": 1}}),
             "RecurringOptions are ignored unless Type is 2, incomplete ones too.",
         ),
         (
             "recurring-every-day",
-            "result",
+            ids.ACCEPT_RESULT.rule,
             lambda s: base_request(
                 Type=2, Options={"RecurringOptions": {"Range": 0, "PatternScheduleDays": 0}}
             ),
@@ -371,50 +373,50 @@ def acceptance_probes() -> list[Probe]:
         ),
         (
             "advanced-scheduled",
-            "result",
+            ids.ACCEPT_RESULT.rule,
             lambda s: base_request(Type=0, Options={"DateToSend": iso(2 * DAY)}),
             "An advanced message with a future DateToSend: Scheduled.",
         ),
         (
             "scheduled-in-30-minutes",
-            "result",
+            ids.ACCEPT_RESULT.rule,
             lambda s: with_options(DateToSend=iso_at(timedelta(minutes=30), 0)),
             "A DateToSend half an hour ahead: Scheduled.",
         ),
         (
             "scheduled-at-another-offset",
-            "result",
+            ids.ACCEPT_RESULT.rule,
             lambda s: with_options(DateToSend=iso_at(timedelta(hours=2), -5)),
             "Two hours ahead, written at -05:00 (the clock reads earlier than UTC): Scheduled.",
         ),
         (
             "past-at-another-offset",
-            "result",
+            ids.ACCEPT_RESULT.rule,
             lambda s: with_options(DateToSend=iso_at(timedelta(hours=-2), 5)),
             "Two hours ago, written at +05:00 (the clock reads later than UTC): Sent.",
         ),
         (
             "scheduled-zulu",
-            "result",
+            ids.ACCEPT_RESULT.rule,
             lambda s: with_options(DateToSend=iso_at(2 * DAY, 0, zulu=True)),
             "A future DateToSend written with Z: Scheduled.",
         ),
         (
             "far-past",
-            "result",
+            ids.ACCEPT_RESULT.rule,
             lambda s: with_options(DateToSend="1960-01-01T00:00:00+00:00"),
             "A DateToSend before 1970: sent now.",
         ),
         (
             "far-future",
-            "result",
+            ids.ACCEPT_RESULT.rule,
             lambda s: with_options(DateToSend="2110-01-01T00:00:00+00:00"),
             "A DateToSend after 2106 (beyond 32-bit Unix time): Scheduled.",
         ),
         *(
             (
                 f"quick-{field}-of-a-contact",
-                "recipient-resolution",
+                ids.ACCEPT_RECIPIENT_RESOLUTION.rule,
                 _quick_of_contact(field),
                 f"A contact's {field} as a quick recipient: not a contact reached "
                 "(NoOfContacts counts contacts named directly or through a group).",
@@ -423,38 +425,43 @@ def acceptance_probes() -> list[Probe]:
         ),
         (
             "thousand-parts",
-            "sms-parts",
+            ids.ACCEPT_SMS_PARTS.rule,
             lambda s: base_request(Content="a" * (s.spec.terms.parts.gsm7_multi * 1000)),
             "A text of 1000 parts: NoOfSMS and CreditsUsed are 1000, written as decimal digits.",
         ),
         (
             "contact-email-default",
-            "recipient-resolution",
+            ids.ACCEPT_RECIPIENT_RESOLUTION.rule,
             contact_request(phone=False, email=True, channel=0),
             "Channel 0 on a contact with only an address sends an e-mail (no SMS, no credit).",
         ),
         (
             "contact-both-channels",
-            "recipient-resolution",
+            ids.ACCEPT_RECIPIENT_RESOLUTION.rule,
             contact_request(phone=True, email=True, channel=3),
             "Channel 3 on a contact with both sends an SMS and an e-mail.",
         ),
         (
             "quick-email",
-            "recipient-resolution",
+            ids.ACCEPT_RECIPIENT_RESOLUTION.rule,
             lambda s: base_request(Contacts={"QuickRecipients": {QUICK_EMAIL: 1}}),
             "An e-mail quick recipient by e-mail.",
         ),
-        ("all-maps-advanced", "advanced-ids", _all_maps, "An advanced message to all three maps."),
+        (
+            "all-maps-advanced",
+            ids.ACCEPT_ADVANCED_IDS.rule,
+            _all_maps,
+            "An advanced message to all three maps.",
+        ),
         (
             "advanced",
-            "advanced-ids",
+            ids.ACCEPT_ADVANCED_IDS.rule,
             lambda s: base_request(Type=0),
             "Type 0: an AdvancedMessageID and no StandardMessageIDs.",
         ),
         (
             "recurring",
-            "result",
+            ids.ACCEPT_RESULT.rule,
             lambda s: base_request(
                 Type=2,
                 Options={
@@ -470,13 +477,13 @@ def acceptance_probes() -> list[Probe]:
         ),
         (
             "recurring-no-end",
-            "result",
+            ids.ACCEPT_RESULT.rule,
             lambda s: base_request(Type=2, Options={"RecurringOptions": {"Range": 0}}),
             "Type 2, Range 0 (no end).",
         ),
         (
             "recurring-end-by-date",
-            "result",
+            ids.ACCEPT_RESULT.rule,
             lambda s: base_request(
                 Type=2, Options={"ExpiryDate": iso(30 * DAY), "RecurringOptions": {"Range": 2}}
             ),
@@ -484,91 +491,91 @@ def acceptance_probes() -> list[Probe]:
         ),
         (
             "scheduled",
-            "result",
+            ids.ACCEPT_RESULT.rule,
             lambda s: with_options(DateToSend=iso(2 * DAY)),
             "A DateToSend in the future: Scheduled.",
         ),
         (
             "scheduled-with-expiry",
-            "result",
+            ids.ACCEPT_RESULT.rule,
             lambda s: with_options(DateToSend=iso(2 * DAY), ExpiryDate=iso(3 * DAY)),
             "An expiry after a future send date.",
         ),
         (
             "past-date",
-            "result",
+            ids.ACCEPT_RESULT.rule,
             lambda s: with_options(DateToSend=iso(-2 * DAY)),
             "A DateToSend in the past: sent now.",
         ),
         (
             "seven-fraction-digits",
-            "date-time",
+            ids.ACCEPT_DATE_TIME.rule,
             lambda s: with_options(DateToSend="2099-10-26T11:42:31.4461082+00:00"),
             "The help page's date-time form, seven fractional digits.",
         ),
         (
             "every-option",
-            "options",
+            ids.ACCEPT_OPTIONS.rule,
             lambda s: with_options(**full_options(s)),
             "Every option at a valid extreme of the spec (ports, Reference, Sender, Repeat).",
         ),
         (
             "numeric-sender",
-            "options",
+            ids.ACCEPT_OPTIONS.rule,
             lambda s: with_options(Sender=longest_sender(s, "1", "+")),
             "A numeric sender: + and the most digits the rule allows.",
         ),
         (
             "sender-digit-first",
-            "options",
+            ids.ACCEPT_OPTIONS.rule,
             lambda s: with_options(Sender="1st Clinic"),
             "A sender may start with a digit, as long as it has a letter.",
         ),
         (
             "numeric-sender-no-plus",
-            "options",
+            ids.ACCEPT_OPTIONS.rule,
             lambda s: with_options(Sender=longest_sender(s, "1")),
             "A numeric sender of the most digits the rule allows.",
         ),
         (
             "sender-with-spaces",
-            "options",
+            ids.ACCEPT_OPTIONS.rule,
             lambda s: with_options(Sender="My Shop 24"),
             "An alphanumeric sender with spaces.",
         ),
         (
             "e164-fewest-digits",
-            "recipient-resolution",
+            ids.ACCEPT_RECIPIENT_RESOLUTION.rule,
             lambda s: base_request(Contacts={"QuickRecipients": {_e164(s, 0): 2}}),
             "The shortest E.164 number the key pattern admits.",
         ),
         (
             "e164-most-digits",
-            "recipient-resolution",
+            ids.ACCEPT_RECIPIENT_RESOLUTION.rule,
             lambda s: base_request(Contacts={"QuickRecipients": {_e164(s, 1): 2}}),
             "The longest E.164 number the key pattern admits.",
         ),
         (
             "template-with-empty-content",
-            "template",
+            ids.ACCEPT_TEMPLATE.rule,
             _template_empty_content,
             "A template makes an empty Content irrelevant (no NoContent).",
         ),
         (
             "past-date-with-future-expiry",
-            "result",
+            ids.ACCEPT_RESULT.rule,
             lambda s: with_options(DateToSend=iso(-2 * DAY), ExpiryDate=iso(2 * DAY)),
             "A past DateToSend with an expiry ahead: sent now.",
         ),
         (
             "unknown-properties",
-            "unknown-properties",
+            ids.ACCEPT_UNKNOWN_PROPERTIES.rule,
             lambda s: {**base_request(Options={"Extra": 1}), "Unknown": {"a": [1, "x"]}},
             "Unknown properties are ignored.",
         ),
         (
             "unknown-properties-nested",
-            "unknown-properties",
+            ids.ACCEPT_UNKNOWN_PROPERTIES.rule,
             lambda s: base_request(
                 Contacts={"QuickRecipients": {QUICK_NUMBER: 2}, "Extra": {"x": 1}},
                 Options={"Repeat": {"Frequency": 5, "Extra": 1}, "EmailOptions": {"Extra": "y"}},
@@ -577,7 +584,7 @@ def acceptance_probes() -> list[Probe]:
         ),
         (
             "multipart-many-recipients",
-            "sms-parts",
+            ids.ACCEPT_SMS_PARTS.rule,
             lambda s: base_request(
                 Contacts={
                     "QuickRecipients": {"+447700900201": 2, "+447700900202": 0, "+14155550999": 2}

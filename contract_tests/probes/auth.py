@@ -9,11 +9,13 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote_plus, urlencode
 
+from contract_tests import ids
 from contract_tests.core import Exchange, Probe, Violation, violation
 from contract_tests.probes.base import Raw, base_request, expect_refusal, json_bytes, refusal
 from contract_tests.session import SEND_PATH, TOKEN_PATH, Session
+from twosms_contract.spec import Spec
 
-AUTH, TOKEN = "auth", "token"
+AUTH, TOKEN = ids.AUTH, ids.TOKEN
 
 
 def _send_with(authorization: str | None) -> Raw:
@@ -40,11 +42,16 @@ def _non_ascii_run(session: Session) -> Iterator[Violation]:
             body,
         )
         yield from expect_refusal(
-            session, exchange, check=AUTH, rule="Unauthorized", status=401, code="Unauthorized"
+            session,
+            exchange,
+            check=AUTH,
+            rule=ids.AUTH_UNAUTHORIZED.rule,
+            status=401,
+            code="Unauthorized",
         )
 
 
-def auth_probes() -> list[Probe]:
+def auth_probes(_spec: Spec) -> list[Probe]:
     cases: list[tuple[str, Any, str]] = [
         ("no-token", lambda s: None, "no Authorization header"),
         (
@@ -67,7 +74,7 @@ def auth_probes() -> list[Probe]:
         refusal(
             f"auth-{name}",
             check=AUTH,
-            rule="Unauthorized",
+            rule=ids.AUTH_UNAUTHORIZED.rule,
             request=_authorized_by(header),
             status=401,
             code="Unauthorized",
@@ -78,8 +85,7 @@ def auth_probes() -> list[Probe]:
     probes.append(
         Probe(
             "auth-non-ascii-header",
-            AUTH,
-            "Unauthorized",
+            *ids.AUTH_UNAUTHORIZED,
             "An Authorization header with bytes that are not ASCII gets 401, never a 5xx.",
             _non_ascii_run,
         )
@@ -88,7 +94,7 @@ def auth_probes() -> list[Probe]:
         refusal(
             "auth-expired-token",
             check=AUTH,
-            rule="expired-token",
+            rule=ids.AUTH_EXPIRED_TOKEN.rule,
             request=lambda s: _send_with(f"Bearer {s.expired_token}") if s.expired_token else None,
             status=401,
             code="Unauthorized",
@@ -114,8 +120,7 @@ def auth_probes() -> list[Probe]:
     probes.append(
         Probe(
             "token-endpoint",
-            TOKEN,
-            "rfc6749",
+            *ids.TOKEN_RFC6749,
             "POST /Token answers as RFC 6749 and CONTRACT.md say.",
             _token_run,
         )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from contract_tests import ids
 from contract_tests.core import BoundaryObservation, Probe, Violation, violation
 from contract_tests.probes.base import (
     QUICK_NUMBER,
@@ -19,8 +20,9 @@ from contract_tests.probes.base import (
 from contract_tests.session import Session
 from contract_tests.sms import GSM_BASIC, counter_for
 from twosms_contract.contract import PartSizes
+from twosms_contract.spec import Spec
 
-SMS_PARTS = "sms-parts"
+SMS_PARTS = ids.SMS_PARTS
 EMOJI = "\U0001f600"  # two UTF-16 code units
 CYRILLIC = "ж"  # not in GSM-7: forces UCS-2, one code unit
 
@@ -92,9 +94,9 @@ def boundary_texts(sizes: PartSizes) -> list[tuple[str, str, str]]:
 
 
 def _observed_parts(detail: dict[str, object]) -> int | None:
-    ids = detail.get("IDs")
-    if isinstance(ids, dict) and isinstance(ids.get("StandardMessageIDs"), dict):
-        lists = ids["StandardMessageIDs"].get(QUICK_NUMBER)
+    message_ids = detail.get("IDs")
+    if isinstance(message_ids, dict) and isinstance(message_ids.get("StandardMessageIDs"), dict):
+        lists = message_ids["StandardMessageIDs"].get(QUICK_NUMBER)
         if isinstance(lists, list):
             return len(lists)
     return None
@@ -136,7 +138,7 @@ def _run(session: Session) -> Iterator[Violation]:
         # The success invariants already name a wrong count (rule sms-parts); say which
         # boundary it was.
         for v in found:
-            if v.rule == "sms-parts":
+            if (v.check, v.rule) == ids.SUCCESS_SMS_PARTS:
                 yield violation(
                     exchange,
                     SMS_PARTS,
@@ -226,44 +228,40 @@ def _sweep(session: Session) -> Iterator[Violation]:
                 code, reason = error_of(exchange)
                 yield violation(
                     exchange,
-                    SMS_PARTS,
-                    "sweep",
+                    *ids.PARTS_SWEEP,
                     f"{family}: a valid text ({shown}) was refused",
                     f"{status} {code} {reason}",
                     "200",
                 )
                 break
-            wrong = [v for v in found if v.rule == "sms-parts"]
+            wrong = [v for v in found if (v.check, v.rule) == ids.SUCCESS_SMS_PARTS]
             if observed != expected.parts or wrong:
                 yield violation(
                     exchange,
-                    SMS_PARTS,
-                    "sweep",
+                    *ids.PARTS_SWEEP,
                     f"{family}: {shown} "
                     + (wrong[0].message if wrong else f"came back as {observed} part(s)"),
                     wrong[0].received if wrong else f"{observed} part(s)",
                     f"{expected.parts} part(s)",
                 )
-                yield from (v for v in found if v.rule != "sms-parts")
+                yield from (v for v in found if (v.check, v.rule) != ids.SUCCESS_SMS_PARTS)
                 break
             if found:
                 yield from found
                 break
 
 
-def parts_probes() -> list[Probe]:
+def parts_probes(_spec: Spec) -> list[Probe]:
     return [
         Probe(
             "sms-part-boundaries",
-            SMS_PARTS,
-            "boundaries",
+            *ids.PARTS_BOUNDARIES,
             "Texts below, at and above every part boundary of CONTRACT.md, by one SMS each.",
             _run,
         ),
         Probe(
             "sms-part-sweep",
-            SMS_PARTS,
-            "sweep",
+            *ids.PARTS_SWEEP,
             "Every length of GSM-7 and UCS-2 texts up to several parts, and an escape or "
             "surrogate pair at every offset across the multipart boundaries, by one SMS each.",
             _sweep,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 
+from contract_tests import ids
 from contract_tests.core import BoundaryObservation, Exchange, Probe, Violation, violation
 from contract_tests.invariants import response_json
 from contract_tests.operations import path_methods, unknown_path_below
@@ -26,8 +27,9 @@ from contract_tests.probes.base import (
 from contract_tests.probes.ledger import overspending_send
 from contract_tests.session import SEND_PATH, TOKEN_PATH, Session
 from twosms_contract.contract import Contract
+from twosms_contract.spec import Spec
 
-TRANSPORT = "transport"
+TRANSPORT = ids.TRANSPORT
 JSON_HEADERS = {"Content-Type": "application/json"}
 
 
@@ -79,7 +81,7 @@ def _media_type_probe(name: str, content_type: str | None, encoding: str) -> Pro
         body = json.dumps(base_request(), ensure_ascii=False).encode(encoding)
         exchange = send_raw(session, Raw(content=body, headers=headers))
         refused_by = media_type_allowed(session.spec.terms, content_type)
-        rule = refused_by or "media-type"
+        rule = refused_by or ids.TRANSPORT_MEDIA_TYPE.rule  # or the spec's check that refuses it
         if refused_by is None:
             yield from expect_acceptance(session, exchange, check=TRANSPORT, rule=rule)
         else:
@@ -88,8 +90,7 @@ def _media_type_probe(name: str, content_type: str | None, encoding: str) -> Pro
 
     return Probe(
         f"media-type-{name}",
-        TRANSPORT,
-        "media-type",
+        *ids.TRANSPORT_MEDIA_TYPE,
         f"A JSON body sent as {content_type or '(no Content-Type)'} ({encoding}) is accepted "
         "when x-contract.mediaTypes lists its type and charset, else 415.",
         run,
@@ -129,8 +130,7 @@ def _media_type_probes() -> list[Probe]:
     probes.append(
         Probe(
             "media-type-odd-parameters",
-            TRANSPORT,
-            "media-type",
+            *ids.TRANSPORT_MEDIA_TYPE,
             "Odd Content-Type parameters (no value, an empty one, stray semicolons) get a "
             "4xx or are accepted, never a 5xx.",
             _odd_parameters_run,
@@ -172,7 +172,7 @@ def _json_probes() -> list[Probe]:
         refusal(
             "json-ascii-charset-with-non-ascii-bytes",
             check=TRANSPORT,
-            rule="InvalidJson",
+            rule=ids.INVALID_JSON.rule,
             request=constant(
                 Raw(
                     content=json_bytes(base_request(Content="café")),
@@ -188,7 +188,7 @@ def _json_probes() -> list[Probe]:
         refusal(
             f"json-{name}",
             check=TRANSPORT,
-            rule="InvalidJson",
+            rule=ids.INVALID_JSON.rule,
             request=constant(Raw(content=body, headers=JSON_HEADERS)),
             status=400,
             code="InvalidJson",
@@ -200,7 +200,7 @@ def _json_probes() -> list[Probe]:
         refusal(
             "json-deep-nesting",
             check=TRANSPORT,
-            rule="InvalidJson",
+            rule=ids.INVALID_JSON.rule,
             request=constant(Raw(content=b"[" * 100_000 + b"]" * 100_000, headers=JSON_HEADERS)),
             status=400,
             code=None,  # InvalidJson where it is too deep to parse; else a top-level array
@@ -219,7 +219,7 @@ def _json_probes() -> list[Probe]:
             refusal(
                 f"json-{charset}-undecodable-{len(probes)}",
                 check=TRANSPORT,
-                rule="InvalidJson",
+                rule=ids.INVALID_JSON.rule,
                 request=constant(Raw(content=content, headers={"Content-Type": content_type})),
                 # A charset the spec does not list is refused as such, before the bytes.
                 code=_refused_as(content_type, "json"),
@@ -230,8 +230,7 @@ def _json_probes() -> list[Probe]:
     probes.append(
         Probe(
             "json-extremes",
-            TRANSPORT,
-            "InvalidJson",
+            *ids.INVALID_JSON,
             "Huge numbers and nesting deeper than a parser may allow (inside an unknown "
             "property), and a lone surrogate in Content, get 200, InvalidJson or "
             "ValidationError: never a 5xx.",
@@ -246,7 +245,7 @@ def _json_probes() -> list[Probe]:
         acceptance(
             "json-duplicate-keys-last-wins",
             check=TRANSPORT,
-            rule="duplicate-keys",
+            rule=ids.DUPLICATE_KEYS.rule,
             request=lambda s: Raw(content=raw, headers=JSON_HEADERS),
             description="With duplicate keys the last one wins.",
             then=_message_text_is("last wins"),
@@ -292,8 +291,7 @@ def _extremes_run(session: Session) -> Iterator[Violation]:
             found.append(
                 violation(
                     exchange,
-                    TRANSPORT,
-                    "InvalidJson",
+                    *ids.INVALID_JSON,
                     f"a request with {what}",
                     f"{status} {code}",
                     "200, 400 InvalidJson or 400 ValidationError",
@@ -314,8 +312,7 @@ def _message_text_is(expected: str) -> Callable[[Session, Exchange], Iterator[Vi
         if text != expected:
             yield violation(
                 exchange,
-                TRANSPORT,
-                "duplicate-keys",
+                *ids.DUPLICATE_KEYS,
                 "duplicate keys: the last value must win",
                 repr(text),
                 repr(expected),
@@ -361,8 +358,7 @@ def _size_run(session: Session) -> Iterator[Violation]:
                 found.append(
                     violation(
                         exchange,
-                        TRANSPORT,
-                        "PayloadTooLarge",
+                        *ids.PAYLOAD_TOO_LARGE,
                         f"a body of exactly {limit} bytes (padded with {fill!r}) was refused",
                         f"{exchange.response.status} {code}",
                         f"200 (only a body over {limit} bytes is too large)",
@@ -374,7 +370,7 @@ def _size_run(session: Session) -> Iterator[Violation]:
                 session,
                 exchange,
                 check=TRANSPORT,
-                rule="PayloadTooLarge",
+                rule=ids.PAYLOAD_TOO_LARGE.rule,
                 status=413,
                 code="PayloadTooLarge",
             )
@@ -409,7 +405,7 @@ def _paths_and_methods() -> list[Probe]:
         acceptance(
             f"path-{name}",
             check=TRANSPORT,
-            rule="path-matching",
+            rule=ids.PATH_MATCHING.rule,
             request=constant(
                 Raw(path=path, content=json_bytes(base_request()), headers=JSON_HEADERS)
             ),
@@ -428,7 +424,7 @@ def _paths_and_methods() -> list[Probe]:
         refusal(
             probe_id,
             check=TRANSPORT,
-            rule="NotFound",
+            rule=ids.NOT_FOUND.rule,
             request=_unknown_path_request(path),
             status=404,
             code="NotFound",
@@ -442,7 +438,7 @@ def _paths_and_methods() -> list[Probe]:
                 refusal(
                     f"method-{method.lower()}-{path.strip('/').replace('/', '-').lower()}",
                     check=TRANSPORT,
-                    rule="MethodNotAllowed",
+                    rule=ids.METHOD_NOT_ALLOWED.rule,
                     request=constant(Raw(method=method, path=path)),
                     status=405,
                     code="MethodNotAllowed",
@@ -499,22 +495,19 @@ def _judge_accept(
 ) -> Iterator[Violation]:
     found = observe(session, exchange)
     media = (exchange.response.header("content-type") or "").split(";")[0].strip()
-    if media.lower() != want and not any(v.rule == "media-type" for v in found):
+    if media.lower() != want and not any(v.rule == ids.RESPONSE_MEDIA_TYPE.rule for v in found):
         found.append(
             violation(
                 exchange,
-                TRANSPORT,
-                "accept-negotiation",
+                *ids.ACCEPT_NEGOTIATION,
                 f"Accept: {accept} answered as {media or '(none)'}",
                 media or "(none)",
                 want,
             )
         )
     for v in found:
-        if v.rule == "media-type":
-            yield violation(
-                exchange, TRANSPORT, "accept-negotiation", v.message, v.received, v.expected
-            )
+        if v.rule == ids.RESPONSE_MEDIA_TYPE.rule:
+            yield violation(exchange, *ids.ACCEPT_NEGOTIATION, v.message, v.received, v.expected)
         else:
             yield v
 
@@ -532,8 +525,7 @@ def _head_run(session: Session) -> Iterator[Violation]:
         if status != 405 or methods != set(wanted):
             yield violation(
                 exchange,
-                TRANSPORT,
-                "MethodNotAllowed",
+                *ids.METHOD_NOT_ALLOWED,
                 f"HEAD {path} is another method",
                 f"{status}, Allow: {allow or '(none)'}",
                 f"405, Allow: {', '.join(wanted)}",
@@ -603,22 +595,26 @@ def _malformed_http_run(session: Session) -> Iterator[Violation]:
     for what, headers in cases:
         exchange = session.raw_request("POST", SEND_PATH, headers, body)
         found = expect_refusal(
-            session, exchange, check=TRANSPORT, rule="BadRequest", status=400, code="BadRequest"
+            session,
+            exchange,
+            check=TRANSPORT,
+            rule=ids.BAD_REQUEST.rule,
+            status=400,
+            code="BadRequest",
         )
         yield from (
-            v if v.rule == "BadRequest" else violation(
-                exchange, TRANSPORT, "BadRequest", f"{what}: {v.message}", v.received, v.expected
+            v if v.rule == ids.BAD_REQUEST.rule else violation(
+                exchange, *ids.BAD_REQUEST, f"{what}: {v.message}", v.received, v.expected
             )
             for v in found
         )  # fmt: skip
 
 
-def transport_probes() -> list[Probe]:
+def transport_probes(_spec: Spec) -> list[Probe]:
     return [
         Probe(
             "malformed-http",
-            TRANSPORT,
-            "BadRequest",
+            *ids.BAD_REQUEST,
             "Malformed HTTP (a Content-Length that is not one number) is 400 BadRequest.",
             _malformed_http_run,
         ),
@@ -628,15 +624,14 @@ def transport_probes() -> list[Probe]:
         *_json_probes(),
         Probe(
             "body-size-boundary",
-            TRANSPORT,
-            "PayloadTooLarge",
+            *ids.PAYLOAD_TOO_LARGE,
             "1 MiB is accepted, 1 MiB + 1 byte is 413.",
             _size_run,
         ),
         refusal(
             "body-size-chunked",
             check=TRANSPORT,
-            rule="PayloadTooLarge",
+            rule=ids.PAYLOAD_TOO_LARGE.rule,
             request=lambda s: Raw(content=_oversized(s), headers=JSON_HEADERS, chunked=True),
             status=413,
             code="PayloadTooLarge",
@@ -644,15 +639,13 @@ def transport_probes() -> list[Probe]:
         ),
         Probe(
             "method-head",
-            TRANSPORT,
-            "MethodNotAllowed",
+            *ids.METHOD_NOT_ALLOWED,
             "HEAD on the send and token paths gets 405 with Allow: POST.",
             _head_run,
         ),
         Probe(
             "accept-negotiation",
-            TRANSPORT,
-            "accept-negotiation",
+            *ids.ACCEPT_NEGOTIATION,
             "Accept: text/json gets text/json; any other Accept gets application/json.",
             _accept_run,
         ),
