@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from mockserver import create_app
-from mockserver.testing import asgi_call
+from twosms_contract.asgi import call_app, scope_for
 from twosms_contract.fixtures import load_account
 from twosms_contract.spec import load_spec
 
@@ -36,8 +36,8 @@ async def call(
     app: App, method: str, path: str, headers: list[tuple[bytes, bytes]], body: bytes
 ) -> tuple[int, bytes]:
     """One request through the ASGI app: (status, body)."""
-    status, _headers, answer = await asgi_call(app, method, path, headers, [body])
-    return status or 0, answer
+    answer = await call_app(app, scope_for(method, path, headers), [body])
+    return (answer.status if answer.started else 0), bytes(answer.body)
 
 
 async def token_of(app: App) -> str:

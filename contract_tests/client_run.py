@@ -87,9 +87,9 @@ class ObservingTransport(httpx.BaseTransport):
 
 def _transport_for(session: Session, app: Any) -> httpx.BaseTransport:
     if app is not None:
-        from contract_tests.transport import SyncASGITransport
+        from contract_tests.transport import suite_transport
 
-        return SyncASGITransport(app)
+        return suite_transport(app)
     return httpx.HTTPTransport()
 
 

@@ -33,7 +33,7 @@ from twosms_contract.fixtures import Account
 from twosms_contract.spec import Spec
 
 if TYPE_CHECKING:
-    from contract_tests.transport import ASGICaller
+    from twosms_contract.asgi import ASGICaller
 
 SEND_PATH = "/api/v2/sms/messages"
 TOKEN_PATH = "/Token"
@@ -100,9 +100,9 @@ class Session:
     @classmethod
     def for_app(cls, app: Any, *, account: Account, spec: Spec, **kwargs: Any) -> Session:
         """In process: the ASGI app through a synchronous ASGI transport (no socket)."""
-        from contract_tests.transport import SyncASGITransport
+        from contract_tests.transport import suite_transport
 
-        transport = SyncASGITransport(app)
+        transport = suite_transport(app)
         client = httpx.Client(transport=transport, base_url="http://testserver")
         session = cls(client, account=account, spec=spec, **kwargs)
         session.app = app
