@@ -32,7 +32,7 @@ from contract_tests.core import (
     Violation,
     violation,
 )
-from contract_tests.session import SEND_PATH, Session
+from contract_tests.session import Session
 
 CLIENT = ids.CLIENT
 RULES: tuple[tuple[str, str], ...] = ids.CLIENT_RULES
@@ -75,7 +75,7 @@ class ObservingTransport(httpx.BaseTransport):
                 body=content,
             ),
         )
-        if request.url.path == SEND_PATH:
+        if request.url.path == self._session.send_path:
             self.found.extend(self._session.observe(self.last))
         return httpx.Response(
             response.status_code, headers=response.headers.raw, content=content, request=request

@@ -270,12 +270,11 @@ def allowed_methods(session: Any, exchange: Exchange) -> list[str]:
     from urllib.parse import unquote, urlsplit
 
     from contract_tests.operations import path_methods
-    from contract_tests.session import SEND_PATH
 
     path = unquote(urlsplit(exchange.request.url).path)
     methods = path_methods(session.spec, path)
     if methods is None:
-        methods = path_methods(session.spec, SEND_PATH) or []
+        methods = path_methods(session.spec, session.send_path) or []
     return methods
 
 

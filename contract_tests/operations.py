@@ -31,7 +31,7 @@ from urllib.parse import quote, urlencode
 
 from contract_tests import ids
 from contract_tests.core import Exchange, Probe, Violation, violation
-from contract_tests.session import SEND_PATH, Session
+from contract_tests.session import SEND_OPERATION, Session
 from twosms_contract.spec import Spec, pointer_escape, resolve_pointer
 
 CHECK = ids.OPERATION
@@ -128,7 +128,8 @@ def unknown_path_below(spec: Spec, base: str) -> str:
 
 
 def is_send(operation: SpecOperation) -> bool:
-    return operation.path == SEND_PATH and operation.method == "POST"
+    """The send operation (`sendMessages`), whose answers `Session.observe` judges."""
+    return operation.operation_id == SEND_OPERATION
 
 
 def operation_rules(spec: Spec) -> list[tuple[str, str]]:

@@ -41,7 +41,7 @@ from typing import Any
 from contract_tests import ids
 from contract_tests.core import Exchange, RecordedRequest, RecordedResponse, Violation
 from contract_tests.operations import SpecOperation, is_send, judge_response, spec_operations
-from contract_tests.session import SEND_PATH, TOKEN_PATH, Session, TargetError
+from contract_tests.session import Session, TargetError
 from contract_tests.transport import HOST, ASGIAdapter
 
 SCHEMATHESIS = ids.SCHEMATHESIS
@@ -119,7 +119,7 @@ def examples_accepted(session: Session) -> bool:
     """
     from contract_tests.oracle import Delivery, judge
 
-    operation = session.spec.document["paths"][SEND_PATH]["post"]
+    operation = session.spec.document["paths"][session.send_path]["post"]
     credits = 0
     for media in operation["requestBody"]["content"].values():
         for example in media.get("examples", {}).values():
@@ -133,7 +133,7 @@ def examples_accepted(session: Session) -> bool:
 
 
 def _token_example_accepted(session: Session) -> bool:
-    operation = session.spec.document["paths"][TOKEN_PATH]["post"]
+    operation = session.spec.document["paths"][session.token_path]["post"]
     for media in operation["requestBody"]["content"].values():
         for example in media.get("examples", {}).values():
             value = session.spec.deref(example).get("value", {})
@@ -168,11 +168,14 @@ def schemathesis_config(
     checks[OPERATIONS_CHECK] = {"enabled": True}
     acceptance = {"positive_data_acceptance": {"enabled": True, "expected-statuses": ["200"]}}
     operations: list[dict[str, Any]] = [
-        {"include-path": TOKEN_PATH, "checks": {"negative_data_rejection": {"enabled": False}}},
+        {
+            "include-path": session.token_path,
+            "checks": {"negative_data_rejection": {"enabled": False}},
+        },
     ]
     if examples_accepted(session):
         operations.append(
-            {"include-path": SEND_PATH, "phases": {"examples": {"checks": acceptance}}}
+            {"include-path": session.send_path, "phases": {"examples": {"checks": acceptance}}}
         )
     if _token_example_accepted(session):
         operations[0]["phases"] = {"examples": {"checks": acceptance}}
@@ -408,7 +411,7 @@ def _register_observe_check() -> None:
         def twosms_observe(ctx: Any, response: Any, case: Any) -> bool | None:
             """The contract's response rules (`Session.observe`) on the send endpoint."""
             run = _RUNS.get(str(case.operation.schema.raw_schema.get(_RUN_KEY)))
-            if run is None or case.operation.path != SEND_PATH:
+            if run is None or case.operation.path != run.session.send_path:
                 return None
             request = response.request
             if (request.method or "").upper() == "HEAD":

@@ -35,8 +35,8 @@ from twosms_contract.spec import Spec
 if TYPE_CHECKING:
     from twosms_contract.asgi import ASGICaller
 
-SEND_PATH = "/api/v2/sms/messages"
-TOKEN_PATH = "/Token"
+# The operations of ours the session sends to, by their operationId in the spec.
+SEND_OPERATION, TOKEN_OPERATION = "sendMessages", "getToken"
 _UNSET: Any = object()
 NO_ANSWER = 0  # the status recorded when the server answered nothing (timeout, reset)
 # After this many timeouts in a row the server is taken to have stopped answering: every
@@ -76,6 +76,9 @@ class Session:
         self.client = client
         self.account = account
         self.spec = spec
+        # The paths of the send and token operations, as the spec writes them.
+        self.send_path = spec.terms.operation(SEND_OPERATION)[0]
+        self.token_path = spec.terms.operation(TOKEN_OPERATION)[0]
         self.client_id = client_id if client_id is not None else account.client_id
         self.client_secret = client_secret if client_secret is not None else account.client_secret
         self._token = token
@@ -136,7 +139,7 @@ class Session:
             "client_secret": self.client_secret,
         }
         try:
-            exchange = self.request("POST", TOKEN_PATH, form=form, auth=False)
+            exchange = self.request("POST", self.token_path, form=form, auth=False)
         except httpx.TransportError as exc:
             raise TargetError(f"cannot reach {self.client.base_url}: {exc}") from None
         response = exchange.response
@@ -147,7 +150,7 @@ class Session:
         if response.status != 200 or not isinstance(token, str) or not token:
             body = response.body[:200].decode("utf-8", "replace")
             raise TargetError(
-                f"POST {TOKEN_PATH} refused the credentials of client {self.client_id!r}: "
+                f"POST {self.token_path} refused the credentials of client {self.client_id!r}: "
                 f"{response.status} {body}"
             )
         return token
@@ -158,7 +161,7 @@ class Session:
         token passed with --token is a configuration error (TargetError), not a finding."""
         token = self.token
         exchange = self.request(
-            "POST", SEND_PATH, json_body={"Contacts": {}, "Options": {}, "Type": 1}
+            "POST", self.send_path, json_body={"Contacts": {}, "Options": {}, "Type": 1}
         )
         # A token the server itself just issued and then refuses is the server's fault:
         # the run goes on and names it (token/token-works, auth, ...).
@@ -381,7 +384,7 @@ class Session:
         observe: bool = True,
     ) -> tuple[Exchange, list[Violation]]:
         """POST a JSON body to the send endpoint; returns the exchange and what `observe` found."""
-        exchange = self.request("POST", SEND_PATH, json_body=body, headers=headers, auth=auth)
+        exchange = self.request("POST", self.send_path, json_body=body, headers=headers, auth=auth)
         return exchange, (self.observe(exchange) if observe else [])
 
     def observe(self, exchange: Exchange) -> list[Violation]:

@@ -18,9 +18,6 @@ from starlette.applications import Starlette
 from mockserver.app import MockState, create_app
 from twosms_contract.asgi import ASGICaller, SyncASGITransport
 
-SEND_PATH = "/api/v2/sms/messages"
-TOKEN_PATH = "/Token"
-
 _PUBLIC_REQUEST: dict[str, Any] = {
     "Contacts": {"QuickRecipients": {"+12345678901": 2}},
     "Content": "Standard Send Test",
@@ -80,10 +77,13 @@ class MockClient:
         content: bytes | None = None,
         headers: Mapping[str, str] | None = None,
         token: str | None = None,
-        path: str = SEND_PATH,
+        path: str | None = None,
         method: str = "POST",
     ) -> httpx.Response:
-        """POST a JSON body (or raw `content`) to the send endpoint with the bearer token."""
+        """POST a JSON body (or raw `content`) to the send endpoint (`path`: the spec's
+        `sendMessages` path) with the bearer token."""
+        if path is None:
+            path = self.state.spec.terms.operation("sendMessages")[0]
         sent: dict[str, str] = {"Authorization": f"Bearer {token or self.token}"}
         if content is None:
             content = json.dumps(body).encode("utf-8")
@@ -92,7 +92,7 @@ class MockClient:
         return self.http.request(method, path, content=content, headers=sent)
 
     def get_token(self, **form: str) -> httpx.Response:
-        return self.http.post(TOKEN_PATH, data=form)
+        return self.http.post(self.state.spec.terms.operation("getToken")[0], data=form)
 
 
 def raw_asgi_request(

@@ -19,7 +19,7 @@ from contract_tests.schema_run import (
     in_process,
     schemathesis_config,
 )
-from contract_tests.session import SEND_PATH, TOKEN_PATH, Session
+from contract_tests.session import SEND_OPERATION, TOKEN_OPERATION, Session
 from contract_tests.transport import AppAnswer, ServerCaller
 from mockserver import create_app
 from twosms_contract.asgi import ASGICaller
@@ -27,6 +27,7 @@ from twosms_contract.fixtures import Account, load_account
 from twosms_contract.spec import load_spec
 
 SPEC = load_spec()
+SEND_PATH, TOKEN_PATH = (SPEC.terms.operation(o)[0] for o in (SEND_OPERATION, TOKEN_OPERATION))
 ACCOUNT = load_account()
 
 

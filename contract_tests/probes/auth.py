@@ -12,7 +12,7 @@ from urllib.parse import quote_plus, urlencode
 from contract_tests import ids
 from contract_tests.core import Exchange, Probe, Violation, violation
 from contract_tests.probes.base import Raw, base_request, expect_refusal, json_bytes, refusal
-from contract_tests.session import SEND_PATH, TOKEN_PATH, Session
+from contract_tests.session import Session
 from twosms_contract.spec import Spec
 
 AUTH, TOKEN = ids.AUTH, ids.TOKEN
@@ -37,7 +37,7 @@ def _non_ascii_run(session: Session) -> Iterator[Violation]:
     for value in (b"Bearer t\xf6k\xe9n", b"Bearer " + session.token.encode() + b"\xe9"):
         exchange = session.raw_request(
             "POST",
-            SEND_PATH,
+            session.send_path,
             [("Content-Type", "application/json"), ("Authorization", value)],
             body,
         )
@@ -139,7 +139,7 @@ class TokenCase:
     form: dict[str, str]
     error: str | None = None
     basic: tuple[str, str] | None = None  # (username, password) as sent, already encoded
-    path: str = TOKEN_PATH
+    path: str | None = None  # the spec's token path
     content_type: str = FORM
     as_json: bool = False  # the parameters as a JSON object, not a form
 
@@ -157,7 +157,8 @@ def _token_request(session: Session, case: TokenCase) -> Exchange:
             "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
         )
     content = json.dumps(case.form).encode() if case.as_json else urlencode(case.form).encode()
-    return session.request("POST", case.path, content=content, headers=headers, auth=False)
+    path = case.path if case.path is not None else session.token_path
+    return session.request("POST", path, content=content, headers=headers, auth=False)
 
 
 def _token_cases(session: Session) -> list[TokenCase]:
@@ -173,8 +174,8 @@ def _token_cases(session: Session) -> list[TokenCase]:
             grant,
             basic=(every_byte_escaped, quote_plus(secret, safe="")),
         ),
-        TokenCase("the path written /token", credentials, path=TOKEN_PATH.lower()),
-        TokenCase("the path with a trailing slash", credentials, path=TOKEN_PATH + "/"),
+        TokenCase("the path written /token", credentials, path=session.token_path.lower()),
+        TokenCase("the path with a trailing slash", credentials, path=session.token_path + "/"),
         TokenCase("a charset on the form type", credentials, content_type=FORM + "; charset=UTF-8"),
         TokenCase("no grant_type", {"client_id": cid, "client_secret": secret}, "invalid_request"),
         TokenCase(

@@ -25,7 +25,7 @@ from contract_tests.probes.base import (
     send_raw,
 )
 from contract_tests.probes.ledger import overspending_send
-from contract_tests.session import SEND_PATH, TOKEN_PATH, Session
+from contract_tests.session import SEND_OPERATION, TOKEN_OPERATION, Session
 from twosms_contract.contract import Contract
 from twosms_contract.spec import Spec
 
@@ -394,13 +394,15 @@ def _unknown_path_request(path: str | None) -> Callable[[Session], Raw]:
     session's spec matches."""
 
     def build(session: Session) -> Raw:
-        target = path if path is not None else unknown_path_below(session.spec, SEND_PATH)
+        target = path if path is not None else unknown_path_below(session.spec, session.send_path)
         return Raw(path=target, content=json_bytes(base_request()), headers=JSON_HEADERS)
 
     return build
 
 
-def _paths_and_methods() -> list[Probe]:
+def _paths_and_methods(spec: Spec) -> list[Probe]:
+    send_path = spec.terms.operation(SEND_OPERATION)[0]
+    token_path = spec.terms.operation(TOKEN_OPERATION)[0]
     probes = [
         acceptance(
             f"path-{name}",
@@ -411,7 +413,10 @@ def _paths_and_methods() -> list[Probe]:
             ),
             description=f"The send path written {name} reaches the endpoint.",
         )
-        for name, path in (("upper-case", SEND_PATH.upper()), ("trailing-slash", SEND_PATH + "/"))
+        for name, path in (
+            ("upper-case", send_path.upper()),
+            ("trailing-slash", send_path + "/"),
+        )
     ]
     unknown: tuple[tuple[str, str | None, str], ...] = (
         ("path-unknown-suffix", None, "a path below the send path that the spec does not have"),
@@ -432,7 +437,7 @@ def _paths_and_methods() -> list[Probe]:
         )
         for probe_id, path, what in unknown
     ]
-    for path in (SEND_PATH, TOKEN_PATH):
+    for path in (send_path, token_path):
         for method in ("GET", "PUT", "PATCH", "DELETE", "OPTIONS"):
             probes.append(
                 refusal(
@@ -514,7 +519,7 @@ def _judge_accept(
 
 def _head_run(session: Session) -> Iterator[Violation]:
     """HEAD is another method: 405 with Allow: the path's methods, POST (no body to judge)."""
-    for path in (SEND_PATH, TOKEN_PATH):
+    for path in (session.send_path, session.token_path):
         exchange = send_raw(session, Raw(method="HEAD", path=path))
         status = exchange.response.status
         allow = exchange.response.header("allow") or ""
@@ -593,7 +598,7 @@ def _malformed_http_run(session: Session) -> Iterator[Violation]:
         ),
     ]
     for what, headers in cases:
-        exchange = session.raw_request("POST", SEND_PATH, headers, body)
+        exchange = session.raw_request("POST", session.send_path, headers, body)
         found = expect_refusal(
             session,
             exchange,
@@ -610,7 +615,7 @@ def _malformed_http_run(session: Session) -> Iterator[Violation]:
         )  # fmt: skip
 
 
-def transport_probes(_spec: Spec) -> list[Probe]:
+def transport_probes(spec: Spec) -> list[Probe]:
     return [
         Probe(
             "malformed-http",
@@ -619,7 +624,7 @@ def transport_probes(_spec: Spec) -> list[Probe]:
             _malformed_http_run,
         ),
         *_order_probes(),
-        *_paths_and_methods(),
+        *_paths_and_methods(spec),
         *_media_type_probes(),
         *_json_probes(),
         Probe(
