@@ -10,13 +10,17 @@ from __future__ import annotations
 import json
 import re
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from contract_tests import ids
 from contract_tests.core import Exchange, Violation, violation
 from contract_tests.oracle import Delivery, Refusal, judge, parse_time
 from contract_tests.sms import counter_for
+
+if TYPE_CHECKING:
+    from contract_tests.session import Session
 
 RESPONSE, SUCCESS = ids.RESPONSE, ids.SUCCESS
 #: Every (check, rule) that `check_exchange` can report.
@@ -35,7 +39,7 @@ _DECIMAL = re.compile(r"^[0-9]+$")
 _CLOCK_SLACK = timedelta(minutes=10)
 
 
-def _v(
+def json_violation(
     exchange: Exchange, check: str, rule: str, message: str, received: Any, expected: Any
 ) -> Violation:
     """`core.violation`, with JSON values shown as JSON."""
@@ -70,26 +74,12 @@ def response_json(exchange: Exchange) -> Any:
         return None
 
 
-def check_exchange(session: Any, exchange: Exchange) -> list[Violation]:
-    """Every response rule for one exchange of `POST /api/v2/sms/messages`."""
-    found = check_envelope(session, exchange)
-    if exchange.response.status != 200:
-        return found
-    if any((v.check, v.rule) == ids.ENVELOPE_SCHEMA for v in found):
-        _follow_ledger(session, exchange)
-        return found
-    return found + _success(session, exchange)
-
-
-def _follow_ledger(session: Any, exchange: Exchange) -> None:
-    """Keep the run's view of the balance even from a 200 whose envelope is broken, so that
-    one broken answer is reported once, not again as a break in the ledger."""
+def post_transaction(exchange: Exchange) -> int | None:
+    """The answer's `PostTransaction`, when it has one that is a number."""
     try:
-        post = int(response_json(exchange)["ResponseData"]["Detail"]["PostTransaction"])
+        return int(response_json(exchange)["ResponseData"]["Detail"]["PostTransaction"])
     except (TypeError, KeyError, ValueError):
-        return
-    with session.seen.lock:
-        session.seen.last_post_transaction = post
+        return None
 
 
 def wanted_media_types(exchange: Exchange) -> set[str]:
@@ -125,14 +115,14 @@ def wanted_media_types(exchange: Exchange) -> set[str]:
     return {"text/json", "application/json"}
 
 
-def check_envelope(session: Any, exchange: Exchange) -> list[Violation]:
+def check_envelope(session: Session, exchange: Exchange) -> list[Violation]:
     """The envelope, media type and headers of any answer that uses the 2SMS envelope."""
     response = exchange.response
     status = response.status
     if status == 0:
         why = response.header("x-no-answer") or "no answer"
         return [
-            _v(
+            json_violation(
                 exchange,
                 *ids.NO_ANSWER,
                 f"the server gave no answer ({why})",
@@ -142,7 +132,7 @@ def check_envelope(session: Any, exchange: Exchange) -> list[Violation]:
         ]
     if status >= 500:
         return [
-            _v(
+            json_violation(
                 exchange,
                 *ids.NOT_A_SERVER_ERROR,
                 f"the server answered {status}",
@@ -155,7 +145,7 @@ def check_envelope(session: Any, exchange: Exchange) -> list[Violation]:
     documented = terms.documented_statuses(*terms.operation("sendMessages"))
     if status not in documented:
         found.append(
-            _v(
+            json_violation(
                 exchange,
                 *ids.DOCUMENTED_STATUS,
                 f"status {status} is not in the spec",
@@ -167,7 +157,7 @@ def check_envelope(session: Any, exchange: Exchange) -> list[Violation]:
     wanted = wanted_media_types(exchange)
     if media not in wanted:
         found.append(
-            _v(
+            json_violation(
                 exchange,
                 *ids.RESPONSE_MEDIA_TYPE,
                 f"Content-Type {media or '(none)'} for Accept of the request",
@@ -183,7 +173,7 @@ def check_envelope(session: Any, exchange: Exchange) -> list[Violation]:
         utf8 = False
     if not utf8:
         found.append(
-            _v(
+            json_violation(
                 exchange,
                 *ids.RESPONSE_UTF8,
                 "the body is not UTF-8 without a byte order mark (RFC 8259 §8.1)",
@@ -203,7 +193,7 @@ def check_envelope(session: Any, exchange: Exchange) -> list[Violation]:
     )
     if errors:
         found.append(
-            _v(
+            json_violation(
                 exchange,
                 *ids.ENVELOPE_SCHEMA,
                 f"the {status} body does not match {schema}: {errors[0]}",
@@ -217,7 +207,7 @@ def check_envelope(session: Any, exchange: Exchange) -> list[Violation]:
     return found
 
 
-def _error_rules(session: Any, exchange: Exchange, error: dict[str, Any]) -> list[Violation]:
+def _error_rules(session: Session, exchange: Exchange, error: dict[str, Any]) -> list[Violation]:
     found = []
     status = exchange.response.status
     code = error["ErrorCode"]
@@ -225,7 +215,7 @@ def _error_rules(session: Any, exchange: Exchange, error: dict[str, Any]) -> lis
     statuses = terms.statuses
     if statuses.get(code) != status:
         found.append(
-            _v(
+            json_violation(
                 exchange,
                 *ids.CODE_STATUS,
                 f"ErrorCode {code} came with status {status}",
@@ -239,7 +229,7 @@ def _error_rules(session: Any, exchange: Exchange, error: dict[str, Any]) -> lis
         # One of the challenges (several may share a header, RFC 9110 §11.6.1) is Bearer.
         if not re.search(r"(^|,)\s*bearer(\s|,|$)", challenge, re.IGNORECASE):
             found.append(
-                _v(
+                json_violation(
                     exchange,
                     *ids.WWW_AUTHENTICATE,
                     "a 401 without a Bearer challenge",
@@ -253,7 +243,7 @@ def _error_rules(session: Any, exchange: Exchange, error: dict[str, Any]) -> lis
         # Empty list elements are ignored (RFC 9110 §5.6.1.2).
         if {m.strip().upper() for m in allow.split(",") if m.strip()} != set(wanted):
             found.append(
-                _v(
+                json_violation(
                     exchange,
                     *ids.ALLOW_HEADER,
                     "a 405 whose Allow is not exactly the methods the spec gives the path",
@@ -264,7 +254,7 @@ def _error_rules(session: Any, exchange: Exchange, error: dict[str, Any]) -> lis
     return found
 
 
-def allowed_methods(session: Any, exchange: Exchange) -> list[str]:
+def allowed_methods(session: Session, exchange: Exchange) -> list[str]:
     """The methods of the spec's path item that the request's path reaches (the send
     path's when it reaches none: a 405 there is wrong anyway, 404 is the answer)."""
     from urllib.parse import unquote, urlsplit
@@ -282,7 +272,13 @@ def _count(detail: dict[str, Any], name: str) -> int:
     return int(detail[name])
 
 
-def _success(session: Any, exchange: Exchange) -> list[Violation]:
+# What the observer judges across the run (ledger continuity, unique IDs) for one 200.
+RunRules = Callable[["Session", Exchange, int, int, dict[str, Any]], list[Violation]]
+
+
+def success_rules(session: Session, exchange: Exchange, across: RunRules) -> list[Violation]:
+    """The success invariants of one 200 whose envelope conforms; `across` judges the
+    rules that span the run (`Observer`)."""
     body = response_json(exchange)
     data = body["ResponseData"]
     detail = data["Detail"]
@@ -290,7 +286,7 @@ def _success(session: Any, exchange: Exchange) -> list[Violation]:
     found: list[Violation] = []
 
     def fail(rule: str, message: str, received: Any, expected: Any) -> None:
-        found.append(_v(exchange, SUCCESS, rule, message, received, expected))
+        found.append(json_violation(exchange, SUCCESS, rule, message, received, expected))
 
     for name in _COUNTS:
         if not _DECIMAL.match(str(detail[name])):
@@ -311,7 +307,7 @@ def _success(session: Any, exchange: Exchange) -> list[Violation]:
             {"PreTransaction": pre, "PostTransaction": post, "CreditsUsed": used, "NoOfSMS": sms},
             "CreditsUsed = PreTransaction - PostTransaction = NoOfSMS",
         )
-    found.extend(_ledger_and_ids(session, exchange, pre, post, message_ids))
+    found.extend(across(session, exchange, pre, post, message_ids))
     request = request_json(exchange)
     if not isinstance(request, dict):
         return found
@@ -319,48 +315,7 @@ def _success(session: Any, exchange: Exchange) -> list[Violation]:
     return found
 
 
-def _ledger_and_ids(
-    session: Any, exchange: Exchange, pre: int, post: int, message_ids: dict[str, Any]
-) -> list[Violation]:
-    found = []
-    seen = session.seen
-    with seen.lock:
-        last = seen.last_post_transaction
-        if session.series and last is not None and pre != last:
-            found.append(
-                _v(
-                    exchange,
-                    *ids.LEDGER_CONTINUITY,
-                    "PreTransaction is not the previous send's PostTransaction",
-                    pre,
-                    last,
-                )
-            )
-        seen.last_post_transaction = post
-        seen.successes += 1
-        issued = [i for lst in message_ids["StandardMessageIDs"].values() for i in lst]
-        if message_ids["AdvancedMessageID"] is not None:
-            issued.append(str(message_ids["AdvancedMessageID"]))
-        where = f"response {seen.successes}"
-        for message_id in issued:
-            # A UUID's hex digits may be written in either case; other IDs are opaque.
-            key = str(message_id).lower() if _is_uuid(message_id) else str(message_id)
-            if key in seen.message_ids:
-                found.append(
-                    _v(
-                        exchange,
-                        *ids.UNIQUE_IDS,
-                        f"message ID {message_id} was already issued ({seen.message_ids[key]})",
-                        message_id,
-                        "a message ID never used before",
-                    )
-                )
-                break
-            seen.message_ids[key] = where
-    return found
-
-
-def _is_uuid(value: Any) -> bool:
+def is_uuid(value: Any) -> bool:
     try:
         uuid.UUID(str(value))
     except ValueError:
@@ -369,13 +324,13 @@ def _is_uuid(value: Any) -> bool:
 
 
 def _against_request(
-    session: Any, exchange: Exchange, request: dict[str, Any], data: dict[str, Any]
+    session: Session, exchange: Exchange, request: dict[str, Any], data: dict[str, Any]
 ) -> list[Violation]:
     found: list[Violation] = []
     detail, message_ids = data["Detail"], data["Detail"]["IDs"]
 
     def fail(rule: str, message: str, received: Any, expected: Any) -> None:
-        found.append(_v(exchange, SUCCESS, rule, message, received, expected))
+        found.append(json_violation(exchange, SUCCESS, rule, message, received, expected))
 
     text = detail["MessageText"]
     kind = request.get("Type")
@@ -435,7 +390,7 @@ def _against_request(
                 "distinct IDs",
             )
     elif kind in (0, 2):
-        if not _is_uuid(message_ids["AdvancedMessageID"]):
+        if not is_uuid(message_ids["AdvancedMessageID"]):
             fail(
                 ids.SUCCESS_ADVANCED_IDS.rule,
                 f"a Type {kind} message has no UUID AdvancedMessageID",
@@ -473,7 +428,7 @@ def _result(exchange: Exchange, request: dict[str, Any], data: dict[str, Any]) -
             else ("DateToSend is in the future" if scheduled else "the message is sent now")
         )
         return [
-            _v(
+            json_violation(
                 exchange,
                 *ids.SUCCESS_RESULT,
                 f"Result should be {expected}: {why}",
@@ -499,13 +454,17 @@ def _ambiguous(request: dict[str, Any], verdict: Refusal) -> bool:
 
 
 def _against_account(
-    session: Any, exchange: Exchange, request: dict[str, Any], data: dict[str, Any], n_parts: int
+    session: Session,
+    exchange: Exchange,
+    request: dict[str, Any],
+    data: dict[str, Any],
+    n_parts: int,
 ) -> list[Violation]:
     verdict = judge(request, session.account, session.spec)
     found: list[Violation] = []
 
     def fail(rule: str, message: str, received: Any, expected: Any) -> None:
-        found.append(_v(exchange, SUCCESS, rule, message, received, expected))
+        found.append(json_violation(exchange, SUCCESS, rule, message, received, expected))
 
     if isinstance(verdict, Refusal) and not _ambiguous(request, verdict):
         fail(

@@ -15,7 +15,6 @@ import socket
 import ssl
 import threading
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
@@ -28,6 +27,7 @@ from contract_tests.core import (
     RecordedResponse,
     Violation,
 )
+from contract_tests.observer import Observer
 from twosms_contract.errors import ContractKitError
 from twosms_contract.fixtures import Account
 from twosms_contract.spec import Spec
@@ -47,16 +47,6 @@ SILENCE_LIMIT = 3
 
 class TargetError(ContractKitError):
     """The server cannot be used for a run: unreachable, or the credentials are refused."""
-
-
-@dataclass(slots=True)
-class Seen:
-    """What the run has observed so far, across every request."""
-
-    message_ids: dict[str, str] = field(default_factory=dict)  # id -> where first seen
-    last_post_transaction: int | None = None
-    successes: int = 0
-    lock: threading.Lock = field(default_factory=threading.Lock)
 
 
 class Session:
@@ -89,7 +79,7 @@ class Session:
         self.app: Any = None  # the ASGI app of an in-process session, None over HTTP
         self.cases = 0
         self._count_lock = threading.Lock()
-        self.seen = Seen()
+        self.observer = Observer()  # the one writer of what the run has seen
         self.log: list[Exchange] = []
         self.boundaries: list[BoundaryObservation] = []
         self.sweep_parts = 4  # how far the SMS part sweep goes (the profile sets it)
@@ -389,6 +379,4 @@ class Session:
 
     def observe(self, exchange: Exchange) -> list[Violation]:
         """Apply the response rules of the contract to one exchange of the send endpoint."""
-        from contract_tests.invariants import check_exchange
-
-        return check_exchange(self, exchange)
+        return self.observer.observe(self, exchange)

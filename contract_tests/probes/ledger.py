@@ -137,9 +137,8 @@ def _concurrent(session: Session) -> Iterator[Violation]:
             results = list(pool.map(session.send, bodies))
     finally:
         session.series = True
-        with session.seen.lock:
-            # The burst's answers need not chain; the next send is judged below instead.
-            session.seen.last_post_transaction = None
+        # The burst's answers need not chain; the next send is judged below instead.
+        session.observer.forget_balance()
     spent = 0
     for exchange, violations in results:
         yield from violations

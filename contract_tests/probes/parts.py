@@ -209,7 +209,7 @@ def _sweep(session: Session) -> Iterator[Violation]:
     shortest text that shows it). The credits it may spend are a quarter of the balance
     at most, so that the stages after it can still send."""
     max_parts = session.sweep_parts
-    balance = session.seen.last_post_transaction
+    balance = session.observer.balance
     budget = (balance if balance is not None else session.account.balance) // 4
     sizes = session.spec.terms.parts
     counter = counter_for(sizes)

@@ -488,7 +488,7 @@ def _accept_run(session: Session) -> Iterator[Violation]:
     for accept, raw, want in requests:
         yield from _judge_accept(session, send_raw(session, raw), accept, want)
     # ... and 402: a send the balance (known from the 200s above) cannot cover.
-    balance = session.seen.last_post_transaction
+    balance = session.observer.balance
     costly = overspending_send(session, balance) if balance is not None else None
     if costly is not None:
         raw = Raw(content=json_bytes(costly), headers=text_json)
