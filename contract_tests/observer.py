@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 from contract_tests import ids
 from contract_tests.core import Exchange, Violation
+from contract_tests.envelope import check_envelope
 from contract_tests.invariants import (
-    check_envelope,
     is_uuid,
     json_violation,
     post_transaction,

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from schemathesis.config import SchemathesisConfig
 
+from contract_tests.schema_findings import BAD_REQUEST_STATUSES
 from contract_tests.schema_run import (
-    BAD_REQUEST_STATUSES,
     BUILTIN_CHECKS,
     examples_accepted,
     in_process,

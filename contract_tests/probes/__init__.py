@@ -14,12 +14,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from contract_tests.core import Probe
-from contract_tests.operations import operation_probes
 from contract_tests.probes.acceptance import acceptance_probes
 from contract_tests.probes.auth import auth_probes
 from contract_tests.probes.error_codes import error_code_probes
 from contract_tests.probes.fields import field_probes
 from contract_tests.probes.ledger import ledger_probes
+from contract_tests.probes.operations import operation_probes
 from contract_tests.probes.order import order_probes
 from contract_tests.probes.parts import parts_probes
 from contract_tests.probes.reasons import reason_probes

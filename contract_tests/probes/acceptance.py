@@ -3,9 +3,7 @@ the success invariants (counts against the account's facts, IDs, credits, text).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
 
 from contract_tests import ids
 from contract_tests.core import Probe
@@ -17,218 +15,33 @@ from contract_tests.probes.base import (
     at_offset,
     base_request,
     contact_request,
-    e164_digits,
     iso,
     iso_at,
     longest_reference,
     longest_sender,
-    template_with_placeholders,
     with_options,
 )
-from contract_tests.session import Session
-from twosms_contract.fixtures import Account
+from contract_tests.probes.valid_requests import (
+    Build,
+    all_maps,
+    contact_and_group_email,
+    e164,
+    email_case,
+    full_options,
+    group_default_channel,
+    group_email_case,
+    group_request,
+    nth_group_default_channel,
+    overlap,
+    placeholders,
+    quick_number_in_group,
+    quick_of_contact,
+    template,
+    template_empty_content,
+)
 from twosms_contract.spec import Spec
 
 ACCEPTANCE = ids.ACCEPTANCE
-Build = Callable[[Session], Any]
-
-
-def _template(upper: bool) -> Build:
-    def build(session: Session) -> Any:
-        found = template_with_placeholders(session.account, 1)
-        if found is None:
-            return None
-        guid, _text, keys = found
-        values = {key: f"value {key}" for key in keys}
-        return base_request(
-            Content="ignored: the template overrides Content",
-            Template={"ID": guid.upper() if upper else guid, "PlaceHolders": values},
-        )
-
-    return build
-
-
-def _template_empty_content(session: Session) -> Any:
-    body = _template(upper=False)(session)
-    if body is not None:
-        body["Content"] = ""
-    return body
-
-
-def _group(account: Account, *, all_reachable: bool) -> tuple[str, int] | None:
-    """A group and a channel; with `all_reachable`, one every member can be reached on,
-    else one that some member lacks (that member is skipped) but another has."""
-    for guid, members in sorted(account.groups.items()):
-        for channel, needs in ((2, "phone"), (1, "email")):
-            has = [getattr(account.contacts[m], needs) is not None for m in members]
-            if all_reachable and all(has):
-                return guid, channel
-            if not all_reachable and any(has) and not all(has):
-                return guid, channel
-    return None
-
-
-def _group_request(*, all_reachable: bool, upper: bool = False) -> Build:
-    def build(session: Session) -> Any:
-        found = _group(session.account, all_reachable=all_reachable)
-        if found is None:
-            return None
-        guid, channel = found
-        return base_request(Contacts={"GroupID": {guid.upper() if upper else guid: channel}})
-
-    return build
-
-
-def _group_default_channel(session: Session) -> Any:
-    if not session.account.groups:
-        return None
-    guid = sorted(session.account.groups)[0]
-    return base_request(Contacts={"GroupID": {guid: 0}})
-
-
-def _overlap(session: Session) -> Any:
-    """A contact named directly and through its group, and its number as a quick recipient:
-    each is reached once."""
-    for guid, members in sorted(session.account.groups.items()):
-        for member in members:
-            phone = session.account.contacts[member].phone
-            if phone is not None:
-                return base_request(
-                    Contacts={
-                        "QuickRecipients": {phone: 2},
-                        "ContactID": {member: 2},
-                        "GroupID": {guid: 0},
-                    }
-                )
-    return None
-
-
-def _email_case(session: Session) -> Any:
-    """An address as a quick recipient in capitals and through its contact: one e-mail."""
-    for number, contact in sorted(session.account.contacts.items()):
-        if contact.email is not None:
-            return base_request(
-                Contacts={"QuickRecipients": {contact.email.upper(): 0}, "ContactID": {number: 1}}
-            )
-    return None
-
-
-def _group_member_with(account: Account, field: str) -> tuple[str, str, str] | None:
-    """(group GUID, member contact number, the member's phone or email) for the first
-    group member that has `field`."""
-    for guid, members in sorted(account.groups.items()):
-        for member in members:
-            value = getattr(account.contacts[member], field)
-            if value is not None:
-                return guid, member, value
-    return None
-
-
-def _group_email_case(session: Session) -> Any:
-    """A group member's address as a quick recipient in capitals, and the group by e-mail:
-    one e-mail (addresses compare case-insensitively across maps, groups too)."""
-    found = _group_member_with(session.account, "email")
-    if found is None:
-        return None
-    guid, _member, email = found
-    return base_request(Contacts={"QuickRecipients": {email.upper(): 1}, "GroupID": {guid: 1}})
-
-
-def _quick_number_in_group(session: Session) -> Any:
-    """A group member's number as a quick recipient, and the group: one SMS recipient."""
-    found = _group_member_with(session.account, "phone")
-    if found is None:
-        return None
-    guid, _member, phone = found
-    return base_request(Contacts={"QuickRecipients": {phone: 2}, "GroupID": {guid: 0}})
-
-
-def _contact_and_group_email(session: Session) -> Any:
-    """A contact by e-mail, directly and through its group: one e-mail."""
-    found = _group_member_with(session.account, "email")
-    if found is None:
-        return None
-    guid, member, _email = found
-    return base_request(Contacts={"ContactID": {member: 1}, "GroupID": {guid: 1}})
-
-
-def _nth_group_default_channel(index: int) -> Build:
-    def build(session: Session) -> Any:
-        groups = sorted(session.account.groups)
-        if index >= len(groups):
-            return None
-        return base_request(Contacts={"GroupID": {groups[index]: 0}})
-
-    return build
-
-
-def _placeholders(values: Callable[[list[str]], dict[str, str]]) -> Build:
-    """A template with at least two placeholders, its PlaceHolders built from its keys."""
-
-    def build(session: Session) -> Any:
-        found = template_with_placeholders(session.account, 2)
-        if found is None:
-            return None
-        guid, _text, keys = found
-        return base_request(Template={"ID": guid, "PlaceHolders": values(keys)})
-
-    return build
-
-
-def _quick_of_contact(field: str) -> Build:
-    def build(session: Session) -> Any:
-        for _number, contact in sorted(session.account.contacts.items()):
-            value = getattr(contact, field)
-            if value is not None:
-                return base_request(Contacts={"QuickRecipients": {value: 0}})
-        return None
-
-    return build
-
-
-def _all_maps(session: Session) -> Any:
-    contacts: dict[str, Any] = {"QuickRecipients": {QUICK_NUMBER: 0, QUICK_EMAIL: 0}}
-    if session.account.contacts:
-        contacts["ContactID"] = {sorted(session.account.contacts)[0]: 0}
-    if session.account.groups:
-        contacts["GroupID"] = {sorted(session.account.groups)[0]: 0}
-    return base_request(Contacts=contacts, Type=0)
-
-
-def _e164(session: Session, end: int) -> str:
-    """`+` and the fewest (`end` 0) or most (1) digits the key pattern admits."""
-    count = e164_digits(session)[end]
-    return "+" + ("1234567890" * (count // 10 + 1))[:count]
-
-
-def full_options(session: Session) -> dict[str, Any]:
-    """Every option, each at a valid extreme the spec's schema states."""
-    field = session.spec.terms.field
-    return {
-        "DateToSend": iso(-DAY),
-        "DeliveryReceipt": True,
-        "DstPort": field("$.Options.DstPort").bounds()[1],
-        "DeliverToValidatedOnly": False,
-        "EmailReadReceipt": True,
-        "Reference": longest_reference(session),
-        "Repeat": {
-            "Frequency": field("$.Options.Repeat.Frequency").bounds()[1],
-            "Repetitions": field("$.Options.Repeat.Repetitions").bounds()[1],
-        },
-        "Reads": field("$.Options.Reads").minimum or 0,
-        "EmailOptions": {
-            "FromAddress": "sender@example.com",
-            "FromName": "Contract Test",
-            "Subject": "Subject",
-            "ReplyTo": "reply@example.com",
-        },
-        "ResponseAlert": max(field("$.Options.ResponseAlert").enum or (0,)),
-        "SmsReadReceipt": True,
-        "ResponseLimit": field("$.Options.ResponseLimit").minimum or 0,
-        "Sender": longest_sender(session),
-        "SecureMessage": True,
-        "SrcPort": field("$.Options.SrcPort").bounds()[0],
-    }
 
 
 def acceptance_probes(_spec: Spec) -> list[Probe]:
@@ -247,74 +60,74 @@ def acceptance_probes(_spec: Spec) -> list[Probe]:
         (
             "template",
             ids.ACCEPT_TEMPLATE.rule,
-            _template(upper=False),
+            template(upper=False),
             "A template send: MessageText is the rendered template, not Content.",
         ),
         (
             "template-guid-case",
             ids.ACCEPT_GUID_CASE.rule,
-            _template(upper=True),
+            template(upper=True),
             "Template GUIDs compare case-insensitively.",
         ),
         (
             "group",
             ids.ACCEPT_RECIPIENT_RESOLUTION.rule,
-            _group_request(all_reachable=True),
+            group_request(all_reachable=True),
             "A group whose members all have the channel.",
         ),
         (
             "group-guid-case",
             ids.ACCEPT_GUID_CASE.rule,
-            _group_request(all_reachable=True, upper=True),
+            group_request(all_reachable=True, upper=True),
             "Group GUIDs compare case-insensitively.",
         ),
         (
             "group-skips-member",
             ids.ACCEPT_RECIPIENT_RESOLUTION.rule,
-            _group_request(all_reachable=False),
+            group_request(all_reachable=False),
             "A group member that lacks the channel is skipped, not refused.",
         ),
         (
             "group-default-channel",
             ids.ACCEPT_RECIPIENT_RESOLUTION.rule,
-            _group_default_channel,
+            group_default_channel,
             "Channel 0 reaches each member by SMS where it has a number, else by e-mail.",
         ),
         (
             "dedupe-numbers",
             ids.ACCEPT_DE_DUPLICATION.rule,
-            _overlap,
+            overlap,
             "A number named as quick recipient, contact and group member is one SMS recipient.",
         ),
         (
             "dedupe-emails-case",
             ids.ACCEPT_DE_DUPLICATION.rule,
-            _email_case,
+            email_case,
             "E-mail addresses are de-duplicated case-insensitively.",
         ),
         (
             "dedupe-emails-case-group",
             ids.ACCEPT_DE_DUPLICATION.rule,
-            _group_email_case,
+            group_email_case,
             "A group member's address in capitals as a quick recipient is the same address.",
         ),
         (
             "dedupe-quick-number-and-group",
             ids.ACCEPT_DE_DUPLICATION.rule,
-            _quick_number_in_group,
+            quick_number_in_group,
             "A group member's number as a quick recipient is one SMS recipient.",
         ),
         (
             "dedupe-contact-and-group-email",
             ids.ACCEPT_DE_DUPLICATION.rule,
-            _contact_and_group_email,
+            contact_and_group_email,
             "A contact's address, named directly and through its group, is one e-mail.",
         ),
         *(
             (
                 f"group-default-channel-{index + 1}",
                 ids.ACCEPT_RECIPIENT_RESOLUTION.rule,
-                _nth_group_default_channel(index),
+                nth_group_default_channel(index),
                 "Channel 0 on each group: SMS where a member has a number, else e-mail.",
             )
             for index in range(4)
@@ -339,7 +152,7 @@ def acceptance_probes(_spec: Spec) -> list[Probe]:
         (
             "template-placeholders-in-reverse",
             ids.ACCEPT_TEMPLATE.rule,
-            _placeholders(lambda keys: {k: f"value {k}" for k in reversed(keys)}),
+            placeholders(lambda keys: {k: f"value {k}" for k in reversed(keys)}),
             "PlaceHolders are matched by number, whatever their order in the request.",
         ),
         (
@@ -417,7 +230,7 @@ def acceptance_probes(_spec: Spec) -> list[Probe]:
             (
                 f"quick-{field}-of-a-contact",
                 ids.ACCEPT_RECIPIENT_RESOLUTION.rule,
-                _quick_of_contact(field),
+                quick_of_contact(field),
                 f"A contact's {field} as a quick recipient: not a contact reached "
                 "(NoOfContacts counts contacts named directly or through a group).",
             )
@@ -450,7 +263,7 @@ def acceptance_probes(_spec: Spec) -> list[Probe]:
         (
             "all-maps-advanced",
             ids.ACCEPT_ADVANCED_IDS.rule,
-            _all_maps,
+            all_maps,
             "An advanced message to all three maps.",
         ),
         (
@@ -546,19 +359,19 @@ def acceptance_probes(_spec: Spec) -> list[Probe]:
         (
             "e164-fewest-digits",
             ids.ACCEPT_RECIPIENT_RESOLUTION.rule,
-            lambda s: base_request(Contacts={"QuickRecipients": {_e164(s, 0): 2}}),
+            lambda s: base_request(Contacts={"QuickRecipients": {e164(s, 0): 2}}),
             "The shortest E.164 number the key pattern admits.",
         ),
         (
             "e164-most-digits",
             ids.ACCEPT_RECIPIENT_RESOLUTION.rule,
-            lambda s: base_request(Contacts={"QuickRecipients": {_e164(s, 1): 2}}),
+            lambda s: base_request(Contacts={"QuickRecipients": {e164(s, 1): 2}}),
             "The longest E.164 number the key pattern admits.",
         ),
         (
             "template-with-empty-content",
             ids.ACCEPT_TEMPLATE.rule,
-            _template_empty_content,
+            template_empty_content,
             "A template makes an empty Content irrelevant (no NoContent).",
         ),
         (

@@ -12,7 +12,8 @@ from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 from contract_tests.core import Exchange, Probe, Violation, violation
-from contract_tests.invariants import check_envelope, response_json
+from contract_tests.envelope import check_envelope
+from contract_tests.invariants import response_json
 from contract_tests.session import Session
 from twosms_contract.fixtures import Account
 
