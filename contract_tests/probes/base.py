@@ -372,3 +372,21 @@ def earlier_code(first: str, second: str) -> Callable[[Session], str]:
 
 def json_bytes(value: Any) -> bytes:
     return json.dumps(value, ensure_ascii=False).encode("utf-8")
+
+
+JSON_HEADERS = {"Content-Type": "application/json"}
+
+
+def padded(size: int, fill: str = "x") -> bytes:
+    """A valid request of exactly `size` bytes in UTF-8 (an unknown property carries the
+    padding: `fill` characters, and `x`s for what a whole `fill` would overshoot)."""
+    body = base_request()
+    room = size - len(json_bytes({**body, "Padding": ""}))
+    width = len(fill.encode("utf-8"))
+    content = json_bytes({**body, "Padding": fill * (room // width) + "x" * (room % width)})
+    assert len(content) == size
+    return content
+
+
+def oversized(session: Session) -> bytes:
+    return padded(session.spec.terms.limits.max_body_bytes + 1)
