@@ -21,8 +21,8 @@ from contract_tests.probes.fields import field_probes
 from contract_tests.probes.ledger import ledger_probes
 from contract_tests.probes.operations import operation_probes
 from contract_tests.probes.order import order_probes
-from contract_tests.probes.parts import parts_probes
 from contract_tests.probes.reasons import reason_probes
+from contract_tests.probes.sms_parts import parts_probes
 from contract_tests.probes.transport import transport_probes
 from contract_tests.probes.validation import validation_probes
 from twosms_contract.spec import Spec
