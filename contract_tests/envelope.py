@@ -7,14 +7,11 @@ The success invariants of a 200 are `invariants`'; `observer.Observer` applies b
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from contract_tests import ids
-from contract_tests.core import Exchange, Violation
+from contract_tests.core import Exchange, Judged, Violation
 from contract_tests.invariants import json_violation, response_json
-
-if TYPE_CHECKING:
-    from contract_tests.session import Session
 
 
 def wanted_media_types(exchange: Exchange) -> set[str]:
@@ -50,7 +47,7 @@ def wanted_media_types(exchange: Exchange) -> set[str]:
     return {"text/json", "application/json"}
 
 
-def check_envelope(session: Session, exchange: Exchange) -> list[Violation]:
+def check_envelope(session: Judged, exchange: Exchange) -> list[Violation]:
     """The envelope, media type and headers of any answer that uses the 2SMS envelope."""
     response = exchange.response
     status = response.status
@@ -142,7 +139,7 @@ def check_envelope(session: Session, exchange: Exchange) -> list[Violation]:
     return found
 
 
-def _error_rules(session: Session, exchange: Exchange, error: dict[str, Any]) -> list[Violation]:
+def _error_rules(session: Judged, exchange: Exchange, error: dict[str, Any]) -> list[Violation]:
     found = []
     status = exchange.response.status
     code = error["ErrorCode"]
@@ -189,7 +186,7 @@ def _error_rules(session: Session, exchange: Exchange, error: dict[str, Any]) ->
     return found
 
 
-def allowed_methods(session: Session, exchange: Exchange) -> list[str]:
+def allowed_methods(session: Judged, exchange: Exchange) -> list[str]:
     """The methods of the spec's path item that the request's path reaches (the send
     path's when it reaches none: a 405 there is wrong anyway, 404 is the answer)."""
     from urllib.parse import unquote, urlsplit

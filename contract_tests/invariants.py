@@ -12,15 +12,12 @@ import re
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from contract_tests import ids
-from contract_tests.core import Exchange, Violation, violation
+from contract_tests.core import Exchange, Judged, Violation, violation
 from contract_tests.oracle import Delivery, Refusal, judge, parse_time
 from contract_tests.sms import counter_for
-
-if TYPE_CHECKING:
-    from contract_tests.session import Session
 
 RESPONSE, SUCCESS = ids.RESPONSE, ids.SUCCESS
 #: Every (check, rule) that `Observer.observe` can report.
@@ -87,10 +84,10 @@ def _count(detail: dict[str, Any], name: str) -> int:
 
 
 # What the observer judges across the run (ledger continuity, unique IDs) for one 200.
-RunRules = Callable[["Session", Exchange, int, int, dict[str, Any]], list[Violation]]
+RunRules = Callable[[Judged, Exchange, int, int, dict[str, Any]], list[Violation]]
 
 
-def success_rules(session: Session, exchange: Exchange, across: RunRules) -> list[Violation]:
+def success_rules(session: Judged, exchange: Exchange, across: RunRules) -> list[Violation]:
     """The success invariants of one 200 whose envelope conforms; `across` judges the
     rules that span the run (`Observer`)."""
     body = response_json(exchange)
@@ -138,7 +135,7 @@ def is_uuid(value: Any) -> bool:
 
 
 def _against_request(
-    session: Session, exchange: Exchange, request: dict[str, Any], data: dict[str, Any]
+    session: Judged, exchange: Exchange, request: dict[str, Any], data: dict[str, Any]
 ) -> list[Violation]:
     found: list[Violation] = []
     detail, message_ids = data["Detail"], data["Detail"]["IDs"]
@@ -268,7 +265,7 @@ def _ambiguous(request: dict[str, Any], verdict: Refusal) -> bool:
 
 
 def _against_account(
-    session: Session,
+    session: Judged,
     exchange: Exchange,
     request: dict[str, Any],
     data: dict[str, Any],

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from contract_tests import ids
-from contract_tests.core import Exchange, Violation
+from contract_tests.core import Exchange, Judged, Violation
 from contract_tests.envelope import check_envelope
 from contract_tests.invariants import (
     is_uuid,
@@ -23,9 +23,6 @@ from contract_tests.invariants import (
     post_transaction,
     success_rules,
 )
-
-if TYPE_CHECKING:
-    from contract_tests.session import Session
 
 
 @dataclass(slots=True)
@@ -55,7 +52,7 @@ class Observer:
         with self.seen.lock:
             self.seen.last_post_transaction = None
 
-    def observe(self, session: Session, exchange: Exchange) -> list[Violation]:
+    def observe(self, session: Judged, exchange: Exchange) -> list[Violation]:
         """Every response rule for one exchange of the send endpoint."""
         found = check_envelope(session, exchange)
         if exchange.response.status != 200:
@@ -72,7 +69,7 @@ class Observer:
 
     def _ledger_and_ids(
         self,
-        session: Session,
+        session: Judged,
         exchange: Exchange,
         pre: int,
         post: int,

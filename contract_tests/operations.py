@@ -28,8 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from contract_tests import ids
-from contract_tests.core import Exchange, Violation, violation
-from contract_tests.session import SEND_OPERATION
+from contract_tests.core import SEND_OPERATION, Exchange, Violation, violation
 from twosms_contract.spec import Spec, pointer_escape, resolve_pointer
 
 CHECK = ids.OPERATION

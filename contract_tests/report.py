@@ -79,7 +79,7 @@ def curl_command(request: RecordedRequest) -> str:
 @functools.cache
 def _client_send_path() -> str:
     """The path the committed generated client sends to: the project's spec's send path."""
-    from contract_tests.session import SEND_OPERATION
+    from contract_tests.core import SEND_OPERATION
     from twosms_contract.spec import load_spec
 
     return load_spec().terms.operation(SEND_OPERATION)[0]

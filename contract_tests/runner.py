@@ -19,8 +19,9 @@ from typing import Any
 
 import httpx
 
-from contract_tests.core import BoundaryObservation, Outcome, Probe, Progress, Violation
+from contract_tests.core import BoundaryObservation, Outcome, Progress, Violation
 from contract_tests.forked import ForkedStage
+from contract_tests.probe import Probe
 from contract_tests.probes import registry
 from contract_tests.session import Session, TargetError
 from contract_tests.stages import (

@@ -21,6 +21,8 @@ from urllib.parse import urlencode
 import httpx
 
 from contract_tests.core import (
+    SEND_OPERATION,
+    TOKEN_OPERATION,
     BoundaryObservation,
     Exchange,
     RecordedRequest,
@@ -35,8 +37,6 @@ from twosms_contract.spec import Spec
 if TYPE_CHECKING:
     from twosms_contract.asgi import ASGICaller
 
-# The operations of ours the session sends to, by their operationId in the spec.
-SEND_OPERATION, TOKEN_OPERATION = "sendMessages", "getToken"
 _UNSET: Any = object()
 NO_ANSWER = 0  # the status recorded when the server answered nothing (timeout, reset)
 # After this many timeouts in a row the server is taken to have stopped answering: every

@@ -17,8 +17,9 @@ from typing import Any, Protocol
 import httpx
 
 from contract_tests import ids
-from contract_tests.core import Outcome, Probe, Progress, Violation
+from contract_tests.core import Outcome, Progress, Violation
 from contract_tests.forked import ForkedStage
+from contract_tests.probe import Probe
 from contract_tests.session import NO_ANSWER, Session, TargetError
 
 FORKED_PHASES = (("coverage",), ("examples", "fuzzing"))

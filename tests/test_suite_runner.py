@@ -9,7 +9,8 @@ from collections.abc import Iterator
 import pytest
 
 from contract_tests import ids
-from contract_tests.core import Outcome, Probe, RecordedRequest, Violation
+from contract_tests.core import Outcome, RecordedRequest, Violation
+from contract_tests.probe import Probe
 from contract_tests.probes import all_probes, registry
 from contract_tests.runner import PROFILES, aggregate, known_rules, run_suite
 from contract_tests.schema_run import BUILTIN_CHECKS

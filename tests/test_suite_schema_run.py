@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from schemathesis.config import SchemathesisConfig
 
+from contract_tests.core import SEND_OPERATION, TOKEN_OPERATION
 from contract_tests.schema_findings import BAD_REQUEST_STATUSES
 from contract_tests.schema_run import (
     BUILTIN_CHECKS,
@@ -19,7 +20,7 @@ from contract_tests.schema_run import (
     in_process,
     schemathesis_config,
 )
-from contract_tests.session import SEND_OPERATION, TOKEN_OPERATION, Session
+from contract_tests.session import Session
 from contract_tests.transport import AppAnswer, ServerCaller
 from mockserver import create_app
 from twosms_contract.asgi import ASGICaller

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from contract_tests.core import Probe
+from contract_tests.probe import Probe
 from contract_tests.probes.acceptance import acceptance_probes
 from contract_tests.probes.auth import auth_probes
 from contract_tests.probes.error_codes import error_code_probes

@@ -10,7 +10,8 @@ from typing import Any
 from urllib.parse import quote_plus, urlencode
 
 from contract_tests import ids
-from contract_tests.core import Exchange, Probe, Violation, violation
+from contract_tests.core import Exchange, Violation, violation
+from contract_tests.probe import Probe
 from contract_tests.probes.base import Raw, base_request, expect_refusal, json_bytes, refusal
 from contract_tests.session import Session
 from twosms_contract.spec import Spec

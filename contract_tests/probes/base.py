@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
-from contract_tests.core import Exchange, Probe, Violation, violation
+from contract_tests.core import Exchange, Violation, violation
 from contract_tests.envelope import check_envelope
 from contract_tests.invariants import response_json
+from contract_tests.probe import Probe
 from contract_tests.session import Session
 from twosms_contract.fixtures import Account
 

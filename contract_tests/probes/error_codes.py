@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from contract_tests import ids
-from contract_tests.core import Probe
+from contract_tests.probe import Probe
 from contract_tests.probes.base import (
     DAY,
     QUICK_EMAIL,

@@ -26,7 +26,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from contract_tests import ids
-from contract_tests.core import Probe, Violation
+from contract_tests.core import Violation
+from contract_tests.probe import Probe
 from contract_tests.probes.base import (
     QUICK_NUMBER,
     UNKNOWN_GUID,

@@ -3,7 +3,7 @@ charset, JSON syntax. Each request breaks two; the check the spec runs first ans
 
 from __future__ import annotations
 
-from contract_tests.core import Probe
+from contract_tests.probe import Probe
 from contract_tests.probes.base import (
     JSON_HEADERS,
     Body,

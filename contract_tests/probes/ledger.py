@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from contract_tests import ids
-from contract_tests.core import Probe, Violation, violation
+from contract_tests.core import Violation, violation
+from contract_tests.probe import Probe
 from contract_tests.probes.base import (
     base_request,
     expect_acceptance,

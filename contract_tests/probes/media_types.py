@@ -8,7 +8,8 @@ import json
 from collections.abc import Callable, Iterator
 
 from contract_tests import ids
-from contract_tests.core import Exchange, Probe, Violation, violation
+from contract_tests.core import Exchange, Violation, violation
+from contract_tests.probe import Probe
 from contract_tests.probes.base import (
     JSON_HEADERS,
     Raw,

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from contract_tests.core import Exchange, Probe, Violation, violation
+from contract_tests.core import Exchange, Violation, violation
 from contract_tests.operations import (
     CHECK,
     SpecOperation,
@@ -24,6 +24,7 @@ from contract_tests.operations import (
     media_type_of,
     spec_operations,
 )
+from contract_tests.probe import Probe
 from contract_tests.session import Session
 from twosms_contract.spec import Spec, pointer_escape, resolve_pointer
 

@@ -9,7 +9,8 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from contract_tests import ids
-from contract_tests.core import Exchange, Probe, Violation, violation
+from contract_tests.core import Exchange, Violation, violation
+from contract_tests.probe import Probe
 from contract_tests.probes.base import (
     QUICK_NUMBER,
     UNKNOWN_GUID,

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from contract_tests import ids
-from contract_tests.core import BoundaryObservation, Probe, Violation, violation
+from contract_tests.core import BoundaryObservation, Violation, violation
+from contract_tests.probe import Probe
 from contract_tests.probes.base import (
     QUICK_NUMBER,
     base_request,

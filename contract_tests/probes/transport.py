@@ -6,9 +6,17 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from contract_tests import ids
-from contract_tests.core import BoundaryObservation, Exchange, Probe, Violation, violation
+from contract_tests.core import (
+    SEND_OPERATION,
+    TOKEN_OPERATION,
+    BoundaryObservation,
+    Exchange,
+    Violation,
+    violation,
+)
 from contract_tests.invariants import response_json
 from contract_tests.operations import path_methods, unknown_path_below
+from contract_tests.probe import Probe
 from contract_tests.probes.base import (
     JSON_HEADERS,
     Raw,
@@ -26,7 +34,7 @@ from contract_tests.probes.base import (
 )
 from contract_tests.probes.http_order import http_order_probes
 from contract_tests.probes.media_types import accept_run, media_type_probes, refused_as
-from contract_tests.session import SEND_OPERATION, TOKEN_OPERATION, Session
+from contract_tests.session import Session
 from twosms_contract.spec import Spec
 
 TRANSPORT = ids.TRANSPORT
