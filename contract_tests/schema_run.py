@@ -23,7 +23,7 @@ CONTRACT.md gets no failure:
 Every response of the send endpoint also goes through `Session.observe`, the contract's
 response rules (the `twosms_observe` check, registered once per process); its violations
 are kept as structured `Violation`s. In process, the requests reach the app through
-`in_process`, as a real ASGI server would serve it: an exception instead of a response
+`transport.in_process`, as a real ASGI server would serve it: an exception instead of a response
 becomes a 500, not a crash of the run.
 """
 
@@ -50,7 +50,7 @@ from contract_tests.schema_findings import (
     tally_checks,
 )
 from contract_tests.session import Session, TargetError
-from contract_tests.transport import HOST, ASGIAdapter
+from contract_tests.transport import bearer_provider, in_process
 
 SCHEMATHESIS = ids.SCHEMATHESIS
 OBSERVE_CHECK = "twosms_observe"
@@ -243,7 +243,7 @@ def run_schemathesis(
     adapter = in_process(schema, app) if app is not None else None
     operations = spec_operations(session.spec)
     unsecured = {(op.method, op.path) for op in operations if not op.secured}
-    schema.auth(refresh_interval=None)(_bearer_provider(token, unsecured))
+    schema.auth(refresh_interval=None)(bearer_provider(token, unsecured))
 
     run = _RUNS[run_id] = _Run(session=session)
     for op in operations:
@@ -306,59 +306,6 @@ def run_schemathesis(
 
 def _fatal(exc: BaseException, target: str) -> TargetError:
     return TargetError(f"Schemathesis could not run against {target}: {exc}")
-
-
-def _bearer_provider(token: str, unsecured: set[tuple[str, str]]) -> type:
-    """An auth provider class (Schemathesis instantiates it) that sends the session's token
-    to every operation but those whose security is `[]` (`unsecured`: method and path)."""
-
-    class BearerFromSession:
-        def get(self, case: Any, context: Any) -> str:
-            return token
-
-        def set(self, case: Any, data: str, context: Any) -> None:
-            if (str(case.operation.method).upper(), case.operation.path) in unsecured:
-                return  # the operation declares no security (the token endpoint)
-            case.headers = {**(case.headers or {}), "Authorization": f"Bearer {data}"}
-
-    return BearerFromSession
-
-
-def in_process(schema: Any, app: Any) -> ASGIAdapter:
-    """Send `schema`'s requests to `app` in process, in the caller's thread.
-
-    Schemathesis's own ASGI transport opens a test client per case and hops to an event-loop
-    thread for each request, which costs as much as a loopback socket. Here the requests are
-    serialized exactly as over HTTP (Schemathesis's `requests` transport, base URL
-    `http://testserver`), and a `requests` adapter mounted on the engine's sessions hands
-    them to the app (`contract_tests.transport.ASGIAdapter`): an exception in the app
-    becomes a 500, as a real server answers it. The schema's class gets one override, its
-    `transport` property (Schemathesis reads the transport from the schema everywhere).
-    Close the returned adapter when the run is over.
-    """
-    from schemathesis.transport.requests import REQUESTS_TRANSPORT, RequestsTransport
-
-    adapter = ASGIAdapter(app)
-    prefix = f"http://{HOST}"
-
-    class InProcessTransport(RequestsTransport):
-        def send(self, case: Any, *, session: Any = None, **kwargs: Any) -> Any:
-            import requests
-
-            if session is None:
-                session = requests.Session()
-            if session.adapters.get(prefix) is not adapter:
-                session.mount(prefix, adapter)
-                session.trust_env = False  # no proxy or .netrc applies in process
-            return super().send(case, session=session, **kwargs)
-
-    transport = InProcessTransport()
-    transport._copy_serializers_from(REQUESTS_TRANSPORT)
-    base = type(schema)
-    schema.__class__ = type(
-        f"InProcess{base.__name__}", (base,), {"transport": property(lambda _self: transport)}
-    )
-    return adapter
 
 
 # -- the observe check ------------------------------------------------------------------

@@ -8,7 +8,8 @@ response. An answer whose Content-Length is not its length fails as it would ove
 socket (httpx's `RemoteProtocolError`).
 
 - `suite_transport(app)`: `httpx.Client(transport=suite_transport(app))`.
-- `ASGIAdapter`: a `requests` adapter (Schemathesis's engine sends with `requests`).
+- `ASGIAdapter`: a `requests` adapter (Schemathesis's engine sends with `requests`);
+  `in_process` mounts it for a Schemathesis schema; `bearer_provider` is its auth.
 """
 
 from __future__ import annotations
@@ -25,7 +26,15 @@ import urllib3
 
 from twosms_contract.asgi import HOST, AppAnswer, ASGICaller, SyncASGITransport
 
-__all__ = ["HOST", "ASGIAdapter", "AppAnswer", "ServerCaller", "suite_transport"]
+__all__ = [
+    "HOST",
+    "ASGIAdapter",
+    "AppAnswer",
+    "ServerCaller",
+    "bearer_provider",
+    "in_process",
+    "suite_transport",
+]
 
 
 class ServerCaller(ASGICaller):
@@ -113,3 +122,56 @@ class ASGIAdapter(requests.adapters.HTTPAdapter):
     def close(self) -> None:
         # Several sessions may share the adapter: a request after a close opens a new loop.
         self._caller.close()
+
+
+def bearer_provider(token: str, unsecured: set[tuple[str, str]]) -> type:
+    """An auth provider class (Schemathesis instantiates it) that sends the session's token
+    to every operation but those whose security is `[]` (`unsecured`: method and path)."""
+
+    class BearerFromSession:
+        def get(self, case: Any, context: Any) -> str:
+            return token
+
+        def set(self, case: Any, data: str, context: Any) -> None:
+            if (str(case.operation.method).upper(), case.operation.path) in unsecured:
+                return  # the operation declares no security (the token endpoint)
+            case.headers = {**(case.headers or {}), "Authorization": f"Bearer {data}"}
+
+    return BearerFromSession
+
+
+def in_process(schema: Any, app: Any) -> ASGIAdapter:
+    """Send `schema`'s requests to `app` in process, in the caller's thread.
+
+    Schemathesis's own ASGI transport opens a test client per case and hops to an event-loop
+    thread for each request, which costs as much as a loopback socket. Here the requests are
+    serialized exactly as over HTTP (Schemathesis's `requests` transport, base URL
+    `http://testserver`), and a `requests` adapter mounted on the engine's sessions hands
+    them to the app (`contract_tests.transport.ASGIAdapter`): an exception in the app
+    becomes a 500, as a real server answers it. The schema's class gets one override, its
+    `transport` property (Schemathesis reads the transport from the schema everywhere).
+    Close the returned adapter when the run is over.
+    """
+    from schemathesis.transport.requests import REQUESTS_TRANSPORT, RequestsTransport
+
+    adapter = ASGIAdapter(app)
+    prefix = f"http://{HOST}"
+
+    class InProcessTransport(RequestsTransport):
+        def send(self, case: Any, *, session: Any = None, **kwargs: Any) -> Any:
+            import requests
+
+            if session is None:
+                session = requests.Session()
+            if session.adapters.get(prefix) is not adapter:
+                session.mount(prefix, adapter)
+                session.trust_env = False  # no proxy or .netrc applies in process
+            return super().send(case, session=session, **kwargs)
+
+    transport = InProcessTransport()
+    transport._copy_serializers_from(REQUESTS_TRANSPORT)
+    base = type(schema)
+    schema.__class__ = type(
+        f"InProcess{base.__name__}", (base,), {"transport": property(lambda _self: transport)}
+    )
+    return adapter

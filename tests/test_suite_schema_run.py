@@ -17,11 +17,10 @@ from contract_tests.schema_findings import BAD_REQUEST_STATUSES
 from contract_tests.schema_run import (
     BUILTIN_CHECKS,
     examples_accepted,
-    in_process,
     schemathesis_config,
 )
 from contract_tests.session import Session
-from contract_tests.transport import AppAnswer, ServerCaller
+from contract_tests.transport import AppAnswer, ServerCaller, in_process
 from mockserver import create_app
 from twosms_contract.asgi import ASGICaller
 from twosms_contract.fixtures import Account, load_account
