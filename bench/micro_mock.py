@@ -22,11 +22,10 @@ from pathlib import Path
 from typing import Any
 
 from mockserver import create_app
-from mockserver.testing import asgi_call
+from twosms_contract.asgi import call_app, scope_for
 from twosms_contract.fixtures import load_account
 from twosms_contract.spec import load_spec
 
-SEND_PATH = "/api/v2/sms/messages"
 BALANCE = 10**12  # no run may run out of credits
 
 App = Callable[[dict[str, Any], Any, Any], Awaitable[None]]
@@ -36,8 +35,8 @@ async def call(
     app: App, method: str, path: str, headers: list[tuple[bytes, bytes]], body: bytes
 ) -> tuple[int, bytes]:
     """One request through the ASGI app: (status, body)."""
-    status, _headers, answer = await asgi_call(app, method, path, headers, [body])
-    return status or 0, answer
+    answer = await call_app(app, scope_for(method, path, headers), [body])
+    return (answer.status if answer.started else 0), bytes(answer.body)
 
 
 async def token_of(app: App) -> str:
@@ -52,11 +51,13 @@ async def token_of(app: App) -> str:
     return token
 
 
-async def batch(app: App, headers: list[tuple[bytes, bytes]], body: bytes, n: int) -> float:
+async def batch(
+    app: App, path: str, headers: list[tuple[bytes, bytes]], body: bytes, n: int
+) -> float:
     """Seconds for `n` sends."""
     started = time.perf_counter()
     for _ in range(n):
-        status, answer = await call(app, "POST", SEND_PATH, headers, body)
+        status, answer = await call(app, "POST", path, headers, body)
         if status != 200:
             raise AssertionError(f"{status}: {answer!r}")
     return time.perf_counter() - started
@@ -75,8 +76,9 @@ async def run(requests: int, batches: int, profile: Path | None) -> None:
         (b"content-type", b"application/json"),
         (b"content-length", str(len(body)).encode()),
     ]
-    await batch(app, headers, body, min(requests, 1000))  # warm-up
-    per_send = [await batch(app, headers, body, requests) / requests for _ in range(batches)]
+    path = spec.terms.operation("sendMessages")[0]
+    await batch(app, path, headers, body, min(requests, 1000))  # warm-up
+    per_send = [await batch(app, path, headers, body, requests) / requests for _ in range(batches)]
     micros = [s * 1e6 for s in per_send]
     print(
         f"{statistics.median(micros):.1f} µs per send (median of {batches} batches of"
@@ -85,7 +87,7 @@ async def run(requests: int, batches: int, profile: Path | None) -> None:
     if profile is not None:
         profiler = cProfile.Profile()
         profiler.enable()
-        await batch(app, headers, body, requests)
+        await batch(app, path, headers, body, requests)
         profiler.disable()
         profiler.dump_stats(profile)
         print(f"wrote {profile}")

@@ -23,6 +23,7 @@ import httpx
 from hypothesis import HealthCheck, Phase, Verbosity, given, seed, settings
 from hypothesis.errors import FlakyFailure, FlakyReplay
 
+from contract_tests import ids
 from contract_tests.core import (
     Exchange,
     Outcome,
@@ -31,14 +32,10 @@ from contract_tests.core import (
     Violation,
     violation,
 )
-from contract_tests.session import SEND_PATH, Session
+from contract_tests.session import Session
 
-CLIENT = "client"
-RULES: tuple[tuple[str, str], ...] = (
-    (CLIENT, "model-reads-valid-request"),
-    (CLIENT, "valid-request-accepted"),
-    (CLIENT, "response-parses"),
-)
+CLIENT = ids.CLIENT
+RULES: tuple[tuple[str, str], ...] = ids.CLIENT_RULES
 
 
 class _Broken(Exception):
@@ -78,7 +75,7 @@ class ObservingTransport(httpx.BaseTransport):
                 body=content,
             ),
         )
-        if request.url.path == SEND_PATH:
+        if request.url.path == self._session.send_path:
             self.found.extend(self._session.observe(self.last))
         return httpx.Response(
             response.status_code, headers=response.headers.raw, content=content, request=request
@@ -90,9 +87,9 @@ class ObservingTransport(httpx.BaseTransport):
 
 def _transport_for(session: Session, app: Any) -> httpx.BaseTransport:
     if app is not None:
-        from contract_tests.transport import SyncASGITransport
+        from contract_tests.transport import suite_transport
 
-        return SyncASGITransport(app)
+        return suite_transport(app)
     return httpx.HTTPTransport()
 
 
@@ -145,13 +142,13 @@ def run_client_property(
     )
     @given(valid_request(session.account, session.spec))
     def test(body: dict[str, Any]) -> None:
-        outcomes["model-reads-valid-request"].cases += 1
+        outcomes[ids.CLIENT_MODEL_READS_VALID_REQUEST.rule].cases += 1
         observing.last = None
         try:
             message = models.MessageV2.from_wire(body)
         except Exception as exc:
             fail(
-                "model-reads-valid-request",
+                ids.CLIENT_MODEL_READS_VALID_REQUEST.rule,
                 f"MessageV2 refused a valid request: {exc}",
                 repr(body),
                 "a MessageV2",
@@ -159,32 +156,32 @@ def run_client_property(
         written = message.to_wire()
         if written != body:
             fail(
-                "model-reads-valid-request",
+                ids.CLIENT_MODEL_READS_VALID_REQUEST.rule,
                 "MessageV2 does not write back what it read",
                 repr(written),
                 repr(body),
             )
-        outcomes["valid-request-accepted"].cases += 1
-        outcomes["response-parses"].cases += 1
+        outcomes[ids.CLIENT_VALID_REQUEST_ACCEPTED.rule].cases += 1
+        outcomes[ids.CLIENT_RESPONSE_PARSES.rule].cases += 1
         try:
             client.send_messages(message)
         except ResponseValidationError as exc:
             fail(
-                "response-parses",
+                ids.CLIENT_RESPONSE_PARSES.rule,
                 f"the answer does not parse: {exc}",
                 _answer(observing),
                 "a SendSuccessResponse",
             )
         except ApiError as exc:
             fail(
-                "valid-request-accepted",
+                ids.CLIENT_VALID_REQUEST_ACCEPTED.rule,
                 f"the client got {type(exc).__name__}: {exc}",
                 _answer(observing),
                 "200",
             )
         except TransportError as exc:  # no whole answer: a connection closed, a timeout
             fail(
-                "valid-request-accepted",
+                ids.CLIENT_VALID_REQUEST_ACCEPTED.rule,
                 f"the client got no answer ({type(exc).__name__}: {exc})",
                 _answer(observing),
                 "a 200 answer",
@@ -217,7 +214,7 @@ def run_client_property(
         inner.close()
     found = list(outcomes.values())
     # The response rules' findings on the client's exchanges, filed under their own rules.
-    found.append(Outcome(CLIENT, "valid-request-accepted", 0, observing.found))
+    found.append(Outcome(*ids.CLIENT_VALID_REQUEST_ACCEPTED, 0, observing.found))
     return found, notes
 
 

@@ -8,9 +8,13 @@ exchange that shows it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from twosms_contract.fixtures import Account
+    from twosms_contract.spec import Spec
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,19 +102,34 @@ class Outcome:
     violations: list[Violation] = field(default_factory=list)
 
 
-@dataclass(frozen=True, slots=True)
-class Probe:
-    """A deterministic, targeted test of one rule.
-
-    `run` gets the session (see `contract_tests.session.Session`) and yields violations;
-    it must make at least one request, and count them in `session.cases`.
-    """
-
-    id: str
-    check: str
-    rule: str
-    description: str
-    run: Callable[[Any], Iterable[Violation]]
-
-
 CheckResults = Mapping[tuple[str, str], Outcome]
+
+
+class Progress(Protocol):
+    """Told what the run is doing; the CLI draws it."""
+
+    def stage(self, name: str) -> None: ...
+
+    def advance(self, cases: int) -> None:
+        """`cases` is the run's total so far."""
+
+
+# The operations of ours the suite sends to, by their operationId in the spec.
+SEND_OPERATION, TOKEN_OPERATION = "sendMessages", "getToken"
+
+
+class Judged(Protocol):
+    """What the response rules read of a session (`contract_tests.session.Session`): the
+    spec and account they judge by, and whether sends run in series (ledger continuity)."""
+
+    @property
+    def spec(self) -> Spec: ...
+
+    @property
+    def account(self) -> Account: ...
+
+    @property
+    def series(self) -> bool: ...
+
+    @property
+    def send_path(self) -> str: ...

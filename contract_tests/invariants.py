@@ -1,8 +1,8 @@
-"""The response rules of the contract, applied to every exchange of the send endpoint.
-
-Check `response` (envelope and schema of every answer, headers of 401/405, media type),
-and on every 200 the check `success-invariants` (docs/contract.md, "What a 200 says"), with the
-account's facts when the request's answer is fixed by them (`oracle.judge`).
+"""The success invariants of every 200 of the send endpoint (check `success-invariants`,
+docs/contract.md "What a 200 says"), with the account's facts when the request's answer is fixed
+by them (`oracle.judge`); and the helpers every response rule uses. They judge and write
+nothing: `observer.Observer` applies them with the `response` rules (`envelope`) and keeps
+what spans the run.
 """
 
 from __future__ import annotations
@@ -10,48 +10,18 @@ from __future__ import annotations
 import json
 import re
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from contract_tests.core import Exchange, Violation, violation
+from contract_tests import ids
+from contract_tests.core import Exchange, Judged, Violation, violation
 from contract_tests.oracle import Delivery, Refusal, judge, parse_time
 from contract_tests.sms import counter_for
 
-RESPONSE, SUCCESS = "response", "success-invariants"
-#: Every (check, rule) that `check_exchange` can report.
-RULES: tuple[tuple[str, str], ...] = (
-    *(
-        (RESPONSE, rule)
-        for rule in (
-            "not-a-server-error",
-            "no-answer",
-            "documented-status",
-            "media-type",
-            "envelope-schema",
-            "code-status",
-            "www-authenticate",
-            "allow-header",
-        )
-    ),
-    *(
-        (SUCCESS, rule)
-        for rule in (
-            "counts-are-decimal",
-            "credits-arithmetic",
-            "ledger-continuity",
-            "unique-ids",
-            "message-text",
-            "quick-recipient-count",
-            "standard-ids",
-            "sms-parts",
-            "advanced-ids",
-            "result",
-            "accepted-invalid",
-            "user-id",
-            "fixture-counts",
-        )
-    ),
-)
+RESPONSE, SUCCESS = ids.RESPONSE, ids.SUCCESS
+#: Every (check, rule) that `Observer.observe` can report.
+RULES: tuple[tuple[str, str], ...] = (*ids.RESPONSE_RULES, *ids.SUCCESS_RULES)
 _COUNTS = (
     "NoOfContacts",
     "NoOfQuickRecipients",
@@ -66,7 +36,7 @@ _DECIMAL = re.compile(r"^[0-9]+$")
 _CLOCK_SLACK = timedelta(minutes=10)
 
 
-def _v(
+def json_violation(
     exchange: Exchange, check: str, rule: str, message: str, received: Any, expected: Any
 ) -> Violation:
     """`core.violation`, with JSON values shown as JSON."""
@@ -101,253 +71,54 @@ def response_json(exchange: Exchange) -> Any:
         return None
 
 
-def check_exchange(session: Any, exchange: Exchange) -> list[Violation]:
-    """Every response rule for one exchange of `POST /api/v2/sms/messages`."""
-    found = check_envelope(session, exchange)
-    if exchange.response.status != 200:
-        return found
-    if any(v.rule == "envelope-schema" for v in found):
-        _follow_ledger(session, exchange)
-        return found
-    return found + _success(session, exchange)
-
-
-def _follow_ledger(session: Any, exchange: Exchange) -> None:
-    """Keep the run's view of the balance even from a 200 whose envelope is broken, so that
-    one broken answer is reported once, not again as a break in the ledger."""
+def post_transaction(exchange: Exchange) -> int | None:
+    """The answer's `PostTransaction`, when it has one that is a number."""
     try:
-        post = int(response_json(exchange)["ResponseData"]["Detail"]["PostTransaction"])
+        return int(response_json(exchange)["ResponseData"]["Detail"]["PostTransaction"])
     except (TypeError, KeyError, ValueError):
-        return
-    with session.seen.lock:
-        session.seen.last_post_transaction = post
-
-
-def wanted_media_types(exchange: Exchange) -> set[str]:
-    """The answer media types the request's Accept allows (docs/contract.md, "Media types
-    and charsets": `text/json` when Accept asks for it, else `application/json`).
-    `text/json` is asked for when it has a higher q than `application/json`; at equal q
-    (both listed, or a wildcard) either answer is right; at q=0 it is refused."""
-    accept = ", ".join(v for k, v in exchange.request.headers if k.lower() == "accept")
-    quality: dict[str, float] = {}
-    for item in accept.split(","):
-        kind, _, params = item.partition(";")
-        q = 1.0
-        for param in params.split(";"):
-            name, _, value = param.partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    q = float(value.strip())
-                except ValueError:
-                    q = 0.0
-        kind = kind.strip().lower()
-        if kind:
-            quality[kind] = max(quality.get(kind, 0.0), q)
-    text_q = quality.get("text/json", 0.0)
-    json_q = max(
-        quality.get("application/json", 0.0),
-        quality.get("application/*", 0.0),
-        quality.get("*/*", 0.0),
-    )
-    if text_q <= 0 or text_q < json_q:
-        return {"application/json"}
-    if text_q > json_q:
-        return {"text/json"}
-    return {"text/json", "application/json"}
-
-
-def check_envelope(session: Any, exchange: Exchange) -> list[Violation]:
-    """The envelope, media type and headers of any answer that uses the 2SMS envelope."""
-    response = exchange.response
-    status = response.status
-    if status == 0:
-        why = response.header("x-no-answer") or "no answer"
-        return [
-            _v(
-                exchange,
-                RESPONSE,
-                "no-answer",
-                f"the server gave no answer ({why})",
-                why,
-                "an HTTP answer to every request",
-            )
-        ]
-    if status >= 500:
-        return [
-            _v(
-                exchange,
-                RESPONSE,
-                "not-a-server-error",
-                f"the server answered {status}",
-                status,
-                "no 5xx, whatever the request",
-            )
-        ]
-    found: list[Violation] = []
-    terms = session.spec.terms
-    documented = terms.documented_statuses(*terms.operation("sendMessages"))
-    if status not in documented:
-        found.append(
-            _v(
-                exchange,
-                RESPONSE,
-                "documented-status",
-                f"status {status} is not in the spec",
-                status,
-                sorted(documented),
-            )
-        )
-    media = (response.header("content-type") or "").split(";")[0].strip().lower()
-    wanted = wanted_media_types(exchange)
-    if media not in wanted:
-        found.append(
-            _v(
-                exchange,
-                RESPONSE,
-                "media-type",
-                f"Content-Type {media or '(none)'} for Accept of the request",
-                media or "(none)",
-                " or ".join(sorted(wanted)),
-            )
-        )
-    raw = response.body
-    try:
-        raw.decode("utf-8")
-        utf8 = not raw.startswith(b"\xef\xbb\xbf")
-    except UnicodeDecodeError:
-        utf8 = False
-    if not utf8:
-        found.append(
-            _v(
-                exchange,
-                RESPONSE,
-                "utf-8",
-                "the body is not UTF-8 without a byte order mark (RFC 8259 §8.1)",
-                raw[:40],
-                "UTF-8 JSON text",
-            )
-        )
-    body = response_json(exchange)
-    schema = "SendSuccessResponse" if status == 200 else "ErrorResponse"
-    errors = (
-        []
-        if session.spec.conforms(schema, body)
-        else [
-            f"$.{'.'.join(str(p) for p in e.absolute_path)}: {e.message}"
-            for e in session.spec.schema_validator(schema).iter_errors(body)
-        ]
-    )
-    if errors:
-        found.append(
-            _v(
-                exchange,
-                RESPONSE,
-                "envelope-schema",
-                f"the {status} body does not match {schema}: {errors[0]}",
-                body if body is not None else response.body[:200].decode("utf-8", "replace"),
-                f"a {schema} (" + "; ".join(errors[:3]) + ")",
-            )
-        )
-        return found
-    if status != 200:
-        found.extend(_error_rules(session, exchange, body["Error"]))
-    return found
-
-
-def _error_rules(session: Any, exchange: Exchange, error: dict[str, Any]) -> list[Violation]:
-    found = []
-    status = exchange.response.status
-    code = error["ErrorCode"]
-    terms = session.spec.terms
-    statuses = terms.statuses
-    if statuses.get(code) != status:
-        found.append(
-            _v(
-                exchange,
-                RESPONSE,
-                "code-status",
-                f"ErrorCode {code} came with status {status}",
-                f"{status} {code}",
-                f"{statuses.get(code)} {code}",
-            )
-        )
-    if status == terms.check("auth").status:
-        challenges = [v for k, v in exchange.response.headers if k.lower() == "www-authenticate"]
-        challenge = ", ".join(challenges)
-        # One of the challenges (several may share a header, RFC 9110 §11.6.1) is Bearer.
-        if not re.search(r"(^|,)\s*bearer(\s|,|$)", challenge, re.IGNORECASE):
-            found.append(
-                _v(
-                    exchange,
-                    RESPONSE,
-                    "www-authenticate",
-                    "a 401 without a Bearer challenge",
-                    challenge or "(no WWW-Authenticate)",
-                    "WWW-Authenticate: Bearer",
-                )
-            )
-    if status == terms.check("method").status:
-        allow = exchange.response.header("allow") or ""
-        wanted = allowed_methods(session, exchange)
-        # Empty list elements are ignored (RFC 9110 §5.6.1.2).
-        if {m.strip().upper() for m in allow.split(",") if m.strip()} != set(wanted):
-            found.append(
-                _v(
-                    exchange,
-                    RESPONSE,
-                    "allow-header",
-                    "a 405 whose Allow is not exactly the methods the spec gives the path",
-                    allow or "(no Allow)",
-                    f"Allow: {', '.join(wanted)}",
-                )
-            )
-    return found
-
-
-def allowed_methods(session: Any, exchange: Exchange) -> list[str]:
-    """The methods of the spec's path item that the request's path reaches (the send
-    path's when it reaches none: a 405 there is wrong anyway, 404 is the answer)."""
-    from urllib.parse import unquote, urlsplit
-
-    from contract_tests.operations import path_methods
-    from contract_tests.session import SEND_PATH
-
-    path = unquote(urlsplit(exchange.request.url).path)
-    methods = path_methods(session.spec, path)
-    if methods is None:
-        methods = path_methods(session.spec, SEND_PATH) or []
-    return methods
+        return None
 
 
 def _count(detail: dict[str, Any], name: str) -> int:
     return int(detail[name])
 
 
-def _success(session: Any, exchange: Exchange) -> list[Violation]:
+# What the observer judges across the run (ledger continuity, unique IDs) for one 200.
+RunRules = Callable[[Judged, Exchange, int, int, dict[str, Any]], list[Violation]]
+
+
+def success_rules(session: Judged, exchange: Exchange, across: RunRules) -> list[Violation]:
+    """The success invariants of one 200 whose envelope conforms; `across` judges the
+    rules that span the run (`Observer`)."""
     body = response_json(exchange)
     data = body["ResponseData"]
     detail = data["Detail"]
-    ids = detail["IDs"]
+    message_ids = detail["IDs"]
     found: list[Violation] = []
 
     def fail(rule: str, message: str, received: Any, expected: Any) -> None:
-        found.append(_v(exchange, SUCCESS, rule, message, received, expected))
+        found.append(json_violation(exchange, SUCCESS, rule, message, received, expected))
 
     for name in _COUNTS:
         if not _DECIMAL.match(str(detail[name])):
-            fail("counts-are-decimal", f"{name} is not a decimal count", detail[name], "digits")
+            fail(
+                ids.COUNTS_ARE_DECIMAL.rule,
+                f"{name} is not a decimal count",
+                detail[name],
+                "digits",
+            )
     if found:
         return found
     pre, post = _count(detail, "PreTransaction"), _count(detail, "PostTransaction")
     used, sms = _count(detail, "CreditsUsed"), _count(detail, "NoOfSMS")
     if used != pre - post or used != sms:
         fail(
-            "credits-arithmetic",
+            ids.CREDITS_ARITHMETIC.rule,
             "CreditsUsed, PreTransaction - PostTransaction and NoOfSMS differ",
             {"PreTransaction": pre, "PostTransaction": post, "CreditsUsed": used, "NoOfSMS": sms},
             "CreditsUsed = PreTransaction - PostTransaction = NoOfSMS",
         )
-    found.extend(_ledger_and_ids(session, exchange, pre, post, ids))
+    found.extend(across(session, exchange, pre, post, message_ids))
     request = request_json(exchange)
     if not isinstance(request, dict):
         return found
@@ -355,50 +126,7 @@ def _success(session: Any, exchange: Exchange) -> list[Violation]:
     return found
 
 
-def _ledger_and_ids(
-    session: Any, exchange: Exchange, pre: int, post: int, ids: dict[str, Any]
-) -> list[Violation]:
-    found = []
-    seen = session.seen
-    with seen.lock:
-        last = seen.last_post_transaction
-        if session.series and last is not None and pre != last:
-            found.append(
-                _v(
-                    exchange,
-                    SUCCESS,
-                    "ledger-continuity",
-                    "PreTransaction is not the previous send's PostTransaction",
-                    pre,
-                    last,
-                )
-            )
-        seen.last_post_transaction = post
-        seen.successes += 1
-        issued = [i for lst in ids["StandardMessageIDs"].values() for i in lst]
-        if ids["AdvancedMessageID"] is not None:
-            issued.append(str(ids["AdvancedMessageID"]))
-        where = f"response {seen.successes}"
-        for message_id in issued:
-            # A UUID's hex digits may be written in either case; other IDs are opaque.
-            key = str(message_id).lower() if _is_uuid(message_id) else str(message_id)
-            if key in seen.message_ids:
-                found.append(
-                    _v(
-                        exchange,
-                        SUCCESS,
-                        "unique-ids",
-                        f"message ID {message_id} was already issued ({seen.message_ids[key]})",
-                        message_id,
-                        "a message ID never used before",
-                    )
-                )
-                break
-            seen.message_ids[key] = where
-    return found
-
-
-def _is_uuid(value: Any) -> bool:
+def is_uuid(value: Any) -> bool:
     try:
         uuid.UUID(str(value))
     except ValueError:
@@ -407,13 +135,13 @@ def _is_uuid(value: Any) -> bool:
 
 
 def _against_request(
-    session: Any, exchange: Exchange, request: dict[str, Any], data: dict[str, Any]
+    session: Judged, exchange: Exchange, request: dict[str, Any], data: dict[str, Any]
 ) -> list[Violation]:
     found: list[Violation] = []
-    detail, ids = data["Detail"], data["Detail"]["IDs"]
+    detail, message_ids = data["Detail"], data["Detail"]["IDs"]
 
     def fail(rule: str, message: str, received: Any, expected: Any) -> None:
-        found.append(_v(exchange, SUCCESS, rule, message, received, expected))
+        found.append(json_violation(exchange, SUCCESS, rule, message, received, expected))
 
     text = detail["MessageText"]
     kind = request.get("Type")
@@ -422,31 +150,36 @@ def _against_request(
         and isinstance(request.get("Content"), str)
         and text != request["Content"]
     ):
-        fail("message-text", "MessageText is not the request's Content", text, request["Content"])
+        fail(
+            ids.MESSAGE_TEXT.rule,
+            "MessageText is not the request's Content",
+            text,
+            request["Content"],
+        )
     quick = request.get("Contacts", {}).get("QuickRecipients") or {}
     # Keys are distinct strings; e-mail keys that differ only in case may count once.
     allowed = {len(quick), len({k if k.startswith("+") else k.lower() for k in quick})}
     if int(detail["NoOfQuickRecipients"]) not in allowed:
         fail(
-            "quick-recipient-count",
+            ids.QUICK_RECIPIENT_COUNT.rule,
             "NoOfQuickRecipients is not the number of QuickRecipients",
             detail["NoOfQuickRecipients"],
             str(len(quick)),
         )
-    standard = ids["StandardMessageIDs"]
+    standard = message_ids["StandardMessageIDs"]
     n_parts = counter_for(session.spec.terms.parts).parts(text)
     if kind == 1:
-        if ids["AdvancedMessageID"] is not None:
+        if message_ids["AdvancedMessageID"] is not None:
             fail(
-                "standard-ids",
+                ids.STANDARD_IDS.rule,
                 "a standard message has an AdvancedMessageID",
-                ids["AdvancedMessageID"],
+                message_ids["AdvancedMessageID"],
                 None,
             )
         wrong = {k: len(v) for k, v in standard.items() if len(v) != n_parts}
         if wrong:
             fail(
-                "sms-parts",
+                ids.SUCCESS_SMS_PARTS.rule,
                 f"a recipient's list of message IDs is not one per part of MessageText "
                 f"({n_parts} parts)",
                 wrong,
@@ -454,24 +187,34 @@ def _against_request(
             )
         if sum(len(v) for v in standard.values()) != int(detail["NoOfSMS"]):
             fail(
-                "standard-ids",
+                ids.STANDARD_IDS.rule,
                 "NoOfSMS is not the number of StandardMessageIDs",
                 detail["NoOfSMS"],
                 str(sum(len(v) for v in standard.values())),
             )
         all_ids = [i for v in standard.values() for i in v]
         if len(set(all_ids)) != len(all_ids):
-            fail("unique-ids", "a message ID repeats within one response", all_ids, "distinct IDs")
-    elif kind in (0, 2):
-        if not _is_uuid(ids["AdvancedMessageID"]):
             fail(
-                "advanced-ids",
+                ids.UNIQUE_IDS.rule,
+                "a message ID repeats within one response",
+                all_ids,
+                "distinct IDs",
+            )
+    elif kind in (0, 2):
+        if not is_uuid(message_ids["AdvancedMessageID"]):
+            fail(
+                ids.SUCCESS_ADVANCED_IDS.rule,
                 f"a Type {kind} message has no UUID AdvancedMessageID",
-                ids["AdvancedMessageID"],
+                message_ids["AdvancedMessageID"],
                 "a UUID",
             )
         if standard != {}:
-            fail("advanced-ids", f"a Type {kind} message has StandardMessageIDs", standard, {})
+            fail(
+                ids.SUCCESS_ADVANCED_IDS.rule,
+                f"a Type {kind} message has StandardMessageIDs",
+                standard,
+                {},
+            )
     found.extend(_result(exchange, request, data))
     found.extend(_against_account(session, exchange, request, data, n_parts))
     return found
@@ -496,10 +239,9 @@ def _result(exchange: Exchange, request: dict[str, Any], data: dict[str, Any]) -
             else ("DateToSend is in the future" if scheduled else "the message is sent now")
         )
         return [
-            _v(
+            json_violation(
                 exchange,
-                SUCCESS,
-                "result",
+                *ids.SUCCESS_RESULT,
                 f"Result should be {expected}: {why}",
                 data["Result"],
                 expected,
@@ -523,17 +265,21 @@ def _ambiguous(request: dict[str, Any], verdict: Refusal) -> bool:
 
 
 def _against_account(
-    session: Any, exchange: Exchange, request: dict[str, Any], data: dict[str, Any], n_parts: int
+    session: Judged,
+    exchange: Exchange,
+    request: dict[str, Any],
+    data: dict[str, Any],
+    n_parts: int,
 ) -> list[Violation]:
     verdict = judge(request, session.account, session.spec)
     found: list[Violation] = []
 
     def fail(rule: str, message: str, received: Any, expected: Any) -> None:
-        found.append(_v(exchange, SUCCESS, rule, message, received, expected))
+        found.append(json_violation(exchange, SUCCESS, rule, message, received, expected))
 
     if isinstance(verdict, Refusal) and not _ambiguous(request, verdict):
         fail(
-            "accepted-invalid",
+            ids.ACCEPTED_INVALID.rule,
             f"a request the contract refuses was accepted: {verdict.why}",
             "200",
             f"{verdict.status} {verdict.code}",
@@ -544,14 +290,14 @@ def _against_account(
     detail = data["Detail"]
     if data["Identification"]["UserId"] != session.account.user_id:
         fail(
-            "user-id",
+            ids.USER_ID.rule,
             "Identification.UserId is not the account's",
             data["Identification"]["UserId"],
             session.account.user_id,
         )
     if detail["MessageText"] != verdict.text:
         fail(
-            "message-text",
+            ids.MESSAGE_TEXT.rule,
             "MessageText is not the text the request produces",
             detail["MessageText"],
             verdict.text,
@@ -567,11 +313,11 @@ def _against_account(
     # judges the notation).
     if {k: _number(v) for k, v in received.items()} != {k: int(v) for k, v in expected.items()}:
         rule = (
-            "sms-parts"
+            ids.SUCCESS_SMS_PARTS.rule
             if received["NoOfSMS"] != expected["NoOfSMS"]
             and (received["NoOfContacts"], received["NoOfEmails"])
             == (expected["NoOfContacts"], expected["NoOfEmails"])
-            else "fixture-counts"
+            else ids.FIXTURE_COUNTS.rule
         )
         fail(
             rule,
@@ -584,7 +330,7 @@ def _against_account(
     standard = data["Detail"]["IDs"]["StandardMessageIDs"]
     if request.get("Type") == 1 and set(standard) != set(verdict.sms_numbers):
         fail(
-            "standard-ids",
+            ids.STANDARD_IDS.rule,
             "StandardMessageIDs are not keyed by the SMS recipients' numbers",
             sorted(standard),
             sorted(verdict.sms_numbers),

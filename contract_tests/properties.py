@@ -17,13 +17,14 @@ from hypothesis import HealthCheck, Phase, Verbosity, assume, given, seed, setti
 from hypothesis import strategies as st
 from hypothesis.errors import FlakyFailure, FlakyReplay, HypothesisException
 
+from contract_tests import ids
 from contract_tests.core import Outcome, Violation
 from contract_tests.oracle import Delivery, Refusal, judge
 from contract_tests.probes.base import UNKNOWN_GUID, expect_acceptance, expect_refusal
 from contract_tests.session import Session
 from contract_tests.strategies import digits, e164, valid_request
 
-PROPERTIES = "properties"
+PROPERTIES = ids.PROPERTIES
 
 
 class _Broken(Exception):
@@ -181,7 +182,7 @@ def _run(test: Callable[[], None], outcome: Outcome, last: list[Violation]) -> N
 def valid_requests_accepted(
     session: Session, *, max_examples: int, seed_value: int | None
 ) -> Outcome:
-    outcome = Outcome(PROPERTIES, "valid-requests-accepted")
+    outcome = Outcome(*ids.PROPERTY_VALID_REQUESTS_ACCEPTED)
     last: list[Violation] = []
 
     @_settings(max_examples, seed_value)
@@ -192,7 +193,7 @@ def valid_requests_accepted(
         outcome.cases += 1
         exchange, _ = session.send(body, observe=False)
         found = expect_acceptance(
-            session, exchange, check=PROPERTIES, rule="valid-requests-accepted"
+            session, exchange, check=PROPERTIES, rule=ids.PROPERTY_VALID_REQUESTS_ACCEPTED.rule
         )
         if found:
             last[:] = found

@@ -7,6 +7,7 @@ client secret in a token request) redacted: a curl command reads the token from
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import shlex
@@ -22,7 +23,6 @@ REDACTED = "<redacted>"
 IN_PROCESS_HOST = "http://testserver"
 # Where `twosms-contract mock` listens: an in-process reproduction replays there.
 MOCK_BASE_URL = "http://127.0.0.1:8080"
-SEND_PATH = "/api/v2/sms/messages"
 _HEADERS_KEPT = {"accept", "authorization", "content-type"}
 _MAX_LISTED = 5
 
@@ -76,6 +76,15 @@ def curl_command(request: RecordedRequest) -> str:
     return " ".join(parts)
 
 
+@functools.cache
+def _client_send_path() -> str:
+    """The path the committed generated client sends to: the project's spec's send path."""
+    from contract_tests.core import SEND_OPERATION
+    from twosms_contract.spec import load_spec
+
+    return load_spec().terms.operation(SEND_OPERATION)[0]
+
+
 def python_snippet(request: RecordedRequest) -> str:
     """Python that sends the same request: the generated client when it can express it.
 
@@ -88,7 +97,7 @@ def python_snippet(request: RecordedRequest) -> str:
     body = _json_object(request.body)
     if (
         request.method == "POST"
-        and split.path == SEND_PATH
+        and split.path == _client_send_path()
         and body is not None
         and (_header(request.headers, "content-type") or "").split(";")[0].strip()
         == "application/json"

@@ -11,17 +11,29 @@ it runs last.
 
 from __future__ import annotations
 
-import functools
 import random
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 import httpx
 
-from contract_tests.core import BoundaryObservation, Outcome, Probe, Violation
-from contract_tests.session import NO_ANSWER, Session, TargetError
+from contract_tests.core import BoundaryObservation, Outcome, Progress, Violation
+from contract_tests.forked import ForkedStage
+from contract_tests.probe import Probe
+from contract_tests.probes import registry
+from contract_tests.session import Session, TargetError
+from contract_tests.stages import (
+    ClientStage,
+    ProbeStage,
+    PropertyStage,
+    Run,
+    SchemathesisStage,
+    Stage,
+    closing_probes,
+    silence,
+)
 from twosms_contract.spec import Spec
 
 STAGES = ("probes", "properties", "client", "schemathesis")
@@ -48,15 +60,6 @@ PROFILES: dict[str, Profile] = {
     )
 }
 DEFAULT_PROFILE = "ci"
-
-
-class Progress(Protocol):
-    """Told what the run is doing; the CLI draws it."""
-
-    def stage(self, name: str) -> None: ...
-
-    def advance(self, cases: int) -> None:
-        """`cases` is the run's total so far."""
 
 
 @dataclass(slots=True)
@@ -149,275 +152,109 @@ def run_suite(
 
     `app` is the ASGI app the session reaches in process (default: `session.app`); without
     one, Schemathesis goes over HTTP to the session's base URL. `probes` replaces
-    `all_probes()` (tests narrow it). Without `seed`, one is drawn and reported, so that
-    the run can be replayed.
+    `probes.registry(spec)` (tests narrow it). Without `seed`, one is drawn and reported, so
+    that the run can be replayed.
 
     `parallel` (in process only, where the system can fork): the Schemathesis stage runs in
-    a forked process, on its own copy of the app and the session, beside the other stages
-    (see `ForkedStage`). Both copies start from the same state, and each judges its own
-    ledger and message IDs, so nothing is judged across the two.
+    forked processes, on their own copies of the app and the session, beside the other
+    stages (see `ForkedStage`). The copies start from the same state, and each judges its
+    own ledger and message IDs, so nothing is judged across them.
 
-    `spend_balance`: with the probes stage and every probe, the run ends with the
-    exact-balance probe, which spends every credit of the account (`--keep-balance` turns
-    it off).
+    `spend_balance`: the probes marked `last` (the exact-balance probe, which spends every
+    credit of the account) run after every stage; without it (`--keep-balance`) they do
+    not run.
     """
     if profile not in PROFILES:
         raise ValueError(f"unknown profile {profile!r}; choose one of {', '.join(PROFILES)}")
     unknown = [stage for stage in stages if stage not in STAGES]
     if unknown:
         raise ValueError(f"unknown stage(s) {unknown}; choose from {', '.join(STAGES)}")
-    chosen = PROFILES[profile]
     if seed is None:  # a random run, but one that can be replayed with --seed
         seed = random.randrange(2**32)
-    watcher: Progress = progress if progress is not None else _Quiet()
     app = app if app is not None else app_of(session)
     if app is None and session.client.base_url.host == "testserver":
         raise ValueError("the session reaches an app in process: pass it as run_suite(app=...)")
     target = "the embedded mock (in process)" if app is not None else str(session.client.base_url)
-    found: list[Outcome] = []
+    watcher: Progress = progress if progress is not None else _Quiet()
+    run = Run(session=session, app=app, seed=seed, workers=workers, progress=watcher)
+    chosen = PROFILES[profile]
+    plan = _plan(session, chosen, max_examples, stages, probes, spend_balance)
     stage_cases: dict[str, int] = {}
     stage_seconds: dict[str, float] = {}
-    notes: list[str] = []
-    extra_cases = 0
     started = time.perf_counter()
     # A refused or unreachable server, or a token it does not take, is a configuration
     # error (exit 2), not a hundred contract violations.
     session.preflight()
     session.sweep_parts = chosen.sweep_parts
-    forked: list[ForkedStage] = []
-    if parallel and app is not None and "schemathesis" in stages and ForkedStage.available():
-        examples = max_examples if max_examples is not None else chosen.schemathesis_examples
-        # Two processes: the coverage phase, and the examples and fuzzing phases, which
-        # take about as long together; this process runs the other stages meanwhile.
-        for phases in FORKED_PHASES:
-            forked.append(
-                ForkedStage.start(
-                    functools.partial(
-                        _forked_schemathesis,
-                        session,
-                        app=app,
-                        max_examples=examples,
-                        seed=seed,
-                        workers=workers,
-                        phases=phases,
-                    )
-                )
-            )
+    forking = [s for s in plan if isinstance(s, SchemathesisStage)]
+    if parallel and app is not None and forking and ForkedStage.available():
+        forking[0].fork(run)
     try:
-        for stage in STAGES:
-            if stage not in stages:
-                continue
+        for stage in plan:
             if session.silent is not None:
-                notes.append(f"the {stage} stage did not run: {session.silent}")
+                if stage.announced:
+                    run.notes.append(f"the {stage.name} stage did not run: {session.silent}")
                 continue
-            watcher.stage(stage)
-            before = session.cases
-            clock = time.perf_counter()
+            if stage.announced:
+                watcher.stage(stage.name)
+            before, clock = session.cases, time.perf_counter()
             try:
-                if stage == "probes":
-                    chosen_probes = (
-                        list(probes) if probes is not None else _all_probes(session.spec)
-                    )
-                    found.extend(_run_probes(session, chosen_probes, watcher, base=extra_cases))
-                elif stage == "properties":
-                    examples = (
-                        max_examples if max_examples is not None else chosen.property_examples
-                    )
-                    found.extend(_run_properties(session, max_examples=examples, seed=seed))
-                elif stage == "client":
-                    from contract_tests.client_run import run_client_property
-
-                    examples = max_examples if max_examples is not None else chosen.client_examples
-                    outcomes, stage_notes = run_client_property(
-                        session, app=app, max_examples=examples, seed_value=seed
-                    )
-                    found.extend(outcomes)
-                    notes.extend(stage_notes)
-                elif forked:
-                    sent, seconds = 0, 0.0
-                    for child in forked:
-                        outcomes, child_sent, stage_notes, child_seconds = child.join(
-                            functools.partial(
-                                _advance_from, watcher, session.cases + extra_cases + sent
-                            )
-                        )
-                        found.extend(outcomes)
-                        notes.extend(stage_notes)
-                        sent += child_sent
-                        seconds = max(seconds, child_seconds)
-                    extra_cases += sent
-                    stage_cases[stage] = sent
-                    stage_seconds[stage] = seconds
-                    notes.append(
-                        f"Schemathesis ran in {len(forked)} forked processes beside the other "
-                        f"stages ({sent} cases in {seconds:.1f} s)"
-                    )
-                    continue
-                else:
-                    examples = (
-                        max_examples if max_examples is not None else chosen.schemathesis_examples
-                    )
-                    outcomes, sent, stage_notes = _run_schemathesis(
-                        session,
-                        app=app,
-                        max_examples=examples,
-                        seed=seed,
-                        workers=workers,
-                        progress=watcher,
-                        base=session.cases + extra_cases,
-                    )
-                    found.extend(outcomes)
-                    notes.extend(stage_notes)
-                    extra_cases += sent
-                    stage_cases[stage] = sent
+                tally = stage.run(run)
             except httpx.ConnectError as exc:  # other transport errors are the server's answer
                 raise TargetError(f"cannot reach {target}: {exc}") from None
-
-            stage_cases.setdefault(stage, session.cases - before)
-            stage_seconds[stage] = time.perf_counter() - clock
-            watcher.advance(session.cases + extra_cases)
+            cases = tally.cases if tally.cases is not None else session.cases - before
+            seconds = tally.seconds if tally.seconds is not None else time.perf_counter() - clock
+            stage_cases[stage.name] = stage_cases.get(stage.name, 0) + cases
+            stage_seconds[stage.name] = stage_seconds.get(stage.name, 0.0) + seconds
+            watcher.advance(run.cases)
         if session.silent is not None:
-            found.append(_silence(session))
-        elif spend_balance and "probes" in stages and probes is None:
-            # Last of all: it leaves the account with no credit (in process, this copy of
-            # the mock; the forked ones have finished).
-            from contract_tests.probes.ledger import exact_balance_probe
-
-            before, clock = session.cases, time.perf_counter()
-            found.extend(_run_probes(session, [exact_balance_probe()], watcher, base=extra_cases))
-            stage_cases["probes"] = stage_cases.get("probes", 0) + session.cases - before
-            stage_seconds["probes"] = stage_seconds.get("probes", 0.0) + time.perf_counter() - clock
+            run.outcomes.append(silence(session))
     finally:
-        for child in forked:
-            child.close()
+        for stage in forking:
+            stage.close()
     return SuiteResult(
         target=target,
         profile=profile,
         seed=seed,
-        rules=aggregate(found),
-        cases=session.cases + extra_cases,
+        rules=aggregate(run.outcomes),
+        cases=run.cases,
         seconds=time.perf_counter() - started,
         stage_cases=stage_cases,
         stage_seconds=stage_seconds,
         boundaries=list(session.boundaries),
-        notes=notes,
+        notes=run.notes,
     )
 
 
-FORKED_PHASES = (("coverage",), ("examples", "fuzzing"))
+def _plan(
+    session: Session,
+    profile: Profile,
+    max_examples: int | None,
+    stages: Sequence[str],
+    probes: Sequence[Probe] | None,
+    spend_balance: bool,
+) -> list[Stage]:
+    """The stages to run, in order (see the module docstring): the closing probes (marked
+    `last`) after every other stage."""
 
+    def examples(default: int) -> int:
+        return max_examples if max_examples is not None else default
 
-def _forked_schemathesis(
-    session: Session, progress: Progress, **kwargs: Any
-) -> tuple[list[Outcome], int, list[str]]:
-    return _run_schemathesis(session, progress=progress, base=0, **kwargs)
-
-
-def _advance_from(watcher: Progress, base: int, cases: int) -> None:
-    watcher.advance(base + cases)
-
-
-StageWork = Callable[[Progress], tuple[list[Outcome], int, list[str]]]
-"""A stage to run: given a progress watcher, its outcomes, cases sent and notes."""
-
-
-class ForkedStage:
-    """A stage run in a forked process; its outcomes come back through a pipe.
-
-    The child inherits the parent's objects as they are at the fork (the app, the session,
-    imported modules): nothing is rebuilt, nothing but the result is pickled. It reports
-    progress as ("progress", cases), then ("done", result) or ("error", kind, text).
-    """
-
-    def __init__(self, process: Any, reader: Any) -> None:
-        self.process = process
-        self.reader = reader
-
-    @staticmethod
-    def available() -> bool:
-        import multiprocessing
-
-        return "fork" in multiprocessing.get_all_start_methods()
-
-    @classmethod
-    def start(cls, work: StageWork) -> ForkedStage:
-        import multiprocessing
-        import sys
-
-        context = multiprocessing.get_context("fork")
-        reader, writer = context.Pipe(duplex=False)
-        # What the parent has buffered must not be written again by the child at its exit.
-        for stream in (sys.stdout, sys.stderr):
-            stream.flush()
-        process = context.Process(target=_forked_main, args=(work, writer), daemon=True)
-        process.start()
-        writer.close()
-        return cls(process, reader)
-
-    def join(self, advance: Callable[[int], None]) -> tuple[list[Outcome], int, list[str], float]:
-        """Wait for the stage: its outcomes, cases, notes and seconds."""
-        while True:
-            try:
-                message = self.reader.recv()
-            except EOFError:
-                self.process.join(10)
-                raise RuntimeError(
-                    f"the forked stage ended without a result (exit code {self.process.exitcode})"
-                ) from None
-            if message[0] == "progress":
-                advance(int(message[1]))
-                continue
-            if message[0] == "done":
-                outcomes, sent, notes, seconds = message[1]
-                return outcomes, sent, notes, seconds
-            _kind, error, text = message
-            if error == "target":
-                raise TargetError(text)
-            raise RuntimeError(f"the forked stage failed: {text}")
-
-    def close(self) -> None:
-        self.reader.close()
-        self.process.join(10)
-        if self.process.is_alive():
-            self.process.kill()
-            self.process.join()
-
-
-class _PipeProgress:
-    """The child's progress, sent to the parent (at most every 64 cases)."""
-
-    def __init__(self, writer: Any) -> None:
-        self.writer = writer
-        self.sent = 0
-
-    def stage(self, name: str) -> None:
-        pass
-
-    def advance(self, cases: int) -> None:
-        if cases - self.sent >= 64:
-            self.sent = cases
-            self.writer.send(("progress", cases))
-
-
-def _forked_main(work: StageWork, writer: Any) -> None:
-    """The child's whole life: the result goes through the pipe, then the process ends at
-    once (`os._exit`), without the interpreter's exit handlers or flushing the standard
-    streams it inherited, whose locks another thread of the parent may have held at the
-    fork."""
-    import os
-    import traceback
-
-    started = time.perf_counter()
-    try:
-        outcomes, sent, notes = work(_PipeProgress(writer))
-        writer.send(("done", (outcomes, sent, notes, time.perf_counter() - started)))
-    except TargetError as exc:
-        writer.send(("error", "target", str(exc)))
-    except BaseException as exc:  # the parent reports it; the child must not die silently
-        writer.send(("error", "other", "".join(traceback.format_exception(exc))[-4000:]))
-    finally:
-        writer.close()
-        os._exit(0)
+    plan: list[Stage] = []
+    closing: list[Probe] = []
+    if "probes" in stages:
+        chosen = list(probes) if probes is not None else registry(session.spec)
+        closing = [p for p in chosen if p.last] if spend_balance else []
+        plan.append(ProbeStage([p for p in chosen if not p.last]))
+    if "properties" in stages:
+        plan.append(PropertyStage(examples(profile.property_examples)))
+    if "client" in stages:
+        plan.append(ClientStage(examples(profile.client_examples)))
+    if "schemathesis" in stages:
+        plan.append(SchemathesisStage(examples(profile.schemathesis_examples)))
+    if closing:
+        plan.append(closing_probes(closing))
+    return plan
 
 
 def app_of(session: Session) -> Any:
@@ -436,141 +273,13 @@ def known_rules(
     from twosms_contract.spec import load_spec
 
     spec = spec if spec is not None else load_spec()
-    rules = {(probe.check, probe.rule) for probe in (probes or _all_probes(spec))}
+    rules = {(probe.check, probe.rule) for probe in (probes or registry(spec))}
     rules.update(operation_rules(spec))
     rules.update(invariants.RULES)
     rules.update(getattr(properties, "RULES", ()))
     rules.update(client_run.RULES)
     rules.update((SCHEMATHESIS, name) for name in BUILTIN_CHECKS)
     return sorted(rules)
-
-
-# -- stages -----------------------------------------------------------------------------
-
-
-def _all_probes(spec: Spec | None = None) -> list[Probe]:
-    """Every probe: the send and token endpoints' (`all_probes`), then one security probe
-    per operation of `spec` (default: the project's) that declares security."""
-    from contract_tests.operations import operation_probes
-    from contract_tests.probes import all_probes
-    from twosms_contract.spec import load_spec
-
-    return [*all_probes(), *operation_probes(spec if spec is not None else load_spec())]
-
-
-def _silence(session: Session) -> Outcome:
-    """The finding of a server that stopped answering (see `Session.silent`)."""
-    last = next((e for e in reversed(session.log) if e.response.status == NO_ANSWER), None)
-    return Outcome(
-        "response",
-        "no-answer",
-        1,
-        [
-            Violation(
-                check="response",
-                rule="no-answer",
-                message=f"{session.silent}; the run stopped there",
-                received="no answer",
-                expected="an HTTP answer to every request",
-                request=last.request if last else None,
-                response=last.response if last else None,
-            )
-        ],
-    )
-
-
-def _run_probes(
-    session: Session, probes: Iterable[Probe], progress: Progress, *, base: int
-) -> list[Outcome]:
-    outcomes = []
-    for probe in probes:
-        if session.silent is not None:
-            break  # every request would go unanswered: the runner names it once
-        before = session.cases
-        try:
-            violations = list(probe.run(session))
-        except (httpx.ConnectError, TargetError):
-            raise
-        except Exception as exc:  # the server's answer broke the probe: it cannot pass
-            violations = [
-                Violation(
-                    check=probe.check,
-                    rule=probe.rule,
-                    message=f"probe {probe.id} could not judge the answer: {exc!r}",
-                    received=_last_answer(session),
-                    expected=probe.description,
-                    request=session.log[-1].request if session.log else None,
-                    response=session.log[-1].response if session.log else None,
-                )
-            ]
-        outcomes.append(
-            Outcome(probe.check, probe.rule, cases=session.cases - before, violations=violations)
-        )
-        progress.advance(session.cases + base)
-    return outcomes
-
-
-def _last_answer(session: Session) -> str:
-    if not session.log:
-        return "(no answer)"
-    response = session.log[-1].response
-    return f"{response.status} {response.body[:200].decode('utf-8', 'replace')}"
-
-
-def _run_properties(session: Session, *, max_examples: int, seed: int | None) -> list[Outcome]:
-    from contract_tests.properties import run_properties
-
-    return list(run_properties(session, max_examples=max_examples, seed=seed))
-
-
-def _run_schemathesis(
-    session: Session,
-    *,
-    app: Any,
-    max_examples: int,
-    seed: int | None,
-    workers: int,
-    progress: Progress,
-    base: int,
-    phases: Sequence[str] | None = None,
-) -> tuple[list[Outcome], int, list[str]]:
-    from contract_tests import invariants
-    from contract_tests.schema_run import PHASES, SCHEMATHESIS, run_schemathesis
-
-    series = session.series
-    session.series = workers == 1  # parallel sends have no "previous" PostTransaction
-    try:
-        result = run_schemathesis(
-            session,
-            app=app,
-            base_url=None if app is not None else str(session.client.base_url),
-            max_examples=max_examples,
-            seed=seed,
-            workers=workers,
-            progress=lambda _phase, cases: progress.advance(base + cases),
-            phases=PHASES if phases is None else phases,
-        )
-    finally:
-        session.series = series
-    outcomes = [
-        Outcome(SCHEMATHESIS, name, cases=tally.cases, violations=tally.violations)
-        for name, tally in result.checks.items()
-    ]
-    rules: list[tuple[str, str]] = list(getattr(invariants, "RULES", ()))
-    for violation in result.observed_violations:
-        if (violation.check, violation.rule) not in rules:
-            rules.append((violation.check, violation.rule))
-    for check, rule in rules:
-        mine = [v for v in result.observed_violations if (v.check, v.rule) == (check, rule)]
-        outcomes.append(Outcome(check, rule, cases=result.observed, violations=mine))
-    from contract_tests.operations import CHECK as OPERATION_CHECK
-
-    for rule, tally in result.operations.items():
-        outcomes.append(
-            Outcome(OPERATION_CHECK, rule, cases=tally.cases, violations=tally.violations)
-        )
-    notes = [f"Schemathesis could not test {error}" for error in result.errors]
-    return outcomes, result.cases, notes
 
 
 # -- aggregation ------------------------------------------------------------------------

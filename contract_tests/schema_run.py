@@ -23,7 +23,7 @@ docs/contract.md gets no failure:
 Every response of the send endpoint also goes through `Session.observe`, the contract's
 response rules (the `twosms_observe` check, registered once per process); its violations
 are kept as structured `Violation`s. In process, the requests reach the app through
-`in_process`, as a real ASGI server would serve it: an exception instead of a response
+`transport.in_process`, as a real ASGI server would serve it: an exception instead of a response
 becomes a 500, not a crash of the run.
 """
 
@@ -34,16 +34,25 @@ import threading
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from contract_tests.core import Exchange, RecordedRequest, RecordedResponse, Violation
+from contract_tests import ids
+from contract_tests.core import Violation
 from contract_tests.operations import SpecOperation, is_send, judge_response, spec_operations
-from contract_tests.session import SEND_PATH, TOKEN_PATH, Session, TargetError
-from contract_tests.transport import HOST, ASGIAdapter
+from contract_tests.schema_findings import (
+    BAD_REQUEST_STATUSES,
+    CheckTally,
+    exchange_from,
+    is_unreachable,
+    no_answer_violation,
+    tally_checks,
+)
+from contract_tests.session import Session, TargetError
+from contract_tests.transport import bearer_provider, in_process
 
-SCHEMATHESIS = "schemathesis"
+SCHEMATHESIS = ids.SCHEMATHESIS
 OBSERVE_CHECK = "twosms_observe"
 OPERATIONS_CHECK = "twosms_operations"
 BUILTIN_CHECKS = (
@@ -57,22 +66,12 @@ BUILTIN_CHECKS = (
     "missing_required_header",
     "unsupported_method",
 )
-# What the contract answers to a request that breaks the schema or the HTTP rules.
-BAD_REQUEST_STATUSES = ("400", "401", "404", "405", "413", "415")
 PHASES = ("examples", "coverage", "fuzzing")
 UNEXPECTED_METHODS = ("GET", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE")
 _RUN_KEY = "x-twosms-run"
 
 Progress = Callable[[str, int], None]
 """Called with the phase name and the number of cases sent so far."""
-
-
-@dataclass(slots=True)
-class CheckTally:
-    """How often one Schemathesis check ran, and what it found."""
-
-    cases: int = 0
-    violations: list[Violation] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -118,7 +117,7 @@ def examples_accepted(session: Session) -> bool:
     """
     from contract_tests.oracle import Delivery, judge
 
-    operation = session.spec.document["paths"][SEND_PATH]["post"]
+    operation = session.spec.document["paths"][session.send_path]["post"]
     credits = 0
     for media in operation["requestBody"]["content"].values():
         for example in media.get("examples", {}).values():
@@ -132,7 +131,7 @@ def examples_accepted(session: Session) -> bool:
 
 
 def _token_example_accepted(session: Session) -> bool:
-    operation = session.spec.document["paths"][TOKEN_PATH]["post"]
+    operation = session.spec.document["paths"][session.token_path]["post"]
     for media in operation["requestBody"]["content"].values():
         for example in media.get("examples", {}).values():
             value = session.spec.deref(example).get("value", {})
@@ -167,11 +166,14 @@ def schemathesis_config(
     checks[OPERATIONS_CHECK] = {"enabled": True}
     acceptance = {"positive_data_acceptance": {"enabled": True, "expected-statuses": ["200"]}}
     operations: list[dict[str, Any]] = [
-        {"include-path": TOKEN_PATH, "checks": {"negative_data_rejection": {"enabled": False}}},
+        {
+            "include-path": session.token_path,
+            "checks": {"negative_data_rejection": {"enabled": False}},
+        },
     ]
     if examples_accepted(session):
         operations.append(
-            {"include-path": SEND_PATH, "phases": {"examples": {"checks": acceptance}}}
+            {"include-path": session.send_path, "phases": {"examples": {"checks": acceptance}}}
         )
     if _token_example_accepted(session):
         operations[0]["phases"] = {"examples": {"checks": acceptance}}
@@ -241,7 +243,7 @@ def run_schemathesis(
     adapter = in_process(schema, app) if app is not None else None
     operations = spec_operations(session.spec)
     unsecured = {(op.method, op.path) for op in operations if not op.secured}
-    schema.auth(refresh_interval=None)(_bearer_provider(token, unsecured))
+    schema.auth(refresh_interval=None)(bearer_provider(token, unsecured))
 
     run = _RUNS[run_id] = _Run(session=session)
     for op in operations:
@@ -262,7 +264,7 @@ def run_schemathesis(
                 count = len(event.recorder.interactions)
                 cases += count
                 phase_cases[event.phase.value] += count
-                _tally(event.recorder, tallies)
+                tally_checks(event.recorder, tallies)
                 if progress is not None:
                     progress(event.phase.value, cases)
             elif isinstance(event, events.PhaseStarted):
@@ -273,10 +275,10 @@ def run_schemathesis(
                 name = event.phase.name.value
                 phase_seconds[name] = time.perf_counter() - phase_started[name]
             elif isinstance(event, events.NonFatalError):
-                if _is_unreachable(event.value):
+                if is_unreachable(event.value):
                     raise TargetError(f"cannot reach {target}: {event.value}")
                 if isinstance(event.value, requests.RequestException):
-                    no_answer.append(_no_answer(event))
+                    no_answer.append(no_answer_violation(event))
                 else:
                     errors.append(f"{event.label}: {type(event.value).__name__}: {event.value}")
             elif isinstance(event, events.FatalError):
@@ -302,95 +304,8 @@ def run_schemathesis(
     )
 
 
-def _is_unreachable(error: BaseException) -> bool:
-    """A refused connection or an unknown host: the server is not there (exit 2)."""
-    import urllib3.exceptions
-
-    seen: set[int] = set()
-    current: BaseException | None = error
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        if isinstance(
-            current,
-            urllib3.exceptions.NewConnectionError | urllib3.exceptions.NameResolutionError,
-        ):
-            return True
-        reason = getattr(current, "reason", None)
-        nested = reason if isinstance(reason, BaseException) else None
-        if nested is None and current.args and isinstance(current.args[0], BaseException):
-            nested = current.args[0]
-        current = nested or current.__cause__ or current.__context__
-    return False
-
-
-def _no_answer(event: Any) -> Violation:
-    """A request Schemathesis sent that got no HTTP answer (a reset, a timeout)."""
-    sample = getattr(event.info, "_code_sample", None) or ""
-    return Violation(
-        check="response",
-        rule="no-answer",
-        message=f"{event.label}: no answer ({type(event.value).__name__})"
-        + (f"; reproduce with: {sample}" if sample else ""),
-        received=str(event.value)[:500],
-        expected="an HTTP answer to every request",
-    )
-
-
 def _fatal(exc: BaseException, target: str) -> TargetError:
     return TargetError(f"Schemathesis could not run against {target}: {exc}")
-
-
-def _bearer_provider(token: str, unsecured: set[tuple[str, str]]) -> type:
-    """An auth provider class (Schemathesis instantiates it) that sends the session's token
-    to every operation but those whose security is `[]` (`unsecured`: method and path)."""
-
-    class BearerFromSession:
-        def get(self, case: Any, context: Any) -> str:
-            return token
-
-        def set(self, case: Any, data: str, context: Any) -> None:
-            if (str(case.operation.method).upper(), case.operation.path) in unsecured:
-                return  # the operation declares no security (the token endpoint)
-            case.headers = {**(case.headers or {}), "Authorization": f"Bearer {data}"}
-
-    return BearerFromSession
-
-
-def in_process(schema: Any, app: Any) -> ASGIAdapter:
-    """Send `schema`'s requests to `app` in process, in the caller's thread.
-
-    Schemathesis's own ASGI transport opens a test client per case and hops to an event-loop
-    thread for each request, which costs as much as a loopback socket. Here the requests are
-    serialized exactly as over HTTP (Schemathesis's `requests` transport, base URL
-    `http://testserver`), and a `requests` adapter mounted on the engine's sessions hands
-    them to the app (`contract_tests.transport.ASGIAdapter`): an exception in the app
-    becomes a 500, as a real server answers it. The schema's class gets one override, its
-    `transport` property (Schemathesis reads the transport from the schema everywhere).
-    Close the returned adapter when the run is over.
-    """
-    from schemathesis.transport.requests import REQUESTS_TRANSPORT, RequestsTransport
-
-    adapter = ASGIAdapter(app)
-    prefix = f"http://{HOST}"
-
-    class InProcessTransport(RequestsTransport):
-        def send(self, case: Any, *, session: Any = None, **kwargs: Any) -> Any:
-            import requests
-
-            if session is None:
-                session = requests.Session()
-            if session.adapters.get(prefix) is not adapter:
-                session.mount(prefix, adapter)
-                session.trust_env = False  # no proxy or .netrc applies in process
-            return super().send(case, session=session, **kwargs)
-
-    transport = InProcessTransport()
-    transport._copy_serializers_from(REQUESTS_TRANSPORT)
-    base = type(schema)
-    schema.__class__ = type(
-        f"InProcess{base.__name__}", (base,), {"transport": property(lambda _self: transport)}
-    )
-    return adapter
 
 
 # -- the observe check ------------------------------------------------------------------
@@ -407,7 +322,7 @@ def _register_observe_check() -> None:
         def twosms_observe(ctx: Any, response: Any, case: Any) -> bool | None:
             """The contract's response rules (`Session.observe`) on the send endpoint."""
             run = _RUNS.get(str(case.operation.schema.raw_schema.get(_RUN_KEY)))
-            if run is None or case.operation.path != SEND_PATH:
+            if run is None or case.operation.path != run.session.send_path:
                 return None
             request = response.request
             if (request.method or "").upper() == "HEAD":
@@ -454,105 +369,4 @@ def _register_observe_check() -> None:
         _registered = True
 
 
-def exchange_from(response: Any) -> Exchange:
-    """A Schemathesis response (and its prepared request) as the suite's `Exchange`."""
-    request = response.request
-    body = request.body
-    if isinstance(body, str):
-        body = body.encode("utf-8")
-    headers: list[tuple[str, str]] = []
-    for key, values in response.headers.items():
-        for value in values if isinstance(values, list) else [values]:
-            headers.append((key, value))
-    return Exchange(
-        request=RecordedRequest(
-            method=str(request.method),
-            url=str(request.url),
-            headers=tuple((str(k), str(v)) for k, v in request.headers.items()),
-            body=body,
-        ),
-        response=RecordedResponse(
-            status=response.status_code, headers=tuple(headers), body=response.content
-        ),
-    )
-
-
 # -- reading the engine's results -------------------------------------------------------
-
-
-def _tally(recorder: Any, tallies: dict[str, CheckTally]) -> None:
-    for case_id, nodes in recorder.checks.items():
-        for node in nodes:
-            tally = tallies.get(node.name)
-            if tally is None:
-                continue  # our own check: its violations are kept structured
-            tally.cases += 1
-            if node.failure_info is None:
-                continue
-            failure = node.failure_info.failure
-            interaction = recorder.interactions.get(case_id)
-            tally.violations.append(_violation(node.name, failure, interaction))
-
-
-def _violation(name: str, failure: Any, interaction: Any) -> Violation:
-    message = str(getattr(failure, "message", "") or "")
-    title = str(getattr(failure, "title", name))
-    received, expected = _split_received(message)
-    request = response = None
-    if interaction is not None:
-        sent = interaction.request
-        request = RecordedRequest(
-            method=str(sent.method),
-            url=str(sent.uri),
-            headers=tuple(_flat(sent.headers)),
-            body=sent.body,
-        )
-        if interaction.response is not None:
-            got = interaction.response
-            response = RecordedResponse(
-                status=got.status_code, headers=tuple(_flat(got.headers)), body=got.content
-            )
-    if not received and response is not None:
-        received = f"{response.status} {response.body[:300].decode('utf-8', 'replace')}"
-    return Violation(
-        check=SCHEMATHESIS,
-        rule=name,
-        message=title if not message else f"{title}: {message.splitlines()[0]}",
-        received=received,
-        expected=expected or _EXPECTED.get(name, "what the spec documents"),
-        request=request,
-        response=response,
-    )
-
-
-_EXPECTED = {
-    "not_a_server_error": "no 5xx, whatever the request",
-    "status_code_conformance": "a status the spec documents for the operation",
-    "content_type_conformance": "a media type the spec documents for the status",
-    "response_headers_conformance": "the headers the spec requires for the status",
-    "response_schema_conformance": "a body that matches the spec's schema for the status",
-    "negative_data_rejection": "a request that breaks the schema is refused with "
-    + ", ".join(BAD_REQUEST_STATUSES),
-    "positive_data_acceptance": "the spec's example request accepted with 200",
-    "missing_required_header": "a request without a required header is refused",
-    "unsupported_method": "405 with an Allow header for a method the path does not support",
-}
-
-
-def _split_received(message: str) -> tuple[str, str]:
-    received = expected = ""
-    for line in message.splitlines():
-        stripped = line.strip()
-        for prefix in ("Received:", "Actual:"):
-            if stripped.startswith(prefix) and not received:
-                received = stripped[len(prefix) :].strip()
-        for prefix in ("Expected:", "Documented:", "Allowed:"):
-            if stripped.startswith(prefix) and not expected:
-                expected = stripped[len(prefix) :].strip()
-    return received, expected
-
-
-def _flat(headers: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
-    for key, values in headers.items():
-        for value in values if isinstance(values, list) else [values]:
-            yield str(key), str(value)

@@ -15,28 +15,28 @@ import socket
 import ssl
 import threading
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 import httpx
 
 from contract_tests.core import (
+    SEND_OPERATION,
+    TOKEN_OPERATION,
     BoundaryObservation,
     Exchange,
     RecordedRequest,
     RecordedResponse,
     Violation,
 )
+from contract_tests.observer import Observer
 from twosms_contract.errors import ContractKitError
 from twosms_contract.fixtures import Account
 from twosms_contract.spec import Spec
 
 if TYPE_CHECKING:
-    from contract_tests.transport import ASGICaller
+    from twosms_contract.asgi import ASGICaller
 
-SEND_PATH = "/api/v2/sms/messages"
-TOKEN_PATH = "/Token"
 _UNSET: Any = object()
 NO_ANSWER = 0  # the status recorded when the server answered nothing (timeout, reset)
 # After this many timeouts in a row the server is taken to have stopped answering: every
@@ -47,16 +47,6 @@ SILENCE_LIMIT = 3
 
 class TargetError(ContractKitError):
     """The server cannot be used for a run: unreachable, or the credentials are refused."""
-
-
-@dataclass(slots=True)
-class Seen:
-    """What the run has observed so far, across every request."""
-
-    message_ids: dict[str, str] = field(default_factory=dict)  # id -> where first seen
-    last_post_transaction: int | None = None
-    successes: int = 0
-    lock: threading.Lock = field(default_factory=threading.Lock)
 
 
 class Session:
@@ -76,6 +66,9 @@ class Session:
         self.client = client
         self.account = account
         self.spec = spec
+        # The paths of the send and token operations, as the spec writes them.
+        self.send_path = spec.terms.operation(SEND_OPERATION)[0]
+        self.token_path = spec.terms.operation(TOKEN_OPERATION)[0]
         self.client_id = client_id if client_id is not None else account.client_id
         self.client_secret = client_secret if client_secret is not None else account.client_secret
         self._token = token
@@ -86,7 +79,7 @@ class Session:
         self.app: Any = None  # the ASGI app of an in-process session, None over HTTP
         self.cases = 0
         self._count_lock = threading.Lock()
-        self.seen = Seen()
+        self.observer = Observer()  # the one writer of what the run has seen
         self.log: list[Exchange] = []
         self.boundaries: list[BoundaryObservation] = []
         self.sweep_parts = 4  # how far the SMS part sweep goes (the profile sets it)
@@ -100,9 +93,9 @@ class Session:
     @classmethod
     def for_app(cls, app: Any, *, account: Account, spec: Spec, **kwargs: Any) -> Session:
         """In process: the ASGI app through a synchronous ASGI transport (no socket)."""
-        from contract_tests.transport import SyncASGITransport
+        from contract_tests.transport import suite_transport
 
-        transport = SyncASGITransport(app)
+        transport = suite_transport(app)
         client = httpx.Client(transport=transport, base_url="http://testserver")
         session = cls(client, account=account, spec=spec, **kwargs)
         session.app = app
@@ -136,7 +129,7 @@ class Session:
             "client_secret": self.client_secret,
         }
         try:
-            exchange = self.request("POST", TOKEN_PATH, form=form, auth=False)
+            exchange = self.request("POST", self.token_path, form=form, auth=False)
         except httpx.TransportError as exc:
             raise TargetError(f"cannot reach {self.client.base_url}: {exc}") from None
         response = exchange.response
@@ -147,7 +140,7 @@ class Session:
         if response.status != 200 or not isinstance(token, str) or not token:
             body = response.body[:200].decode("utf-8", "replace")
             raise TargetError(
-                f"POST {TOKEN_PATH} refused the credentials of client {self.client_id!r}: "
+                f"POST {self.token_path} refused the credentials of client {self.client_id!r}: "
                 f"{response.status} {body}"
             )
         return token
@@ -158,7 +151,7 @@ class Session:
         token passed with --token is a configuration error (TargetError), not a finding."""
         token = self.token
         exchange = self.request(
-            "POST", SEND_PATH, json_body={"Contacts": {}, "Options": {}, "Type": 1}
+            "POST", self.send_path, json_body={"Contacts": {}, "Options": {}, "Type": 1}
         )
         # A token the server itself just issued and then refuses is the server's fault:
         # the run goes on and names it (token/token-works, auth, ...).
@@ -381,11 +374,9 @@ class Session:
         observe: bool = True,
     ) -> tuple[Exchange, list[Violation]]:
         """POST a JSON body to the send endpoint; returns the exchange and what `observe` found."""
-        exchange = self.request("POST", SEND_PATH, json_body=body, headers=headers, auth=auth)
+        exchange = self.request("POST", self.send_path, json_body=body, headers=headers, auth=auth)
         return exchange, (self.observe(exchange) if observe else [])
 
     def observe(self, exchange: Exchange) -> list[Violation]:
         """Apply the response rules of the contract to one exchange of the send endpoint."""
-        from contract_tests.invariants import check_exchange
-
-        return check_exchange(self, exchange)
+        return self.observer.observe(self, exchange)

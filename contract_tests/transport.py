@@ -1,141 +1,69 @@
-"""Synchronous ways to reach an ASGI app in process (no socket), for httpx and requests.
+"""The suite's ways to reach an ASGI app in process (no socket), for httpx and requests.
 
-httpx's own `ASGITransport` is async-only, and Starlette's test client is deprecated with
-httpx. `ASGICaller.call` runs one request through the app on a private event loop, in the
-caller's thread (no thread hop per request), the way an HTTP server would: the body is
-given chunk by chunk as sent (a body without Content-Length stays without one), and an
-exception before the response starts becomes a 500, as uvicorn answers it. An answer whose
-Content-Length is not its length fails as it would over a socket (httpx's
-`RemoteProtocolError`).
+The caller is the project's one (`twosms_contract.asgi.ASGICaller`). The suite judges a
+server, so an exception inside the app is what a server would answer: `ServerCaller`
+answers it as the app's own 500 when the app began one (Starlette's error middleware sends
+it, then raises), else as a bare 500, the way uvicorn answers an app that fails before a
+response. An answer whose Content-Length is not its length fails as it would over a
+socket (httpx's `RemoteProtocolError`).
 
-- `SyncASGITransport`: `httpx.Client(transport=SyncASGITransport(app))`.
-- `ASGIAdapter`: a `requests` adapter (Schemathesis's engine sends with `requests`).
+- `suite_transport(app)`: `httpx.Client(transport=suite_transport(app))`.
+- `ASGIAdapter`: a `requests` adapter (Schemathesis's engine sends with `requests`);
+  `in_process` mounts it for a Schemathesis schema; `bearer_provider` is its auth.
 """
 
 from __future__ import annotations
 
-import asyncio
 import http
 import io
-import threading
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
-import httpx
 import requests
 import requests.adapters
 import urllib3
 
-HOST = "testserver"
+from twosms_contract.asgi import HOST, AppAnswer, ASGICaller, SyncASGITransport
+
+__all__ = [
+    "HOST",
+    "ASGIAdapter",
+    "AppAnswer",
+    "ServerCaller",
+    "bearer_provider",
+    "in_process",
+    "suite_transport",
+]
 
 
-@dataclass(slots=True)
-class Answer:
-    """What the app sent back."""
-
-    status: int = 500
-    headers: list[tuple[bytes, bytes]] = field(default_factory=list)
-    body: bytearray = field(default_factory=bytearray)
-    started: bool = False
-    method: str = "GET"
-
-    def framing_error(self) -> str | None:
-        """What an HTTP client would fail on: a Content-Length that is not the length of
-        the body sent (over a socket, the client waits for bytes that never come, or reads
-        the rest as the next answer). None when the answer is well framed."""
-        declared = {v.strip() for k, v in self.headers if k.lower() == b"content-length"}
-        if not declared or self.method.upper() == "HEAD" or self.status in (204, 304):
-            return None
-        if len(declared) > 1:
-            return f"Content-Length: {sorted(declared)} disagree"
-        (value,) = declared
-        if not value.isdigit() or int(value) != len(self.body):
-            return (
-                f"Content-Length: {value.decode('latin-1')} declared, {len(self.body)} bytes sent"
-            )
-        return None
-
-
-class ASGICaller:
-    """Calls one ASGI app; requests from several threads take turns on its one loop."""
-
-    def __init__(self, app: Any) -> None:
-        self.app = app
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._lock = threading.Lock()
-
-    def __enter__(self) -> ASGICaller:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+class ServerCaller(ASGICaller):
+    """An `ASGICaller` that answers an exception of the app with a 5xx, as a server would."""
 
     def call(
-        self, method: str, url: str, headers: Iterable[tuple[bytes, bytes]], chunks: list[bytes]
-    ) -> Answer:
-        parts = urlsplit(url)
-        scheme = parts.scheme or "http"
-        default_port = 443 if scheme == "https" else 80
-        raw_path = parts.path or "/"
-        scope = {
-            "type": "http",
-            "asgi": {"version": "3.0"},
-            "http_version": "1.1",
-            "method": method.upper(),
-            "scheme": scheme,
-            "path": unquote(raw_path),
-            "raw_path": raw_path.encode("latin-1"),
-            "query_string": parts.query.encode("latin-1"),
-            "root_path": "",
-            "headers": [(key.lower(), value) for key, value in headers],
-            "client": ("127.0.0.1", 50000),
-            "server": (parts.hostname or HOST, parts.port or default_port),
-            "state": {},
-        }
-        with self._lock:
-            if self._loop is None:
-                self._loop = asyncio.new_event_loop()
-            answer = self._loop.run_until_complete(self._run(scope, chunks))
-        answer.method = method
-        return answer
-
-    async def _run(self, scope: dict[str, Any], chunks: list[bytes]) -> Answer:
-        answer = Answer()
-        done = asyncio.Event()
-        pending = list(chunks) or [b""]
-
-        async def receive() -> dict[str, Any]:
-            if pending:
-                chunk = pending.pop(0)
-                return {"type": "http.request", "body": chunk, "more_body": bool(pending)}
-            await done.wait()
-            return {"type": "http.disconnect"}
-
-        async def send(message: dict[str, Any]) -> None:
-            if message["type"] == "http.response.start" and not answer.started:
-                answer.started = True
-                answer.status = int(message["status"])
-                answer.headers = [(bytes(k), bytes(v)) for k, v in message.get("headers", [])]
-            elif message["type"] == "http.response.body" and answer.started and not done.is_set():
-                answer.body += message.get("body", b"")
-                if not message.get("more_body", False):
-                    done.set()
-
+        self,
+        method: str,
+        url: str,
+        headers: Iterable[tuple[bytes, bytes]],
+        chunks: list[bytes],
+        *,
+        disconnect: bool = False,
+        into: AppAnswer | None = None,
+    ) -> AppAnswer:
+        answer = into if into is not None else AppAnswer()
         try:
-            await self.app(scope, receive, send)
+            return super().call(method, url, headers, chunks, disconnect=disconnect, into=answer)
         except Exception:
-            if not answer.started:  # what a server answers when the app fails before a response
-                return Answer(status=500, headers=[(b"content-type", b"text/plain")], started=True)
-        return answer
+            if answer.started:  # the app's own 500, sent before it raised
+                return answer
+            return AppAnswer(
+                status=500, headers=[(b"content-type", b"text/plain")], started=True, method=method
+            )
 
-    def close(self) -> None:
-        """Close the loop (a later call opens a new one)."""
-        with self._lock:
-            if self._loop is not None:
-                self._loop.close()
-                self._loop = None
+
+def suite_transport(app: Any) -> SyncASGITransport:
+    """An httpx transport to `app` whose app errors are 5xx answers (`ServerCaller`)."""
+    return SyncASGITransport(app, caller=ServerCaller(app))
 
 
 def _octets(text: str | bytes) -> bytes:
@@ -150,35 +78,12 @@ def _reason(status: int) -> str:
         return ""
 
 
-class SyncASGITransport(httpx.BaseTransport):
-    """`httpx.Client(transport=SyncASGITransport(app))` reaches `app` without a socket."""
-
-    def __init__(self, app: Any) -> None:
-        self.caller = ASGICaller(app)
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        chunks = [bytes(chunk) for chunk in request.stream]  # type: ignore[union-attr]
-        host = [(b"host", request.url.netloc)] if "host" not in request.headers else []
-        answer = self.caller.call(
-            request.method, str(request.url), [*host, *request.headers.raw], chunks
-        )
-        broken = answer.framing_error()
-        if broken is not None:
-            raise httpx.RemoteProtocolError(broken, request=request)
-        return httpx.Response(
-            answer.status, headers=answer.headers, content=bytes(answer.body), request=request
-        )
-
-    def close(self) -> None:
-        self.caller.close()
-
-
 class ASGIAdapter(requests.adapters.HTTPAdapter):
     """Mount on a `requests.Session` to send its requests to an ASGI app in process."""
 
     def __init__(self, app: Any) -> None:
         super().__init__()
-        self._caller = ASGICaller(app)
+        self._caller = ServerCaller(app)
 
     def send(
         self, request: requests.PreparedRequest, *args: Any, **kwargs: Any
@@ -217,3 +122,56 @@ class ASGIAdapter(requests.adapters.HTTPAdapter):
     def close(self) -> None:
         # Several sessions may share the adapter: a request after a close opens a new loop.
         self._caller.close()
+
+
+def bearer_provider(token: str, unsecured: set[tuple[str, str]]) -> type:
+    """An auth provider class (Schemathesis instantiates it) that sends the session's token
+    to every operation but those whose security is `[]` (`unsecured`: method and path)."""
+
+    class BearerFromSession:
+        def get(self, case: Any, context: Any) -> str:
+            return token
+
+        def set(self, case: Any, data: str, context: Any) -> None:
+            if (str(case.operation.method).upper(), case.operation.path) in unsecured:
+                return  # the operation declares no security (the token endpoint)
+            case.headers = {**(case.headers or {}), "Authorization": f"Bearer {data}"}
+
+    return BearerFromSession
+
+
+def in_process(schema: Any, app: Any) -> ASGIAdapter:
+    """Send `schema`'s requests to `app` in process, in the caller's thread.
+
+    Schemathesis's own ASGI transport opens a test client per case and hops to an event-loop
+    thread for each request, which costs as much as a loopback socket. Here the requests are
+    serialized exactly as over HTTP (Schemathesis's `requests` transport, base URL
+    `http://testserver`), and a `requests` adapter mounted on the engine's sessions hands
+    them to the app (`contract_tests.transport.ASGIAdapter`): an exception in the app
+    becomes a 500, as a real server answers it. The schema's class gets one override, its
+    `transport` property (Schemathesis reads the transport from the schema everywhere).
+    Close the returned adapter when the run is over.
+    """
+    from schemathesis.transport.requests import REQUESTS_TRANSPORT, RequestsTransport
+
+    adapter = ASGIAdapter(app)
+    prefix = f"http://{HOST}"
+
+    class InProcessTransport(RequestsTransport):
+        def send(self, case: Any, *, session: Any = None, **kwargs: Any) -> Any:
+            import requests
+
+            if session is None:
+                session = requests.Session()
+            if session.adapters.get(prefix) is not adapter:
+                session.mount(prefix, adapter)
+                session.trust_env = False  # no proxy or .netrc applies in process
+            return super().send(case, session=session, **kwargs)
+
+    transport = InProcessTransport()
+    transport._copy_serializers_from(REQUESTS_TRANSPORT)
+    base = type(schema)
+    schema.__class__ = type(
+        f"InProcess{base.__name__}", (base,), {"transport": property(lambda _self: transport)}
+    )
+    return adapter

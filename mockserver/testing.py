@@ -7,7 +7,6 @@ client.state.ledger.balance
 
 from __future__ import annotations
 
-import asyncio
 import copy
 import json
 from collections.abc import Mapping, Sequence
@@ -17,9 +16,7 @@ import httpx
 from starlette.applications import Starlette
 
 from mockserver.app import MockState, create_app
-
-SEND_PATH = "/api/v2/sms/messages"
-TOKEN_PATH = "/Token"
+from twosms_contract.asgi import ASGICaller, SyncASGITransport
 
 _PUBLIC_REQUEST: dict[str, Any] = {
     "Contacts": {"QuickRecipients": {"+12345678901": 2}},
@@ -37,25 +34,18 @@ def public_request(**fields: Any) -> dict[str, Any]:
 
 
 class SyncASGIClient:
-    """httpx, synchronously, on an ASGI app in process (one event loop per request: the
-    mock keeps no loop-bound state). Exceptions inside the app propagate, so a bug that
-    would be a 500 fails the test that found it, with its traceback."""
+    """httpx, synchronously, on an ASGI app in process, through the project's one caller
+    (`twosms_contract.asgi`). Exceptions inside the app propagate, so a bug that would be
+    a 500 fails the test that found it, with its traceback."""
 
     def __init__(self, app: Starlette, base_url: str = "http://mock.test") -> None:
         self.app = app
         self.base_url = base_url
         # One client for every request: building one (its TLS context) costs milliseconds.
-        self._client = httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=self.app), base_url=self.base_url
-        )
-
-    async def _request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
-        response = await self._client.request(method, url, **kwargs)
-        await response.aread()
-        return response
+        self._client = httpx.Client(transport=SyncASGITransport(app), base_url=self.base_url)
 
     def request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
-        return asyncio.run(self._request(method, url, **kwargs))
+        return self._client.request(method, url, **kwargs)
 
     def get(self, url: str, **kwargs: Any) -> httpx.Response:
         return self.request("GET", url, **kwargs)
@@ -87,10 +77,13 @@ class MockClient:
         content: bytes | None = None,
         headers: Mapping[str, str] | None = None,
         token: str | None = None,
-        path: str = SEND_PATH,
+        path: str | None = None,
         method: str = "POST",
     ) -> httpx.Response:
-        """POST a JSON body (or raw `content`) to the send endpoint with the bearer token."""
+        """POST a JSON body (or raw `content`) to the send endpoint (`path`: the spec's
+        `sendMessages` path) with the bearer token."""
+        if path is None:
+            path = self.state.spec.terms.operation("sendMessages")[0]
         sent: dict[str, str] = {"Authorization": f"Bearer {token or self.token}"}
         if content is None:
             content = json.dumps(body).encode("utf-8")
@@ -99,58 +92,7 @@ class MockClient:
         return self.http.request(method, path, content=content, headers=sent)
 
     def get_token(self, **form: str) -> httpx.Response:
-        return self.http.post(TOKEN_PATH, data=form)
-
-
-async def asgi_call(
-    app: Any,
-    method: str,
-    path: str,
-    headers: list[tuple[bytes, bytes]],
-    chunks: list[bytes],
-    disconnect: bool = False,
-) -> tuple[int | None, list[tuple[bytes, bytes]], bytes]:
-    """One request through an ASGI app on the running loop: (status or None, headers,
-    body); the body is given in `chunks`, then a client disconnect if `disconnect`."""
-    scope: dict[str, Any] = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": method,
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode(),
-        "query_string": b"",
-        "root_path": "",
-        "headers": headers,
-        "client": ("127.0.0.1", 1),
-        "server": ("127.0.0.1", 80),
-    }
-    pending = [
-        {"type": "http.request", "body": chunk, "more_body": i < len(chunks) - 1 or disconnect}
-        for i, chunk in enumerate(chunks or [b""])
-    ]
-    if disconnect:
-        pending.append({"type": "http.disconnect"})
-    status: int | None = None
-    out_headers: list[tuple[bytes, bytes]] = []
-    body = bytearray()
-
-    async def receive() -> dict[str, Any]:
-        if pending:
-            return pending.pop(0)
-        return {"type": "http.disconnect"}
-
-    async def send(message: Any) -> None:
-        nonlocal status, out_headers
-        if message["type"] == "http.response.start":
-            status = message["status"]
-            out_headers = list(message.get("headers", []))
-        elif message["type"] == "http.response.body":
-            body.extend(message.get("body", b""))
-
-    await app(scope, receive, send)
-    return status, out_headers, bytes(body)
+        return self.http.post(self.state.spec.terms.operation("getToken")[0], data=form)
 
 
 def raw_asgi_request(
@@ -167,5 +109,7 @@ def raw_asgi_request(
     Returns (status or None when nothing was sent, headers, body)."""
     pairs = list(headers.items()) if isinstance(headers, Mapping) else list(headers)
     raw = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in pairs]
-    status, out, body = asyncio.run(asgi_call(app, method, path, raw, chunks or [], disconnect))
-    return status, {k.decode("latin-1"): v.decode("latin-1") for k, v in out}, body
+    with ASGICaller(app) as caller:
+        answer = caller.call(method, path, raw, chunks or [], disconnect=disconnect)
+    out = {k.decode("latin-1"): v.decode("latin-1") for k, v in answer.headers}
+    return (answer.status if answer.started else None), out, bytes(answer.body)

@@ -21,6 +21,7 @@ from typing import Any
 
 import pytest
 
+from contract_tests import ids
 from contract_tests.runner import SuiteResult, run_suite
 from contract_tests.session import Session
 from mockserver import Behaviour, Failure, MockState, create_app
@@ -138,20 +139,22 @@ def _from_catalog(name: str, *expect: str) -> SchemathesisFault:
 
 
 SCHEMATHESIS_FAULTS = [
-    _from_catalog("success-missing-field", "schemathesis/response_schema_conformance"),
-    _from_catalog("method-is-404", "schemathesis/unsupported_method"),
-    _from_catalog("token-cacheable", "schemathesis/response_headers_conformance"),
+    _from_catalog(
+        "success-missing-field", ids.schemathesis_rule("response_schema_conformance").key
+    ),
+    _from_catalog("method-is-404", ids.schemathesis_rule("unsupported_method").key),
+    _from_catalog("token-cacheable", ids.schemathesis_rule("response_headers_conformance").key),
     _from_catalog(
         "business-errors-422",
-        "schemathesis/status_code_conformance",
-        "schemathesis/negative_data_rejection",
+        ids.schemathesis_rule("status_code_conformance").key,
+        ids.schemathesis_rule("negative_data_rejection").key,
     ),
     # The contract's own response rules, applied to Schemathesis's responses (`observe`).
-    _from_catalog("credits-not-debited", "success-invariants/credits-arithmetic"),
+    _from_catalog("credits-not-debited", ids.CREDITS_ARITHMETIC.key),
     SchemathesisFault(
         "500-on-port-out-of-range",
         CrashOnPortOutOfRange,
-        frozenset({"schemathesis/not_a_server_error"}),
+        frozenset({ids.schemathesis_rule("not_a_server_error").key}),
     ),
 ]
 
@@ -176,8 +179,8 @@ def assert_caught_with_reproduction(fault: SchemathesisFault, result: SuiteResul
 # -- faults the generated client end to end must catch ------------------------------------
 
 CLIENT_FAULTS = [
-    ("success-counts-as-integers", "client/response-parses"),
-    ("e164-needs-10-digits", "client/valid-request-accepted"),
+    ("success-counts-as-integers", ids.CLIENT_RESPONSE_PARSES.key),
+    ("e164-needs-10-digits", ids.CLIENT_VALID_REQUEST_ACCEPTED.key),
 ]
 
 

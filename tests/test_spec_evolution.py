@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from contract_tests import ids
 from contract_tests.runner import SuiteResult, run_suite
 from contract_tests.session import Session
 from generator.runtime import client_package
@@ -64,31 +65,31 @@ EDITS = [
         "reference-raised",
         REFERENCE,
         REFERENCE.replace("64", "128"),
-        "acceptance/field-bounds",
+        ids.ACCEPT_FIELD_BOUNDS.key,
     ),
     Edit(
         "reference-lowered",
         REFERENCE,
         REFERENCE.replace("64", "32"),
-        "error-codes/InvalidReference",
+        ids.INVALID_REFERENCE.key,
     ),
     Edit(
         "frequency-raised",
         FREQUENCY,
         FREQUENCY.replace("1440", "2880"),
-        "acceptance/field-bounds",
+        ids.ACCEPT_FIELD_BOUNDS.key,
     ),
     Edit(
         "src-port-lowered",
         SRC_PORT,
         SRC_PORT.replace("65535", "1023"),
-        "validation/field-constraints",
+        ids.FIELD_CONSTRAINTS.key,
     ),
     Edit(
         "enum-value-removed",
         ALERT,
         "      enum: [0, 1, 2]\n      x-enum-varnames: [NoAlert, Email, Sms]",
-        "validation/field-constraints",
+        ids.FIELD_CONSTRAINTS.key,
     ),
     Edit(
         "optional-enum-field-added",
@@ -100,31 +101,31 @@ EDITS = [
           description: Delivery priority, 1 (high) to 3 (low).
           x-source: decided
 """,
-        "validation/field-constraints",
+        ids.FIELD_CONSTRAINTS.key,
     ),
     Edit(
         "body-limit-lowered",
         "    maxBodyBytes: 1048576\n",
         "    maxBodyBytes: 524288\n",
-        "transport/PayloadTooLarge",
+        ids.PAYLOAD_TOO_LARGE.key,
     ),
     Edit(
         "gsm7-single-part-lowered",
         "      single: 160\n      multi: 153\n",
         "      single: 150\n      multi: 153\n",
-        "success-invariants/sms-parts",
+        ids.SUCCESS_SMS_PARTS.key,
     ),
     Edit(
         "charset-removed",
         "    charsets: [utf-8, us-ascii, utf-16, utf-32]\n",
         "    charsets: [utf-8, us-ascii, utf-16]\n",
-        "transport/charset",
+        ids.TRANSPORT_CHARSET.key,
     ),
     Edit(
         "errors-listed-lowered",
         "    validationErrorsListed: 10\n",
         "    validationErrorsListed: 5\n",
-        "validation/ValidationError-first-ten",
+        ids.VALIDATION_FIRST_TEN.key,
     ),
     Edit(
         "check-order-changed",
@@ -146,7 +147,7 @@ def _run(judged: Spec, served: Spec) -> SuiteResult:
 
 
 def _failed(result: SuiteResult) -> set[str]:
-    return {f"{rule.check}/{rule.rule}" for rule in result.failed}
+    return {ids.RuleId(rule.check, rule.rule).key for rule in result.failed}
 
 
 @pytest.mark.slow

@@ -16,6 +16,7 @@ import pytest
 import uvicorn
 
 from contract_tests import cli as suite_cli
+from contract_tests import ids
 from contract_tests.runner import DEFAULT_PROFILE, PROFILES
 from mockserver import Behaviour, Failure, create_app
 from mockserver.http import HttpRequest
@@ -100,7 +101,7 @@ def test_expired_token_probe_runs_over_http_only_with_expired_token(
     with served(app) as url:
         assert main(["test", "--base-url", url, *FAST]) == 0
         out = capsys.readouterr().out
-        assert "expired-token" in out and "n/a" in out
+        assert ids.AUTH_EXPIRED_TOKEN.rule in out and "n/a" in out
         expired = app.state.mock.mint_expired_token()
         code = main(["test", "--base-url", url, *FAST, "--expired-token", expired])
         out = capsys.readouterr().out

@@ -9,13 +9,13 @@ import pytest
 
 from contract_tests.core import Exchange, RecordedRequest, RecordedResponse
 from contract_tests.operations import (
-    build_request,
     judge_response,
     operation_rules,
     path_methods,
     spec_operations,
     unknown_path_below,
 )
+from contract_tests.probes.operations import build_request
 from contract_tests.runner import known_rules
 from tests.evolved_spec import EXAMPLE, MESSAGE_ID, NEW_PATH, get_message_item, write_spec
 from twosms_contract.spec import Spec, load_spec

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from xml.etree import ElementTree
 
+from contract_tests import ids
 from contract_tests.core import BoundaryObservation, RecordedRequest, RecordedResponse, Violation
 from contract_tests.report import (
     curl_command,
@@ -33,7 +34,7 @@ ANSWER = RecordedResponse(
 
 def _violation(rule: str, request: RecordedRequest | None = SEND) -> Violation:
     return Violation(
-        check="response",
+        check=ids.RESPONSE,
         rule=rule,
         message=f"{rule} broken",
         received="500",
@@ -44,16 +45,16 @@ def _violation(rule: str, request: RecordedRequest | None = SEND) -> Violation:
 
 
 def _result() -> SuiteResult:
-    failing = RuleResult("response", "not-a-server-error", cases=3)
-    failing.violations = [_violation("not-a-server-error")]
+    failing = RuleResult(*ids.NOT_A_SERVER_ERROR, cases=3)
+    failing.violations = [_violation(ids.NOT_A_SERVER_ERROR.rule)]
     return SuiteResult(
         target="the embedded mock (in process)",
         profile="quick",
         seed=7,
         rules=[
             failing,
-            RuleResult("auth", "Unauthorized", cases=5),
-            RuleResult("acceptance", "guid-case", cases=0),
+            RuleResult(*ids.AUTH_UNAUTHORIZED, cases=5),
+            RuleResult(*ids.ACCEPT_GUID_CASE, cases=0),
         ],
         cases=8,
         seconds=2.0,
@@ -88,9 +89,9 @@ def test_junit_has_one_testcase_per_rule_with_failures_and_skips() -> None:
     root = ElementTree.fromstring(junit_xml(_result()))
     cases = root.findall("testcase")
     assert [(c.get("classname"), c.get("name")) for c in cases] == [
-        ("response", "not-a-server-error"),
-        ("auth", "Unauthorized"),
-        ("acceptance", "guid-case"),
+        ids.NOT_A_SERVER_ERROR,
+        ids.AUTH_UNAUTHORIZED,
+        ids.ACCEPT_GUID_CASE,
     ]
     assert root.get("failures") == "1" and root.get("skipped") == "1"
     failure = cases[0].find("failure")

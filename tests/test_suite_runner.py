@@ -8,7 +8,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from contract_tests.core import Outcome, Probe, RecordedRequest, Violation
+from contract_tests import ids
+from contract_tests.core import Outcome, RecordedRequest, Violation
+from contract_tests.probe import Probe
+from contract_tests.probes import all_probes, registry
 from contract_tests.runner import PROFILES, aggregate, known_rules, run_suite
 from contract_tests.schema_run import BUILTIN_CHECKS
 from contract_tests.session import Session
@@ -110,9 +113,9 @@ def test_run_suite_refuses_an_unknown_profile_or_stage(session: Session) -> None
 
 def test_known_rules_cover_schemathesis_probes_and_the_response_rules() -> None:
     rules = set(known_rules())
-    assert {("schemathesis", name) for name in BUILTIN_CHECKS} <= rules
-    assert ("auth", "Unauthorized") in rules
-    assert ("success-invariants", "credits-arithmetic") in rules
+    assert {ids.schemathesis_rule(name) for name in BUILTIN_CHECKS} <= rules
+    assert ids.AUTH_UNAUTHORIZED in rules
+    assert ids.CREDITS_ARITHMETIC in rules
 
 
 def test_profiles_grow_from_quick_to_thorough() -> None:
@@ -148,6 +151,26 @@ def test_a_server_that_stops_answering_is_named_in_seconds() -> None:
         finally:
             session.close()
     failed = {(rule.check, rule.rule) for rule in result.failed}
-    assert ("response", "no-answer") in failed
+    assert ids.NO_ANSWER in failed
     assert elapsed < 20, elapsed  # 3 timeouts of 0.5 s, not one per request of the run
     assert any("did not run" in note for note in result.notes), result.notes
+
+
+def test_every_rule_a_run_can_report_is_a_constant_of_ids() -> None:
+    """Every (check, rule) known before a run is a constant of `contract_tests.ids`, or one
+    made there from the spec's names (the order of two checks, an operation, a
+    Schemathesis check)."""
+    constants = set(ids.constants().values())
+    made_from_spec = {ids.ORDER, ids.OPERATION, ids.SCHEMATHESIS}
+    loose = [r for r in known_rules() if r not in constants and r[0] not in made_from_spec]
+    assert loose == []
+    orders = [r for r in known_rules() if r[0] == ids.ORDER]
+    assert all(ids.order_rule(*r[1].split("-before-")) == r for r in orders), orders
+
+
+def test_the_registry_runs_the_probes_marked_last_after_all_others() -> None:
+    """The exact-balance probe is last by its `last` field, not by its place in a list."""
+    probes = registry()
+    assert [p.id for p in probes if p.last] == ["ledger-exact-balance"]
+    assert probes[-1].last and not any(p.last for p in probes[:-1])
+    assert all(not p.last for p in all_probes())

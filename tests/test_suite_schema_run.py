@@ -9,22 +9,25 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import pytest
 from schemathesis.config import SchemathesisConfig
 
+from contract_tests.core import SEND_OPERATION, TOKEN_OPERATION
+from contract_tests.schema_findings import BAD_REQUEST_STATUSES
 from contract_tests.schema_run import (
-    BAD_REQUEST_STATUSES,
     BUILTIN_CHECKS,
     examples_accepted,
-    in_process,
     schemathesis_config,
 )
-from contract_tests.session import SEND_PATH, TOKEN_PATH, Session
-from contract_tests.transport import Answer, ASGICaller
+from contract_tests.session import Session
+from contract_tests.transport import AppAnswer, ServerCaller, in_process
 from mockserver import create_app
+from twosms_contract.asgi import ASGICaller
 from twosms_contract.fixtures import Account, load_account
 from twosms_contract.spec import load_spec
 
 SPEC = load_spec()
+SEND_PATH, TOKEN_PATH = (SPEC.terms.operation(o)[0] for o in (SEND_OPERATION, TOKEN_OPERATION))
 ACCOUNT = load_account()
 
 
@@ -96,16 +99,23 @@ def test_the_coverage_phase_leaves_out_query_and_head() -> None:
     assert {"GET", "PUT", "DELETE"} <= set(methods)
 
 
-def _call(app: Any) -> Answer:
-    with ASGICaller(app) as caller:
+def _call(app: Any) -> AppAnswer:
+    with ServerCaller(app) as caller:
         return caller.call("GET", "http://testserver/", [], [])
 
 
-def test_an_exception_in_the_app_is_a_500_as_a_real_server_answers() -> None:
-    async def crashes(scope: Any, receive: Any, send: Any) -> None:
-        raise RuntimeError("boom")
+async def _crashes(scope: Any, receive: Any, send: Any) -> None:
+    raise RuntimeError("boom")
 
-    assert _call(crashes).status == 500
+
+def test_an_exception_in_the_app_is_a_500_as_a_real_server_answers() -> None:
+    assert _call(_crashes).status == 500
+
+
+def test_the_one_caller_lets_an_exception_of_the_app_propagate() -> None:
+    """Outside the suite (tests, bench) a bug that would be a 500 fails where it is found."""
+    with ASGICaller(_crashes) as caller, pytest.raises(RuntimeError, match="boom"):
+        caller.call("GET", "http://testserver/", [], [])
 
 
 def test_an_exception_after_the_answer_started_leaves_the_answer_alone() -> None:

@@ -1,38 +1,71 @@
-"""Deterministic probes, one or more per rule of the contract.
+"""Deterministic probes, one or more per rule of the contract, in one registry.
 
 Each probe is a `contract_tests.core.Probe`: `probe.run(session)` sends its requests and
 yields the violations it saw. A probe that does not apply to the account (for example, no
 contact without an e-mail address) sends nothing and yields nothing.
+
+`FAMILIES` is the registry: one function per module, each making its probes from the
+spec, in the order a run sends them. `registry(spec)` is every probe of a run, the `last`
+ones (the exact-balance probe) at the end, by that field alone.
 """
 
 from __future__ import annotations
 
-from contract_tests.core import Probe
+from collections.abc import Callable, Sequence
+
+from contract_tests.probe import Probe
 from contract_tests.probes.acceptance import acceptance_probes
 from contract_tests.probes.auth import auth_probes
+from contract_tests.probes.error_codes import error_code_probes
 from contract_tests.probes.fields import field_probes
 from contract_tests.probes.ledger import ledger_probes
-from contract_tests.probes.parts import parts_probes
-from contract_tests.probes.rules import rule_probes
+from contract_tests.probes.operations import operation_probes
+from contract_tests.probes.order import order_probes
+from contract_tests.probes.reasons import reason_probes
+from contract_tests.probes.sms_parts import parts_probes
 from contract_tests.probes.transport import transport_probes
+from contract_tests.probes.validation import validation_probes
+from twosms_contract.spec import Spec
+
+Family = Callable[[Spec], Sequence[Probe]]
+
+#: Every family of probes, in run order: the send and token endpoints', then one security
+#: probe per operation of the spec that declares security.
+FAMILIES: tuple[Family, ...] = (
+    transport_probes,
+    auth_probes,
+    error_code_probes,
+    reason_probes,
+    validation_probes,
+    order_probes,
+    field_probes,
+    acceptance_probes,
+    parts_probes,
+    ledger_probes,
+    operation_probes,
+)
 
 
-def all_probes() -> list[Probe]:
-    """Every probe, transport first, then auth, rules, fields, acceptance, parts, ledger."""
-    probes = [
-        *transport_probes(),
-        *auth_probes(),
-        *rule_probes(),
-        *field_probes(),
-        *acceptance_probes(),
-        *parts_probes(),
-        *ledger_probes(),
-    ]
-    ids = [probe.id for probe in probes]
-    duplicates = {i for i in ids if ids.count(i) > 1}
+def registry(spec: Spec | None = None) -> list[Probe]:
+    """Every probe of a run over `spec` (default: the project's), in run order, the `last`
+    ones at the end; probe ids are unique."""
+    from twosms_contract.spec import load_spec
+
+    spec = spec if spec is not None else load_spec()
+    probes = [probe for family in FAMILIES for probe in family(spec)]
+    names = [probe.id for probe in probes]
+    duplicates = {i for i in names if names.count(i) > 1}
     if duplicates:
         raise ValueError(f"probe ids must be unique: {sorted(duplicates)}")
-    return probes
+    return sorted(probes, key=lambda probe: probe.last)
 
 
-__all__ = ["all_probes"]
+def all_probes(spec: Spec | None = None) -> list[Probe]:
+    """The send and token endpoints' probes of `registry`, without the `last` ones: what a
+    fault test runs before `exact_balance_probe()`."""
+    from contract_tests.ids import OPERATION
+
+    return [p for p in registry(spec) if not p.last and p.check != OPERATION]
+
+
+__all__ = ["FAMILIES", "all_probes", "registry"]

@@ -3,11 +3,10 @@ the success invariants (counts against the account's facts, IDs, credits, text).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
 
-from contract_tests.core import Probe
+from contract_tests import ids
+from contract_tests.probe import Probe
 from contract_tests.probes.base import (
     DAY,
     QUICK_EMAIL,
@@ -16,224 +15,40 @@ from contract_tests.probes.base import (
     at_offset,
     base_request,
     contact_request,
-    e164_digits,
     iso,
     iso_at,
     longest_reference,
     longest_sender,
-    template_with_placeholders,
     with_options,
 )
-from contract_tests.session import Session
-from twosms_contract.fixtures import Account
+from contract_tests.probes.valid_requests import (
+    Build,
+    all_maps,
+    contact_and_group_email,
+    e164,
+    email_case,
+    full_options,
+    group_default_channel,
+    group_email_case,
+    group_request,
+    nth_group_default_channel,
+    overlap,
+    placeholders,
+    quick_number_in_group,
+    quick_of_contact,
+    template,
+    template_empty_content,
+)
+from twosms_contract.spec import Spec
 
-ACCEPTANCE = "acceptance"
-Build = Callable[[Session], Any]
-
-
-def _template(upper: bool) -> Build:
-    def build(session: Session) -> Any:
-        found = template_with_placeholders(session.account, 1)
-        if found is None:
-            return None
-        guid, _text, keys = found
-        values = {key: f"value {key}" for key in keys}
-        return base_request(
-            Content="ignored: the template overrides Content",
-            Template={"ID": guid.upper() if upper else guid, "PlaceHolders": values},
-        )
-
-    return build
-
-
-def _template_empty_content(session: Session) -> Any:
-    body = _template(upper=False)(session)
-    if body is not None:
-        body["Content"] = ""
-    return body
+ACCEPTANCE = ids.ACCEPTANCE
 
 
-def _group(account: Account, *, all_reachable: bool) -> tuple[str, int] | None:
-    """A group and a channel; with `all_reachable`, one every member can be reached on,
-    else one that some member lacks (that member is skipped) but another has."""
-    for guid, members in sorted(account.groups.items()):
-        for channel, needs in ((2, "phone"), (1, "email")):
-            has = [getattr(account.contacts[m], needs) is not None for m in members]
-            if all_reachable and all(has):
-                return guid, channel
-            if not all_reachable and any(has) and not all(has):
-                return guid, channel
-    return None
-
-
-def _group_request(*, all_reachable: bool, upper: bool = False) -> Build:
-    def build(session: Session) -> Any:
-        found = _group(session.account, all_reachable=all_reachable)
-        if found is None:
-            return None
-        guid, channel = found
-        return base_request(Contacts={"GroupID": {guid.upper() if upper else guid: channel}})
-
-    return build
-
-
-def _group_default_channel(session: Session) -> Any:
-    if not session.account.groups:
-        return None
-    guid = sorted(session.account.groups)[0]
-    return base_request(Contacts={"GroupID": {guid: 0}})
-
-
-def _overlap(session: Session) -> Any:
-    """A contact named directly and through its group, and its number as a quick recipient:
-    each is reached once."""
-    for guid, members in sorted(session.account.groups.items()):
-        for member in members:
-            phone = session.account.contacts[member].phone
-            if phone is not None:
-                return base_request(
-                    Contacts={
-                        "QuickRecipients": {phone: 2},
-                        "ContactID": {member: 2},
-                        "GroupID": {guid: 0},
-                    }
-                )
-    return None
-
-
-def _email_case(session: Session) -> Any:
-    """An address as a quick recipient in capitals and through its contact: one e-mail."""
-    for number, contact in sorted(session.account.contacts.items()):
-        if contact.email is not None:
-            return base_request(
-                Contacts={"QuickRecipients": {contact.email.upper(): 0}, "ContactID": {number: 1}}
-            )
-    return None
-
-
-def _group_member_with(account: Account, field: str) -> tuple[str, str, str] | None:
-    """(group GUID, member contact number, the member's phone or email) for the first
-    group member that has `field`."""
-    for guid, members in sorted(account.groups.items()):
-        for member in members:
-            value = getattr(account.contacts[member], field)
-            if value is not None:
-                return guid, member, value
-    return None
-
-
-def _group_email_case(session: Session) -> Any:
-    """A group member's address as a quick recipient in capitals, and the group by e-mail:
-    one e-mail (addresses compare case-insensitively across maps, groups too)."""
-    found = _group_member_with(session.account, "email")
-    if found is None:
-        return None
-    guid, _member, email = found
-    return base_request(Contacts={"QuickRecipients": {email.upper(): 1}, "GroupID": {guid: 1}})
-
-
-def _quick_number_in_group(session: Session) -> Any:
-    """A group member's number as a quick recipient, and the group: one SMS recipient."""
-    found = _group_member_with(session.account, "phone")
-    if found is None:
-        return None
-    guid, _member, phone = found
-    return base_request(Contacts={"QuickRecipients": {phone: 2}, "GroupID": {guid: 0}})
-
-
-def _contact_and_group_email(session: Session) -> Any:
-    """A contact by e-mail, directly and through its group: one e-mail."""
-    found = _group_member_with(session.account, "email")
-    if found is None:
-        return None
-    guid, member, _email = found
-    return base_request(Contacts={"ContactID": {member: 1}, "GroupID": {guid: 1}})
-
-
-def _nth_group_default_channel(index: int) -> Build:
-    def build(session: Session) -> Any:
-        groups = sorted(session.account.groups)
-        if index >= len(groups):
-            return None
-        return base_request(Contacts={"GroupID": {groups[index]: 0}})
-
-    return build
-
-
-def _placeholders(values: Callable[[list[str]], dict[str, str]]) -> Build:
-    """A template with at least two placeholders, its PlaceHolders built from its keys."""
-
-    def build(session: Session) -> Any:
-        found = template_with_placeholders(session.account, 2)
-        if found is None:
-            return None
-        guid, _text, keys = found
-        return base_request(Template={"ID": guid, "PlaceHolders": values(keys)})
-
-    return build
-
-
-def _quick_of_contact(field: str) -> Build:
-    def build(session: Session) -> Any:
-        for _number, contact in sorted(session.account.contacts.items()):
-            value = getattr(contact, field)
-            if value is not None:
-                return base_request(Contacts={"QuickRecipients": {value: 0}})
-        return None
-
-    return build
-
-
-def _all_maps(session: Session) -> Any:
-    contacts: dict[str, Any] = {"QuickRecipients": {QUICK_NUMBER: 0, QUICK_EMAIL: 0}}
-    if session.account.contacts:
-        contacts["ContactID"] = {sorted(session.account.contacts)[0]: 0}
-    if session.account.groups:
-        contacts["GroupID"] = {sorted(session.account.groups)[0]: 0}
-    return base_request(Contacts=contacts, Type=0)
-
-
-def _e164(session: Session, end: int) -> str:
-    """`+` and the fewest (`end` 0) or most (1) digits the key pattern admits."""
-    count = e164_digits(session)[end]
-    return "+" + ("1234567890" * (count // 10 + 1))[:count]
-
-
-def full_options(session: Session) -> dict[str, Any]:
-    """Every option, each at a valid extreme the spec's schema states."""
-    field = session.spec.terms.field
-    return {
-        "DateToSend": iso(-DAY),
-        "DeliveryReceipt": True,
-        "DstPort": field("$.Options.DstPort").bounds()[1],
-        "DeliverToValidatedOnly": False,
-        "EmailReadReceipt": True,
-        "Reference": longest_reference(session),
-        "Repeat": {
-            "Frequency": field("$.Options.Repeat.Frequency").bounds()[1],
-            "Repetitions": field("$.Options.Repeat.Repetitions").bounds()[1],
-        },
-        "Reads": field("$.Options.Reads").minimum or 0,
-        "EmailOptions": {
-            "FromAddress": "sender@example.com",
-            "FromName": "Contract Test",
-            "Subject": "Subject",
-            "ReplyTo": "reply@example.com",
-        },
-        "ResponseAlert": max(field("$.Options.ResponseAlert").enum or (0,)),
-        "SmsReadReceipt": True,
-        "ResponseLimit": field("$.Options.ResponseLimit").minimum or 0,
-        "Sender": longest_sender(session),
-        "SecureMessage": True,
-        "SrcPort": field("$.Options.SrcPort").bounds()[0],
-    }
-
-
-def acceptance_probes() -> list[Probe]:
+def acceptance_probes(_spec: Spec) -> list[Probe]:
     table: list[tuple[str, str, Build, str]] = [
         (
             "public-example",
-            "public-example",
+            ids.ACCEPT_PUBLIC_EXAMPLE.rule,
             lambda s: {
                 "Contacts": {"QuickRecipients": {"+12345678901": 2}},
                 "Content": "Standard Send Test",
@@ -244,89 +59,89 @@ def acceptance_probes() -> list[Probe]:
         ),
         (
             "template",
-            "template",
-            _template(upper=False),
+            ids.ACCEPT_TEMPLATE.rule,
+            template(upper=False),
             "A template send: MessageText is the rendered template, not Content.",
         ),
         (
             "template-guid-case",
-            "guid-case",
-            _template(upper=True),
+            ids.ACCEPT_GUID_CASE.rule,
+            template(upper=True),
             "Template GUIDs compare case-insensitively.",
         ),
         (
             "group",
-            "recipient-resolution",
-            _group_request(all_reachable=True),
+            ids.ACCEPT_RECIPIENT_RESOLUTION.rule,
+            group_request(all_reachable=True),
             "A group whose members all have the channel.",
         ),
         (
             "group-guid-case",
-            "guid-case",
-            _group_request(all_reachable=True, upper=True),
+            ids.ACCEPT_GUID_CASE.rule,
+            group_request(all_reachable=True, upper=True),
             "Group GUIDs compare case-insensitively.",
         ),
         (
             "group-skips-member",
-            "recipient-resolution",
-            _group_request(all_reachable=False),
+            ids.ACCEPT_RECIPIENT_RESOLUTION.rule,
+            group_request(all_reachable=False),
             "A group member that lacks the channel is skipped, not refused.",
         ),
         (
             "group-default-channel",
-            "recipient-resolution",
-            _group_default_channel,
+            ids.ACCEPT_RECIPIENT_RESOLUTION.rule,
+            group_default_channel,
             "Channel 0 reaches each member by SMS where it has a number, else by e-mail.",
         ),
         (
             "dedupe-numbers",
-            "de-duplication",
-            _overlap,
+            ids.ACCEPT_DE_DUPLICATION.rule,
+            overlap,
             "A number named as quick recipient, contact and group member is one SMS recipient.",
         ),
         (
             "dedupe-emails-case",
-            "de-duplication",
-            _email_case,
+            ids.ACCEPT_DE_DUPLICATION.rule,
+            email_case,
             "E-mail addresses are de-duplicated case-insensitively.",
         ),
         (
             "dedupe-emails-case-group",
-            "de-duplication",
-            _group_email_case,
+            ids.ACCEPT_DE_DUPLICATION.rule,
+            group_email_case,
             "A group member's address in capitals as a quick recipient is the same address.",
         ),
         (
             "dedupe-quick-number-and-group",
-            "de-duplication",
-            _quick_number_in_group,
+            ids.ACCEPT_DE_DUPLICATION.rule,
+            quick_number_in_group,
             "A group member's number as a quick recipient is one SMS recipient.",
         ),
         (
             "dedupe-contact-and-group-email",
-            "de-duplication",
-            _contact_and_group_email,
+            ids.ACCEPT_DE_DUPLICATION.rule,
+            contact_and_group_email,
             "A contact's address, named directly and through its group, is one e-mail.",
         ),
         *(
             (
                 f"group-default-channel-{index + 1}",
-                "recipient-resolution",
-                _nth_group_default_channel(index),
+                ids.ACCEPT_RECIPIENT_RESOLUTION.rule,
+                nth_group_default_channel(index),
                 "Channel 0 on each group: SMS where a member has a number, else e-mail.",
             )
             for index in range(4)
         ),
         (
             "contact-default-channel-both",
-            "recipient-resolution",
+            ids.ACCEPT_RECIPIENT_RESOLUTION.rule,
             contact_request(phone=True, email=True, channel=0),
             "Channel 0 on a contact with a number and an address sends an SMS only.",
         ),
         *(
             (
                 f"quick-email-plus-tag-{channel}",
-                "recipient-resolution",
+                ids.ACCEPT_RECIPIENT_RESOLUTION.rule,
                 lambda s, c=channel: base_request(
                     Contacts={"QuickRecipients": {"ann+news@example.com": c}}
                 ),
@@ -336,19 +151,19 @@ def acceptance_probes() -> list[Probe]:
         ),
         (
             "template-placeholders-in-reverse",
-            "template",
-            _placeholders(lambda keys: {k: f"value {k}" for k in reversed(keys)}),
+            ids.ACCEPT_TEMPLATE.rule,
+            placeholders(lambda keys: {k: f"value {k}" for k in reversed(keys)}),
             "PlaceHolders are matched by number, whatever their order in the request.",
         ),
         (
             "reference-longest-accented",
-            "options",
+            ids.ACCEPT_OPTIONS.rule,
             lambda s: with_options(Reference=longest_reference(s, "é")),
             "A Reference of maxLength characters, each two bytes in UTF-8, is within the limit.",
         ),
         (
             "expiry-compared-across-offsets",
-            "options",
+            ids.ACCEPT_OPTIONS.rule,
             lambda s: with_options(
                 DateToSend=at_offset(2 * DAY, "10:00:00", "+05:00"),  # 05:00 UTC
                 ExpiryDate=at_offset(2 * DAY, "09:00:00", "+00:00"),  # 09:00 UTC: after
@@ -357,13 +172,13 @@ def acceptance_probes() -> list[Probe]:
         ),
         (
             "recurring-options-on-standard",
-            "options",
+            ids.ACCEPT_OPTIONS.rule,
             lambda s: base_request(Options={"RecurringOptions": {"Range": 1}}),
             "RecurringOptions are ignored unless Type is 2, incomplete ones too.",
         ),
         (
             "recurring-every-day",
-            "result",
+            ids.ACCEPT_RESULT.rule,
             lambda s: base_request(
                 Type=2, Options={"RecurringOptions": {"Range": 0, "PatternScheduleDays": 0}}
             ),
@@ -371,51 +186,51 @@ def acceptance_probes() -> list[Probe]:
         ),
         (
             "advanced-scheduled",
-            "result",
+            ids.ACCEPT_RESULT.rule,
             lambda s: base_request(Type=0, Options={"DateToSend": iso(2 * DAY)}),
             "An advanced message with a future DateToSend: Scheduled.",
         ),
         (
             "scheduled-in-30-minutes",
-            "result",
+            ids.ACCEPT_RESULT.rule,
             lambda s: with_options(DateToSend=iso_at(timedelta(minutes=30), 0)),
             "A DateToSend half an hour ahead: Scheduled.",
         ),
         (
             "scheduled-at-another-offset",
-            "result",
+            ids.ACCEPT_RESULT.rule,
             lambda s: with_options(DateToSend=iso_at(timedelta(hours=2), -5)),
             "Two hours ahead, written at -05:00 (the clock reads earlier than UTC): Scheduled.",
         ),
         (
             "past-at-another-offset",
-            "result",
+            ids.ACCEPT_RESULT.rule,
             lambda s: with_options(DateToSend=iso_at(timedelta(hours=-2), 5)),
             "Two hours ago, written at +05:00 (the clock reads later than UTC): Sent.",
         ),
         (
             "scheduled-zulu",
-            "result",
+            ids.ACCEPT_RESULT.rule,
             lambda s: with_options(DateToSend=iso_at(2 * DAY, 0, zulu=True)),
             "A future DateToSend written with Z: Scheduled.",
         ),
         (
             "far-past",
-            "result",
+            ids.ACCEPT_RESULT.rule,
             lambda s: with_options(DateToSend="1960-01-01T00:00:00+00:00"),
             "A DateToSend before 1970: sent now.",
         ),
         (
             "far-future",
-            "result",
+            ids.ACCEPT_RESULT.rule,
             lambda s: with_options(DateToSend="2110-01-01T00:00:00+00:00"),
             "A DateToSend after 2106 (beyond 32-bit Unix time): Scheduled.",
         ),
         *(
             (
                 f"quick-{field}-of-a-contact",
-                "recipient-resolution",
-                _quick_of_contact(field),
+                ids.ACCEPT_RECIPIENT_RESOLUTION.rule,
+                quick_of_contact(field),
                 f"A contact's {field} as a quick recipient: not a contact reached "
                 "(NoOfContacts counts contacts named directly or through a group).",
             )
@@ -423,38 +238,43 @@ def acceptance_probes() -> list[Probe]:
         ),
         (
             "thousand-parts",
-            "sms-parts",
+            ids.ACCEPT_SMS_PARTS.rule,
             lambda s: base_request(Content="a" * (s.spec.terms.parts.gsm7_multi * 1000)),
             "A text of 1000 parts: NoOfSMS and CreditsUsed are 1000, written as decimal digits.",
         ),
         (
             "contact-email-default",
-            "recipient-resolution",
+            ids.ACCEPT_RECIPIENT_RESOLUTION.rule,
             contact_request(phone=False, email=True, channel=0),
             "Channel 0 on a contact with only an address sends an e-mail (no SMS, no credit).",
         ),
         (
             "contact-both-channels",
-            "recipient-resolution",
+            ids.ACCEPT_RECIPIENT_RESOLUTION.rule,
             contact_request(phone=True, email=True, channel=3),
             "Channel 3 on a contact with both sends an SMS and an e-mail.",
         ),
         (
             "quick-email",
-            "recipient-resolution",
+            ids.ACCEPT_RECIPIENT_RESOLUTION.rule,
             lambda s: base_request(Contacts={"QuickRecipients": {QUICK_EMAIL: 1}}),
             "An e-mail quick recipient by e-mail.",
         ),
-        ("all-maps-advanced", "advanced-ids", _all_maps, "An advanced message to all three maps."),
+        (
+            "all-maps-advanced",
+            ids.ACCEPT_ADVANCED_IDS.rule,
+            all_maps,
+            "An advanced message to all three maps.",
+        ),
         (
             "advanced",
-            "advanced-ids",
+            ids.ACCEPT_ADVANCED_IDS.rule,
             lambda s: base_request(Type=0),
             "Type 0: an AdvancedMessageID and no StandardMessageIDs.",
         ),
         (
             "recurring",
-            "result",
+            ids.ACCEPT_RESULT.rule,
             lambda s: base_request(
                 Type=2,
                 Options={
@@ -470,13 +290,13 @@ def acceptance_probes() -> list[Probe]:
         ),
         (
             "recurring-no-end",
-            "result",
+            ids.ACCEPT_RESULT.rule,
             lambda s: base_request(Type=2, Options={"RecurringOptions": {"Range": 0}}),
             "Type 2, Range 0 (no end).",
         ),
         (
             "recurring-end-by-date",
-            "result",
+            ids.ACCEPT_RESULT.rule,
             lambda s: base_request(
                 Type=2, Options={"ExpiryDate": iso(30 * DAY), "RecurringOptions": {"Range": 2}}
             ),
@@ -484,91 +304,91 @@ def acceptance_probes() -> list[Probe]:
         ),
         (
             "scheduled",
-            "result",
+            ids.ACCEPT_RESULT.rule,
             lambda s: with_options(DateToSend=iso(2 * DAY)),
             "A DateToSend in the future: Scheduled.",
         ),
         (
             "scheduled-with-expiry",
-            "result",
+            ids.ACCEPT_RESULT.rule,
             lambda s: with_options(DateToSend=iso(2 * DAY), ExpiryDate=iso(3 * DAY)),
             "An expiry after a future send date.",
         ),
         (
             "past-date",
-            "result",
+            ids.ACCEPT_RESULT.rule,
             lambda s: with_options(DateToSend=iso(-2 * DAY)),
             "A DateToSend in the past: sent now.",
         ),
         (
             "seven-fraction-digits",
-            "date-time",
+            ids.ACCEPT_DATE_TIME.rule,
             lambda s: with_options(DateToSend="2099-10-26T11:42:31.4461082+00:00"),
             "The help page's date-time form, seven fractional digits.",
         ),
         (
             "every-option",
-            "options",
+            ids.ACCEPT_OPTIONS.rule,
             lambda s: with_options(**full_options(s)),
             "Every option at a valid extreme of the spec (ports, Reference, Sender, Repeat).",
         ),
         (
             "numeric-sender",
-            "options",
+            ids.ACCEPT_OPTIONS.rule,
             lambda s: with_options(Sender=longest_sender(s, "1", "+")),
             "A numeric sender: + and the most digits the rule allows.",
         ),
         (
             "sender-digit-first",
-            "options",
+            ids.ACCEPT_OPTIONS.rule,
             lambda s: with_options(Sender="1st Clinic"),
             "A sender may start with a digit, as long as it has a letter.",
         ),
         (
             "numeric-sender-no-plus",
-            "options",
+            ids.ACCEPT_OPTIONS.rule,
             lambda s: with_options(Sender=longest_sender(s, "1")),
             "A numeric sender of the most digits the rule allows.",
         ),
         (
             "sender-with-spaces",
-            "options",
+            ids.ACCEPT_OPTIONS.rule,
             lambda s: with_options(Sender="My Shop 24"),
             "An alphanumeric sender with spaces.",
         ),
         (
             "e164-fewest-digits",
-            "recipient-resolution",
-            lambda s: base_request(Contacts={"QuickRecipients": {_e164(s, 0): 2}}),
+            ids.ACCEPT_RECIPIENT_RESOLUTION.rule,
+            lambda s: base_request(Contacts={"QuickRecipients": {e164(s, 0): 2}}),
             "The shortest E.164 number the key pattern admits.",
         ),
         (
             "e164-most-digits",
-            "recipient-resolution",
-            lambda s: base_request(Contacts={"QuickRecipients": {_e164(s, 1): 2}}),
+            ids.ACCEPT_RECIPIENT_RESOLUTION.rule,
+            lambda s: base_request(Contacts={"QuickRecipients": {e164(s, 1): 2}}),
             "The longest E.164 number the key pattern admits.",
         ),
         (
             "template-with-empty-content",
-            "template",
-            _template_empty_content,
+            ids.ACCEPT_TEMPLATE.rule,
+            template_empty_content,
             "A template makes an empty Content irrelevant (no NoContent).",
         ),
         (
             "past-date-with-future-expiry",
-            "result",
+            ids.ACCEPT_RESULT.rule,
             lambda s: with_options(DateToSend=iso(-2 * DAY), ExpiryDate=iso(2 * DAY)),
             "A past DateToSend with an expiry ahead: sent now.",
         ),
         (
             "unknown-properties",
-            "unknown-properties",
+            ids.ACCEPT_UNKNOWN_PROPERTIES.rule,
             lambda s: {**base_request(Options={"Extra": 1}), "Unknown": {"a": [1, "x"]}},
             "Unknown properties are ignored.",
         ),
         (
             "unknown-properties-nested",
-            "unknown-properties",
+            ids.ACCEPT_UNKNOWN_PROPERTIES.rule,
             lambda s: base_request(
                 Contacts={"QuickRecipients": {QUICK_NUMBER: 2}, "Extra": {"x": 1}},
                 Options={"Repeat": {"Frequency": 5, "Extra": 1}, "EmailOptions": {"Extra": "y"}},
@@ -577,7 +397,7 @@ def acceptance_probes() -> list[Probe]:
         ),
         (
             "multipart-many-recipients",
-            "sms-parts",
+            ids.ACCEPT_SMS_PARTS.rule,
             lambda s: base_request(
                 Contacts={
                     "QuickRecipients": {"+447700900201": 2, "+447700900202": 0, "+14155550999": 2}

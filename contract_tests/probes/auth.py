@@ -9,11 +9,14 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote_plus, urlencode
 
-from contract_tests.core import Exchange, Probe, Violation, violation
+from contract_tests import ids
+from contract_tests.core import Exchange, Violation, violation
+from contract_tests.probe import Probe
 from contract_tests.probes.base import Raw, base_request, expect_refusal, json_bytes, refusal
-from contract_tests.session import SEND_PATH, TOKEN_PATH, Session
+from contract_tests.session import Session
+from twosms_contract.spec import Spec
 
-AUTH, TOKEN = "auth", "token"
+AUTH, TOKEN = ids.AUTH, ids.TOKEN
 
 
 def _send_with(authorization: str | None) -> Raw:
@@ -35,16 +38,21 @@ def _non_ascii_run(session: Session) -> Iterator[Violation]:
     for value in (b"Bearer t\xf6k\xe9n", b"Bearer " + session.token.encode() + b"\xe9"):
         exchange = session.raw_request(
             "POST",
-            SEND_PATH,
+            session.send_path,
             [("Content-Type", "application/json"), ("Authorization", value)],
             body,
         )
         yield from expect_refusal(
-            session, exchange, check=AUTH, rule="Unauthorized", status=401, code="Unauthorized"
+            session,
+            exchange,
+            check=AUTH,
+            rule=ids.AUTH_UNAUTHORIZED.rule,
+            status=401,
+            code="Unauthorized",
         )
 
 
-def auth_probes() -> list[Probe]:
+def auth_probes(_spec: Spec) -> list[Probe]:
     cases: list[tuple[str, Any, str]] = [
         ("no-token", lambda s: None, "no Authorization header"),
         (
@@ -67,7 +75,7 @@ def auth_probes() -> list[Probe]:
         refusal(
             f"auth-{name}",
             check=AUTH,
-            rule="Unauthorized",
+            rule=ids.AUTH_UNAUTHORIZED.rule,
             request=_authorized_by(header),
             status=401,
             code="Unauthorized",
@@ -78,8 +86,7 @@ def auth_probes() -> list[Probe]:
     probes.append(
         Probe(
             "auth-non-ascii-header",
-            AUTH,
-            "Unauthorized",
+            *ids.AUTH_UNAUTHORIZED,
             "An Authorization header with bytes that are not ASCII gets 401, never a 5xx.",
             _non_ascii_run,
         )
@@ -88,7 +95,7 @@ def auth_probes() -> list[Probe]:
         refusal(
             "auth-expired-token",
             check=AUTH,
-            rule="expired-token",
+            rule=ids.AUTH_EXPIRED_TOKEN.rule,
             request=lambda s: _send_with(f"Bearer {s.expired_token}") if s.expired_token else None,
             status=401,
             code="Unauthorized",
@@ -114,8 +121,7 @@ def auth_probes() -> list[Probe]:
     probes.append(
         Probe(
             "token-endpoint",
-            TOKEN,
-            "rfc6749",
+            *ids.TOKEN_RFC6749,
             "POST /Token answers as RFC 6749 and docs/contract.md say.",
             _token_run,
         )
@@ -134,7 +140,7 @@ class TokenCase:
     form: dict[str, str]
     error: str | None = None
     basic: tuple[str, str] | None = None  # (username, password) as sent, already encoded
-    path: str = TOKEN_PATH
+    path: str | None = None  # the spec's token path
     content_type: str = FORM
     as_json: bool = False  # the parameters as a JSON object, not a form
 
@@ -152,7 +158,8 @@ def _token_request(session: Session, case: TokenCase) -> Exchange:
             "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
         )
     content = json.dumps(case.form).encode() if case.as_json else urlencode(case.form).encode()
-    return session.request("POST", case.path, content=content, headers=headers, auth=False)
+    path = case.path if case.path is not None else session.token_path
+    return session.request("POST", path, content=content, headers=headers, auth=False)
 
 
 def _token_cases(session: Session) -> list[TokenCase]:
@@ -168,8 +175,8 @@ def _token_cases(session: Session) -> list[TokenCase]:
             grant,
             basic=(every_byte_escaped, quote_plus(secret, safe="")),
         ),
-        TokenCase("the path written /token", credentials, path=TOKEN_PATH.lower()),
-        TokenCase("the path with a trailing slash", credentials, path=TOKEN_PATH + "/"),
+        TokenCase("the path written /token", credentials, path=session.token_path.lower()),
+        TokenCase("the path with a trailing slash", credentials, path=session.token_path + "/"),
         TokenCase("a charset on the form type", credentials, content_type=FORM + "; charset=UTF-8"),
         TokenCase("no grant_type", {"client_id": cid, "client_secret": secret}, "invalid_request"),
         TokenCase(

@@ -11,9 +11,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
-from contract_tests.core import Exchange, Probe, Violation, violation
-from contract_tests.invariants import check_envelope, response_json
-from contract_tests.session import SEND_PATH, Session
+from contract_tests.core import Exchange, Violation, violation
+from contract_tests.envelope import check_envelope
+from contract_tests.invariants import response_json
+from contract_tests.probe import Probe
+from contract_tests.session import Session
 from twosms_contract.fixtures import Account
 
 # A number outside every account's contacts: quick recipients need no address book.
@@ -78,7 +80,7 @@ def observe(session: Session, exchange: Exchange) -> list[Violation]:
     """The response rules: all of them on the send endpoint; the envelope's elsewhere, for
     the answers that use it there (404 and 405)."""
     path = exchange.request.url.split("?")[0].rstrip("/").lower()
-    if path.endswith(SEND_PATH.lower()):
+    if path.endswith(session.send_path.lower()):
         return session.observe(exchange)
     if exchange.response.status in (404, 405):
         return check_envelope(session, exchange)
@@ -208,7 +210,7 @@ class Raw:
     """A request the probe builds by hand: bytes and headers, or another method or path."""
 
     method: str = "POST"
-    path: str = SEND_PATH
+    path: str | None = None  # the spec's send path
     content: bytes | None = None
     headers: Mapping[str, str | None] | None = None
     auth: bool = True
@@ -218,7 +220,7 @@ class Raw:
 def send_raw(session: Session, raw: Raw) -> Exchange:
     return session.request(
         raw.method,
-        raw.path,
+        raw.path if raw.path is not None else session.send_path,
         content=raw.content,
         headers=raw.headers,
         auth=raw.auth,
@@ -372,3 +374,21 @@ def earlier_code(first: str, second: str) -> Callable[[Session], str]:
 
 def json_bytes(value: Any) -> bytes:
     return json.dumps(value, ensure_ascii=False).encode("utf-8")
+
+
+JSON_HEADERS = {"Content-Type": "application/json"}
+
+
+def padded(size: int, fill: str = "x") -> bytes:
+    """A valid request of exactly `size` bytes in UTF-8 (an unknown property carries the
+    padding: `fill` characters, and `x`s for what a whole `fill` would overshoot)."""
+    body = base_request()
+    room = size - len(json_bytes({**body, "Padding": ""}))
+    width = len(fill.encode("utf-8"))
+    content = json_bytes({**body, "Padding": fill * (room // width) + "x" * (room % width)})
+    assert len(content) == size
+    return content
+
+
+def oversized(session: Session) -> bytes:
+    return padded(session.spec.terms.limits.max_body_bytes + 1)

@@ -25,7 +25,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from contract_tests.core import Probe, Violation
+from contract_tests import ids
+from contract_tests.core import Violation
+from contract_tests.probe import Probe
 from contract_tests.probes.base import (
     QUICK_NUMBER,
     UNKNOWN_GUID,
@@ -36,7 +38,7 @@ from contract_tests.probes.base import (
 from contract_tests.session import Session
 from twosms_contract.spec import Spec
 
-FIELD_CONSTRAINTS, FIELD_BOUNDS = "field-constraints", "field-bounds"
+FIELD_CONSTRAINTS, FIELD_BOUNDS = ids.FIELD_CONSTRAINTS.rule, ids.ACCEPT_FIELD_BOUNDS.rule
 # Where each map's values live, under a key that passes the map's pattern.
 _MAP_KEYS = {"QuickRecipients": QUICK_NUMBER, "ContactID": "987654321", "GroupID": UNKNOWN_GUID}
 # Integers whose every value is not free: another rule decides (a channel must reach the
@@ -180,12 +182,12 @@ def _run(session: Session) -> Iterator[Violation]:
         exchange, _ = session.send(_body(case), observe=False)
         what = f"{case.where} = {case.value!r} ({case.why})"
         if case.accepted:
-            found = expect_acceptance(session, exchange, check="acceptance", rule=FIELD_BOUNDS)
+            found = expect_acceptance(session, exchange, check=ids.ACCEPTANCE, rule=FIELD_BOUNDS)
         else:
             found = expect_refusal(
                 session,
                 exchange,
-                check="validation",
+                check=ids.VALIDATION,
                 rule=FIELD_CONSTRAINTS,
                 code=case.code,
             )
@@ -204,7 +206,7 @@ def _run(session: Session) -> Iterator[Violation]:
                 yield v
 
 
-def field_probes() -> list[Probe]:
+def field_probes(_spec: Spec) -> list[Probe]:
     return [
         Probe(
             "validation-every-field",

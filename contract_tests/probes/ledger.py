@@ -8,7 +8,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from contract_tests.core import Probe, Violation, violation
+from contract_tests import ids
+from contract_tests.core import Violation, violation
+from contract_tests.probe import Probe
 from contract_tests.probes.base import (
     base_request,
     expect_acceptance,
@@ -17,8 +19,9 @@ from contract_tests.probes.base import (
 )
 from contract_tests.session import NO_ANSWER, Session
 from contract_tests.sms import counter_for
+from twosms_contract.spec import Spec
 
-LEDGER = "ledger"
+LEDGER = ids.LEDGER
 _BURST, _THREADS = 32, 8
 _ENTRY_BYTES = 20  # `"+4477000000001": 2, ` in a body: one recipient of a costly send
 
@@ -67,7 +70,9 @@ def _insufficient(session: Session) -> Iterator[Violation]:
     yield from found
     detail = success_detail(exchange)
     if exchange.response.status != 200 or detail is None:
-        yield from expect_acceptance(session, exchange, check=LEDGER, rule="InsufficientCredits")
+        yield from expect_acceptance(
+            session, exchange, check=LEDGER, rule=ids.LEDGER_INSUFFICIENT_CREDITS.rule
+        )
         return
     balance = int(detail["PostTransaction"])
     body = overspending_send(session, balance)
@@ -78,7 +83,7 @@ def _insufficient(session: Session) -> Iterator[Violation]:
         session,
         refused,
         check=LEDGER,
-        rule="InsufficientCredits",
+        rule=ids.LEDGER_INSUFFICIENT_CREDITS.rule,
         status=402,
         code="InsufficientCredits",
     )
@@ -89,8 +94,7 @@ def _insufficient(session: Session) -> Iterator[Violation]:
     if detail is not None and int(detail["PreTransaction"]) != balance:
         yield violation(
             after,
-            LEDGER,
-            "InsufficientCredits",
+            *ids.LEDGER_INSUFFICIENT_CREDITS,
             "a refused send (402) changed the balance",
             detail["PreTransaction"],
             str(balance),
@@ -107,7 +111,9 @@ def _series(session: Session) -> Iterator[Violation]:
         )
         yield from found
         if exchange.response.status != 200:
-            yield from expect_acceptance(session, exchange, check=LEDGER, rule="series")
+            yield from expect_acceptance(
+                session, exchange, check=LEDGER, rule=ids.LEDGER_SERIES.rule
+            )
 
 
 def _concurrent(session: Session) -> Iterator[Violation]:
@@ -132,9 +138,8 @@ def _concurrent(session: Session) -> Iterator[Violation]:
             results = list(pool.map(session.send, bodies))
     finally:
         session.series = True
-        with session.seen.lock:
-            # The burst's answers need not chain; the next send is judged below instead.
-            session.seen.last_post_transaction = None
+        # The burst's answers need not chain; the next send is judged below instead.
+        session.observer.forget_balance()
     spent = 0
     for exchange, violations in results:
         yield from violations
@@ -149,8 +154,7 @@ def _concurrent(session: Session) -> Iterator[Violation]:
     if detail is not None and int(detail["PreTransaction"]) != before - spent:
         yield violation(
             after,
-            LEDGER,
-            "concurrent-sends",
+            *ids.LEDGER_CONCURRENT_SENDS,
             f"after {_BURST} concurrent sends the balance is not the balance before less what "
             f"they used ({before} - {spent})",
             detail["PreTransaction"],
@@ -158,30 +162,28 @@ def _concurrent(session: Session) -> Iterator[Violation]:
         )
 
 
-def ledger_probes() -> list[Probe]:
+def ledger_probes(_spec: Spec) -> list[Probe]:
     return [
         Probe(
             "ledger-series",
-            LEDGER,
-            "series",
+            *ids.LEDGER_SERIES,
             "Five sends in series: each PreTransaction is the previous PostTransaction, "
             "and no message ID repeats.",
             _series,
         ),
         Probe(
             "ledger-insufficient-credits",
-            LEDGER,
-            "InsufficientCredits",
+            *ids.LEDGER_INSUFFICIENT_CREDITS,
             "A send the balance cannot cover gets 402 InsufficientCredits and spends nothing.",
             _insufficient,
         ),
         Probe(
             "ledger-concurrent-sends",
-            LEDGER,
-            "concurrent-sends",
+            *ids.LEDGER_CONCURRENT_SENDS,
             f"{_BURST} sends from {_THREADS} threads at once: unique IDs, an exact balance.",
             _concurrent,
         ),
+        exact_balance_probe(),
     ]
 
 
@@ -209,7 +211,9 @@ def _exact_balance(session: Session) -> Iterator[Violation]:
         exchange, found = session.send(base_request(Content=sends.part_text * rest, Type=0))
         yield from found
         if exchange.response.status != 200:
-            yield from expect_acceptance(session, exchange, check=LEDGER, rule="exact-balance")
+            yield from expect_acceptance(
+                session, exchange, check=LEDGER, rule=ids.LEDGER_EXACT_BALANCE.rule
+            )
             return
         balance -= rest
     if balance:
@@ -222,8 +226,7 @@ def _exact_balance(session: Session) -> Iterator[Violation]:
             code = exchange.response.status
             yield violation(
                 exchange,
-                LEDGER,
-                "exact-balance",
+                *ids.LEDGER_EXACT_BALANCE,
                 f"a send costing exactly the balance ({balance} credits) was refused",
                 f"{code} {exchange.response.body[:160]!r}",
                 "200: a balance equal to CreditsUsed covers it",
@@ -234,7 +237,7 @@ def _exact_balance(session: Session) -> Iterator[Violation]:
         session,
         over,
         check=LEDGER,
-        rule="exact-balance",
+        rule=ids.LEDGER_EXACT_BALANCE.rule,
         status=402,
         code="InsufficientCredits",
     )
@@ -243,17 +246,20 @@ def _exact_balance(session: Session) -> Iterator[Violation]:
     )
     yield from found
     if free.response.status != 200:
-        yield from expect_acceptance(session, free, check=LEDGER, rule="exact-balance")
+        yield from expect_acceptance(
+            session, free, check=LEDGER, rule=ids.LEDGER_EXACT_BALANCE.rule
+        )
 
 
 def exact_balance_probe() -> Probe:
-    """The probe that spends the whole balance; not in `ledger_probes`: the runner runs it
-    after everything else."""
+    """The probe that spends the whole balance: marked `last`, so the runner runs it after
+    every stage (`runner.ClosingProbes`)."""
     return Probe(
-        "ledger-exact-balance",
-        LEDGER,
-        "exact-balance",
-        "A send costing exactly the balance is accepted, leaving 0; then one credit more is "
-        "402, and an e-mail (free) is still accepted. Spends every credit: it runs last.",
-        _exact_balance,
+        id="ledger-exact-balance",
+        check=LEDGER,
+        rule=ids.LEDGER_EXACT_BALANCE.rule,
+        description="A send costing exactly the balance is accepted, leaving 0; then one credit "
+        "more is 402, and an e-mail (free) is still accepted. Spends every credit: it runs last.",
+        run=_exact_balance,
+        last=True,
     )

@@ -1,155 +1,43 @@
-"""HTTP-level rules: paths, methods, media types, charsets, size, JSON syntax, `Accept`."""
+"""HTTP-level rules: malformed HTTP, the order of the HTTP checks (`http_order`), paths,
+methods, media types (`media_types`), JSON syntax, size, `Accept`."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator
 
-from contract_tests.core import BoundaryObservation, Exchange, Probe, Violation, violation
+from contract_tests import ids
+from contract_tests.core import (
+    SEND_OPERATION,
+    TOKEN_OPERATION,
+    BoundaryObservation,
+    Exchange,
+    Violation,
+    violation,
+)
 from contract_tests.invariants import response_json
 from contract_tests.operations import path_methods, unknown_path_below
+from contract_tests.probe import Probe
 from contract_tests.probes.base import (
-    Body,
+    JSON_HEADERS,
     Raw,
     acceptance,
     base_request,
     constant,
-    earlier,
     error_of,
-    expect_acceptance,
     expect_refusal,
     json_bytes,
     observe,
+    oversized,
+    padded,
     refusal,
     send_raw,
 )
-from contract_tests.probes.ledger import overspending_send
-from contract_tests.session import SEND_PATH, TOKEN_PATH, Session
-from twosms_contract.contract import Contract
+from contract_tests.probes.http_order import http_order_probes
+from contract_tests.probes.media_types import accept_run, media_type_probes, refused_as
+from contract_tests.session import Session
+from twosms_contract.spec import Spec
 
-TRANSPORT = "transport"
-JSON_HEADERS = {"Content-Type": "application/json"}
-
-
-def media_type_allowed(terms: Contract, content_type: str | None) -> str | None:
-    """None when the spec's `x-contract.mediaTypes` take a body of this Content-Type, else
-    the check that refuses it (`media-type` or `charset`). The suite's own reading: a type
-    matches a listed one exactly, or `application/*+json` as any `application/<x>+json`;
-    parameters may follow; the charset, when given, must be a listed one."""
-    if content_type is None:
-        return "media-type"
-    head, *params = content_type.split(";")
-    kind = head.strip().lower()
-    matched = False
-    for allowed in terms.media_types.request:
-        prefix, star, suffix = allowed.partition("*")
-        if kind == allowed or (
-            star
-            and kind.startswith(prefix)
-            and kind.endswith(suffix)
-            and len(kind) > len(prefix) + len(suffix)
-            and "/" not in kind[len(prefix) :]
-        ):
-            matched = True
-    if not matched:
-        return "media-type"
-    for param in params:
-        name, _, value = param.partition("=")
-        charset = value.strip().strip('"').lower()
-        if name.strip().lower() == "charset" and charset not in terms.media_types.charsets:
-            return "charset"
-    return None
-
-
-def _refused_as(content_type: str, check_id: str) -> Callable[[Session], str]:
-    """The code a request with this Content-Type gets when check `check_id` fails too: the
-    media-type or charset check's where the spec's media types refuse it (they run first),
-    else that check's."""
-
-    def code(session: Session) -> str:
-        terms = session.spec.terms
-        return terms.check(media_type_allowed(terms, content_type) or check_id).code
-
-    return code
-
-
-def _media_type_probe(name: str, content_type: str | None, encoding: str) -> Probe:
-    def run(session: Session) -> Iterator[Violation]:
-        headers: dict[str, str | None] = {"Content-Type": content_type}
-        body = json.dumps(base_request(), ensure_ascii=False).encode(encoding)
-        exchange = send_raw(session, Raw(content=body, headers=headers))
-        refused_by = media_type_allowed(session.spec.terms, content_type)
-        rule = refused_by or "media-type"
-        if refused_by is None:
-            yield from expect_acceptance(session, exchange, check=TRANSPORT, rule=rule)
-        else:
-            code = session.spec.terms.check(refused_by).code
-            yield from expect_refusal(session, exchange, check=TRANSPORT, rule=rule, code=code)
-
-    return Probe(
-        f"media-type-{name}",
-        TRANSPORT,
-        "media-type",
-        f"A JSON body sent as {content_type or '(no Content-Type)'} ({encoding}) is accepted "
-        "when x-contract.mediaTypes lists its type and charset, else 415.",
-        run,
-    )
-
-
-# (name, Content-Type, the body's encoding): each is accepted or refused as the spec's
-# media types and charsets say (`media_type_allowed`).
-_CONTENT_TYPES: list[tuple[str, str | None, str]] = [
-    ("application-json", "application/json", "utf-8"),
-    ("text-json", "text/json", "utf-8"),
-    ("plus-json", "application/vnd.twosms+json", "utf-8"),
-    ("charset-utf8", "application/json; charset=utf-8", "utf-8"),
-    ("charset-ascii", "application/json; charset=us-ascii", "ascii"),
-    ("charset-utf16", "application/json; charset=utf-16", "utf-16"),
-    ("charset-utf32", "application/json; charset=utf-32", "utf-32"),
-    ("charset-latin1", "application/json; charset=iso-8859-1", "utf-8"),
-    # Media types and parameter names are case-insensitive; the space before a parameter
-    # is optional; a value may be quoted (RFC 9110 §8.3.1, §5.6.6).
-    ("param-without-space", "application/json;charset=utf-8", "utf-8"),
-    ("charset-upper-case", "application/json; charset=UTF-8", "utf-8"),
-    ("charset-quoted", 'application/json; charset="utf-8"', "utf-8"),
-    ("type-upper-case", "Application/JSON", "utf-8"),
-    ("other-parameter", "application/json; odata=verbose; charset=utf-8", "utf-8"),
-    ("none", None, "utf-8"),
-    ("text-plain", "text/plain", "utf-8"),
-    ("form", "application/x-www-form-urlencoded", "utf-8"),
-    ("xml", "application/xml", "utf-8"),
-    ("json-lines", "application/jsonl", "utf-8"),
-    ("json-prefix", "application/json-patch", "utf-8"),
-    ("text-plus-json", "text/vnd.twosms+json", "utf-8"),
-]
-
-
-def _media_type_probes() -> list[Probe]:
-    probes = [_media_type_probe(*case) for case in _CONTENT_TYPES]
-    probes.append(
-        Probe(
-            "media-type-odd-parameters",
-            TRANSPORT,
-            "media-type",
-            "Odd Content-Type parameters (no value, an empty one, stray semicolons) get a "
-            "4xx or are accepted, never a 5xx.",
-            _odd_parameters_run,
-        )
-    )
-    return probes
-
-
-def _odd_parameters_run(session: Session) -> Iterator[Violation]:
-    body = json_bytes(base_request())
-    for content_type in (
-        "application/json; foo",
-        "application/json; charset=",
-        "application/json;;",
-        "application/json; a=b=c",
-        "application/json; charset",
-    ):
-        exchange = send_raw(session, Raw(content=body, headers={"Content-Type": content_type}))
-        yield from observe(session, exchange)
+TRANSPORT = ids.TRANSPORT
 
 
 def _json_probes() -> list[Probe]:
@@ -172,7 +60,7 @@ def _json_probes() -> list[Probe]:
         refusal(
             "json-ascii-charset-with-non-ascii-bytes",
             check=TRANSPORT,
-            rule="InvalidJson",
+            rule=ids.INVALID_JSON.rule,
             request=constant(
                 Raw(
                     content=json_bytes(base_request(Content="café")),
@@ -188,7 +76,7 @@ def _json_probes() -> list[Probe]:
         refusal(
             f"json-{name}",
             check=TRANSPORT,
-            rule="InvalidJson",
+            rule=ids.INVALID_JSON.rule,
             request=constant(Raw(content=body, headers=JSON_HEADERS)),
             status=400,
             code="InvalidJson",
@@ -200,7 +88,7 @@ def _json_probes() -> list[Probe]:
         refusal(
             "json-deep-nesting",
             check=TRANSPORT,
-            rule="InvalidJson",
+            rule=ids.INVALID_JSON.rule,
             request=constant(Raw(content=b"[" * 100_000 + b"]" * 100_000, headers=JSON_HEADERS)),
             status=400,
             code=None,  # InvalidJson where it is too deep to parse; else a top-level array
@@ -219,10 +107,10 @@ def _json_probes() -> list[Probe]:
             refusal(
                 f"json-{charset}-undecodable-{len(probes)}",
                 check=TRANSPORT,
-                rule="InvalidJson",
+                rule=ids.INVALID_JSON.rule,
                 request=constant(Raw(content=content, headers={"Content-Type": content_type})),
                 # A charset the spec does not list is refused as such, before the bytes.
-                code=_refused_as(content_type, "json"),
+                code=refused_as(content_type, "json"),
                 description=f"Bytes that are not {charset.upper()} are InvalidJson (where "
                 "the spec lists the charset), never a 5xx.",
             )
@@ -230,15 +118,14 @@ def _json_probes() -> list[Probe]:
     probes.append(
         Probe(
             "json-extremes",
-            TRANSPORT,
-            "InvalidJson",
+            *ids.INVALID_JSON,
             "Huge numbers and nesting deeper than a parser may allow (inside an unknown "
             "property), and a lone surrogate in Content, get 200, InvalidJson or "
             "ValidationError: never a 5xx.",
             _extremes_run,
         )
     )
-    # docs/contract.md ("Fine points"): duplicate keys, the last one wins.
+    # docs/contract.md: duplicate keys, the last one wins.
     raw = json_bytes(base_request()).replace(
         b'"Content": "Contract test"', b'"Content": "first", "Content": "last wins"'
     )
@@ -246,7 +133,7 @@ def _json_probes() -> list[Probe]:
         acceptance(
             "json-duplicate-keys-last-wins",
             check=TRANSPORT,
-            rule="duplicate-keys",
+            rule=ids.DUPLICATE_KEYS.rule,
             request=lambda s: Raw(content=raw, headers=JSON_HEADERS),
             description="With duplicate keys the last one wins.",
             then=_message_text_is("last wins"),
@@ -292,8 +179,7 @@ def _extremes_run(session: Session) -> Iterator[Violation]:
             found.append(
                 violation(
                     exchange,
-                    TRANSPORT,
-                    "InvalidJson",
+                    *ids.INVALID_JSON,
                     f"a request with {what}",
                     f"{status} {code}",
                     "200, 400 InvalidJson or 400 ValidationError",
@@ -314,29 +200,13 @@ def _message_text_is(expected: str) -> Callable[[Session, Exchange], Iterator[Vi
         if text != expected:
             yield violation(
                 exchange,
-                TRANSPORT,
-                "duplicate-keys",
+                *ids.DUPLICATE_KEYS,
                 "duplicate keys: the last value must win",
                 repr(text),
                 repr(expected),
             )
 
     return check
-
-
-def _padded(size: int, fill: str = "x") -> bytes:
-    """A valid request of exactly `size` bytes in UTF-8 (an unknown property carries the
-    padding: `fill` characters, and `x`s for what a whole `fill` would overshoot)."""
-    body = base_request()
-    room = size - len(json_bytes({**body, "Padding": ""}))
-    width = len(fill.encode("utf-8"))
-    content = json_bytes({**body, "Padding": fill * (room // width) + "x" * (room % width)})
-    assert len(content) == size
-    return content
-
-
-def _oversized(session: Session) -> bytes:
-    return _padded(session.spec.terms.limits.max_body_bytes + 1)
 
 
 def _size_run(session: Session) -> Iterator[Violation]:
@@ -351,7 +221,7 @@ def _size_run(session: Session) -> Iterator[Violation]:
         ("above", limit + 1, "é"),
         ("above", limit + 1, "😀"),
     ):
-        content = _padded(size, fill)
+        content = padded(size, fill)
         exchange = send_raw(session, Raw(content=content, headers=JSON_HEADERS))
         if side == "at":
             found = observe(session, exchange)
@@ -361,8 +231,7 @@ def _size_run(session: Session) -> Iterator[Violation]:
                 found.append(
                     violation(
                         exchange,
-                        TRANSPORT,
-                        "PayloadTooLarge",
+                        *ids.PAYLOAD_TOO_LARGE,
                         f"a body of exactly {limit} bytes (padded with {fill!r}) was refused",
                         f"{exchange.response.status} {code}",
                         f"200 (only a body over {limit} bytes is too large)",
@@ -374,7 +243,7 @@ def _size_run(session: Session) -> Iterator[Violation]:
                 session,
                 exchange,
                 check=TRANSPORT,
-                rule="PayloadTooLarge",
+                rule=ids.PAYLOAD_TOO_LARGE.rule,
                 status=413,
                 code="PayloadTooLarge",
             )
@@ -398,24 +267,29 @@ def _unknown_path_request(path: str | None) -> Callable[[Session], Raw]:
     session's spec matches."""
 
     def build(session: Session) -> Raw:
-        target = path if path is not None else unknown_path_below(session.spec, SEND_PATH)
+        target = path if path is not None else unknown_path_below(session.spec, session.send_path)
         return Raw(path=target, content=json_bytes(base_request()), headers=JSON_HEADERS)
 
     return build
 
 
-def _paths_and_methods() -> list[Probe]:
+def _paths_and_methods(spec: Spec) -> list[Probe]:
+    send_path = spec.terms.operation(SEND_OPERATION)[0]
+    token_path = spec.terms.operation(TOKEN_OPERATION)[0]
     probes = [
         acceptance(
             f"path-{name}",
             check=TRANSPORT,
-            rule="path-matching",
+            rule=ids.PATH_MATCHING.rule,
             request=constant(
                 Raw(path=path, content=json_bytes(base_request()), headers=JSON_HEADERS)
             ),
             description=f"The send path written {name} reaches the endpoint.",
         )
-        for name, path in (("upper-case", SEND_PATH.upper()), ("trailing-slash", SEND_PATH + "/"))
+        for name, path in (
+            ("upper-case", send_path.upper()),
+            ("trailing-slash", send_path + "/"),
+        )
     ]
     unknown: tuple[tuple[str, str | None, str], ...] = (
         ("path-unknown-suffix", None, "a path below the send path that the spec does not have"),
@@ -428,7 +302,7 @@ def _paths_and_methods() -> list[Probe]:
         refusal(
             probe_id,
             check=TRANSPORT,
-            rule="NotFound",
+            rule=ids.NOT_FOUND.rule,
             request=_unknown_path_request(path),
             status=404,
             code="NotFound",
@@ -436,13 +310,13 @@ def _paths_and_methods() -> list[Probe]:
         )
         for probe_id, path, what in unknown
     ]
-    for path in (SEND_PATH, TOKEN_PATH):
+    for path in (send_path, token_path):
         for method in ("GET", "PUT", "PATCH", "DELETE", "OPTIONS"):
             probes.append(
                 refusal(
                     f"method-{method.lower()}-{path.strip('/').replace('/', '-').lower()}",
                     check=TRANSPORT,
-                    rule="MethodNotAllowed",
+                    rule=ids.METHOD_NOT_ALLOWED.rule,
                     request=constant(Raw(method=method, path=path)),
                     status=405,
                     code="MethodNotAllowed",
@@ -452,76 +326,9 @@ def _paths_and_methods() -> list[Probe]:
     return probes
 
 
-def _accept_run(session: Session) -> Iterator[Violation]:
-    """`Accept: text/json` gets text/json, on a 200 and on every error; anything else JSON."""
-    cases = [
-        ("text/json", base_request(), "text/json"),
-        ("text/json", base_request(Contacts={}), "text/json"),
-        ("application/xml", base_request(), "application/json"),
-        ("*/*", base_request(), "application/json"),
-        ("text/*", base_request(), "application/json"),
-        ("text/plain", base_request(), "application/json"),
-        ("TEXT/JSON", base_request(), "text/json"),
-        ("application/json, text/json;q=0.1", base_request(), "application/json"),
-        ("text/json;q=0", base_request(), "application/json"),
-        ("text/json;q=0.9, application/json;q=0.5", base_request(), "text/json"),
-    ]
-    text_json = {**JSON_HEADERS, "Accept": "text/json"}
-    requests: list[tuple[str, Raw, str]] = [
-        (accept, Raw(content=json_bytes(body), headers={**JSON_HEADERS, "Accept": accept}), want)
-        for accept, body, want in cases
-    ]
-    # Every answer that carries the envelope follows Accept: 401, 404, 405, 413, 415 too.
-    requests += [
-        ("text/json", Raw(content=json_bytes(base_request()), headers=text_json, auth=False),
-         "text/json"),
-        ("text/json", Raw(path="/api/v2/sms/nothing", content=b"{}", headers=text_json),
-         "text/json"),
-        ("text/json", Raw(method="GET", headers={"Accept": "text/json"}), "text/json"),
-        ("text/json", Raw(content=b"{", headers=text_json), "text/json"),
-        ("text/json", Raw(content=json_bytes(base_request()),
-                          headers={"Content-Type": "text/plain", "Accept": "text/json"}),
-         "text/json"),
-        ("text/json", Raw(content=_oversized(session), headers=text_json), "text/json"),
-    ]  # fmt: skip
-    for accept, raw, want in requests:
-        yield from _judge_accept(session, send_raw(session, raw), accept, want)
-    # ... and 402: a send the balance (known from the 200s above) cannot cover.
-    balance = session.seen.last_post_transaction
-    costly = overspending_send(session, balance) if balance is not None else None
-    if costly is not None:
-        raw = Raw(content=json_bytes(costly), headers=text_json)
-        yield from _judge_accept(session, send_raw(session, raw), "text/json", "text/json")
-
-
-def _judge_accept(
-    session: Session, exchange: Exchange, accept: str, want: str
-) -> Iterator[Violation]:
-    found = observe(session, exchange)
-    media = (exchange.response.header("content-type") or "").split(";")[0].strip()
-    if media.lower() != want and not any(v.rule == "media-type" for v in found):
-        found.append(
-            violation(
-                exchange,
-                TRANSPORT,
-                "accept-negotiation",
-                f"Accept: {accept} answered as {media or '(none)'}",
-                media or "(none)",
-                want,
-            )
-        )
-    for v in found:
-        if v.rule == "media-type":
-            yield violation(
-                exchange, TRANSPORT, "accept-negotiation", v.message, v.received, v.expected
-            )
-        else:
-            yield v
-
-
 def _head_run(session: Session) -> Iterator[Violation]:
     """HEAD is another method: 405 with Allow: the path's methods, POST (no body to judge)."""
-    for path in (SEND_PATH, TOKEN_PATH):
+    for path in (session.send_path, session.token_path):
         exchange = send_raw(session, Raw(method="HEAD", path=path))
         status = exchange.response.status
         allow = exchange.response.header("allow") or ""
@@ -532,66 +339,15 @@ def _head_run(session: Session) -> Iterator[Violation]:
         if status != 405 or methods != set(wanted):
             yield violation(
                 exchange,
-                TRANSPORT,
-                "MethodNotAllowed",
+                *ids.METHOD_NOT_ALLOWED,
                 f"HEAD {path} is another method",
                 f"{status}, Allow: {allow or '(none)'}",
                 f"405, Allow: {', '.join(wanted)}",
             )
 
 
-def _order_probes() -> list[Probe]:
-    """docs/contract.md's order of the HTTP-level checks ("The checks, in order"): 404, 405,
-    auth, media type, size, charset, JSON syntax. Each request breaks two; the earlier check
-    must answer."""
-
-    def garbage(session: Session) -> bytes:
-        """Over the body limit, and not JSON."""
-        return b"{" + b"x" * session.spec.terms.limits.max_body_bytes
-
-    form = {"Content-Type": "application/x-www-form-urlencoded"}
-    latin1 = {"Content-Type": "application/json; charset=iso-8859-1"}
-    no_auth = {"Content-Type": "application/json"}
-    # (rule, the request, the two checks of x-contract.checks it fails): the one the spec
-    # runs first must answer.
-    cases: list[tuple[str, Body, str, str]] = [
-        ("NotFound-before-MethodNotAllowed",
-         constant(Raw(method="GET", path="/api/v2/sms/nothing")), "path", "method"),
-        ("MethodNotAllowed-before-Unauthorized",
-         constant(Raw(method="GET", auth=False)), "method", "auth"),
-        ("Unauthorized-before-PayloadTooLarge",
-         lambda s: Raw(content=garbage(s), headers=no_auth, auth=False), "auth", "size"),
-        ("UnsupportedMediaType-before-PayloadTooLarge",
-         lambda s: Raw(content=garbage(s), headers=form), "media-type", "size"),
-        ("PayloadTooLarge-before-InvalidJson",
-         lambda s: Raw(content=garbage(s), headers=JSON_HEADERS), "size", "json"),
-        ("charset-before-InvalidJson",
-         constant(Raw(content=b"{not json", headers=latin1)), "charset", "json"),
-        ("NotFound-before-Unauthorized",
-         constant(Raw(path="/api/v2/sms/nothing", content=b"{}", headers=no_auth, auth=False)),
-         "path", "auth"),
-        ("PayloadTooLarge-before-charset",
-         lambda s: Raw(content=garbage(s), headers=latin1), "size", "charset"),
-        ("Unauthorized-before-InvalidJson",
-         constant(Raw(content=b"{not json", headers=no_auth, auth=False)), "auth", "json"),
-    ]  # fmt: skip
-    return [
-        refusal(
-            f"order-{rule}",
-            check="order",
-            rule=rule,
-            request=request,
-            code=earlier(first, second),
-            description=f"Two checks fail ({first}, {second}); the one the spec runs first "
-            "answers.",
-        )
-        for rule, request, first, second in cases
-    ]
-
-
 def _malformed_http_run(session: Session) -> Iterator[Violation]:
-    """Malformed HTTP is 400 BadRequest in the envelope (docs/contract.md, "Fine points"),
-    before anything else."""
+    """Malformed HTTP is 400 BadRequest in the envelope (docs/contract.md), before anything else."""
     body = json_bytes(base_request())
     json_type = ("Content-Type", "application/json")
     bearer = ("Authorization", f"Bearer {session.token}")
@@ -603,59 +359,60 @@ def _malformed_http_run(session: Session) -> Iterator[Violation]:
         ),
     ]
     for what, headers in cases:
-        exchange = session.raw_request("POST", SEND_PATH, headers, body)
+        exchange = session.raw_request("POST", session.send_path, headers, body)
         found = expect_refusal(
-            session, exchange, check=TRANSPORT, rule="BadRequest", status=400, code="BadRequest"
+            session,
+            exchange,
+            check=TRANSPORT,
+            rule=ids.BAD_REQUEST.rule,
+            status=400,
+            code="BadRequest",
         )
         yield from (
-            v if v.rule == "BadRequest" else violation(
-                exchange, TRANSPORT, "BadRequest", f"{what}: {v.message}", v.received, v.expected
+            v if v.rule == ids.BAD_REQUEST.rule else violation(
+                exchange, *ids.BAD_REQUEST, f"{what}: {v.message}", v.received, v.expected
             )
             for v in found
         )  # fmt: skip
 
 
-def transport_probes() -> list[Probe]:
+def transport_probes(spec: Spec) -> list[Probe]:
     return [
         Probe(
             "malformed-http",
-            TRANSPORT,
-            "BadRequest",
+            *ids.BAD_REQUEST,
             "Malformed HTTP (a Content-Length that is not one number) is 400 BadRequest.",
             _malformed_http_run,
         ),
-        *_order_probes(),
-        *_paths_and_methods(),
-        *_media_type_probes(),
+        *http_order_probes(),
+        *_paths_and_methods(spec),
+        *media_type_probes(),
         *_json_probes(),
         Probe(
             "body-size-boundary",
-            TRANSPORT,
-            "PayloadTooLarge",
+            *ids.PAYLOAD_TOO_LARGE,
             "1 MiB is accepted, 1 MiB + 1 byte is 413.",
             _size_run,
         ),
         refusal(
             "body-size-chunked",
             check=TRANSPORT,
-            rule="PayloadTooLarge",
-            request=lambda s: Raw(content=_oversized(s), headers=JSON_HEADERS, chunked=True),
+            rule=ids.PAYLOAD_TOO_LARGE.rule,
+            request=lambda s: Raw(content=oversized(s), headers=JSON_HEADERS, chunked=True),
             status=413,
             code="PayloadTooLarge",
             description="A body over 1 MiB sent chunked (no Content-Length) is 413 too.",
         ),
         Probe(
             "method-head",
-            TRANSPORT,
-            "MethodNotAllowed",
+            *ids.METHOD_NOT_ALLOWED,
             "HEAD on the send and token paths gets 405 with Allow: POST.",
             _head_run,
         ),
         Probe(
             "accept-negotiation",
-            TRANSPORT,
-            "accept-negotiation",
+            *ids.ACCEPT_NEGOTIATION,
             "Accept: text/json gets text/json; any other Accept gets application/json.",
-            _accept_run,
+            accept_run,
         ),
     ]

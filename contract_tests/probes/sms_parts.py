@@ -1,4 +1,4 @@
-"""SMS part counting at every boundary of docs/contract.md ("SMS parts"), for one SMS recipient.
+"""SMS part counting at every boundary of docs/contract.md, for one SMS recipient.
 
 The expected count comes from `contract_tests.sms` (the suite's own implementation of
 3GPP TS 23.038/23.040); the observed one from the response (the recipient's list of
@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from contract_tests.core import BoundaryObservation, Probe, Violation, violation
+from contract_tests import ids
+from contract_tests.core import BoundaryObservation, Violation, violation
+from contract_tests.probe import Probe
 from contract_tests.probes.base import (
     QUICK_NUMBER,
     base_request,
@@ -19,8 +21,9 @@ from contract_tests.probes.base import (
 from contract_tests.session import Session
 from contract_tests.sms import GSM_BASIC, counter_for
 from twosms_contract.contract import PartSizes
+from twosms_contract.spec import Spec
 
-SMS_PARTS = "sms-parts"
+SMS_PARTS = ids.SMS_PARTS
 EMOJI = "\U0001f600"  # two UTF-16 code units
 CYRILLIC = "ж"  # not in GSM-7: forces UCS-2, one code unit
 
@@ -92,9 +95,9 @@ def boundary_texts(sizes: PartSizes) -> list[tuple[str, str, str]]:
 
 
 def _observed_parts(detail: dict[str, object]) -> int | None:
-    ids = detail.get("IDs")
-    if isinstance(ids, dict) and isinstance(ids.get("StandardMessageIDs"), dict):
-        lists = ids["StandardMessageIDs"].get(QUICK_NUMBER)
+    message_ids = detail.get("IDs")
+    if isinstance(message_ids, dict) and isinstance(message_ids.get("StandardMessageIDs"), dict):
+        lists = message_ids["StandardMessageIDs"].get(QUICK_NUMBER)
         if isinstance(lists, list):
             return len(lists)
     return None
@@ -136,7 +139,7 @@ def _run(session: Session) -> Iterator[Violation]:
         # The success invariants already name a wrong count (rule sms-parts); say which
         # boundary it was.
         for v in found:
-            if v.rule == "sms-parts":
+            if (v.check, v.rule) == ids.SUCCESS_SMS_PARTS:
                 yield violation(
                     exchange,
                     SMS_PARTS,
@@ -207,7 +210,7 @@ def _sweep(session: Session) -> Iterator[Violation]:
     shortest text that shows it). The credits it may spend are a quarter of the balance
     at most, so that the stages after it can still send."""
     max_parts = session.sweep_parts
-    balance = session.seen.last_post_transaction
+    balance = session.observer.balance
     budget = (balance if balance is not None else session.account.balance) // 4
     sizes = session.spec.terms.parts
     counter = counter_for(sizes)
@@ -226,44 +229,40 @@ def _sweep(session: Session) -> Iterator[Violation]:
                 code, reason = error_of(exchange)
                 yield violation(
                     exchange,
-                    SMS_PARTS,
-                    "sweep",
+                    *ids.PARTS_SWEEP,
                     f"{family}: a valid text ({shown}) was refused",
                     f"{status} {code} {reason}",
                     "200",
                 )
                 break
-            wrong = [v for v in found if v.rule == "sms-parts"]
+            wrong = [v for v in found if (v.check, v.rule) == ids.SUCCESS_SMS_PARTS]
             if observed != expected.parts or wrong:
                 yield violation(
                     exchange,
-                    SMS_PARTS,
-                    "sweep",
+                    *ids.PARTS_SWEEP,
                     f"{family}: {shown} "
                     + (wrong[0].message if wrong else f"came back as {observed} part(s)"),
                     wrong[0].received if wrong else f"{observed} part(s)",
                     f"{expected.parts} part(s)",
                 )
-                yield from (v for v in found if v.rule != "sms-parts")
+                yield from (v for v in found if (v.check, v.rule) != ids.SUCCESS_SMS_PARTS)
                 break
             if found:
                 yield from found
                 break
 
 
-def parts_probes() -> list[Probe]:
+def parts_probes(_spec: Spec) -> list[Probe]:
     return [
         Probe(
             "sms-part-boundaries",
-            SMS_PARTS,
-            "boundaries",
+            *ids.PARTS_BOUNDARIES,
             "Texts below, at and above every part boundary of docs/contract.md, by one SMS each.",
             _run,
         ),
         Probe(
             "sms-part-sweep",
-            SMS_PARTS,
-            "sweep",
+            *ids.PARTS_SWEEP,
             "Every length of GSM-7 and UCS-2 texts up to several parts, and an escape or "
             "surrogate pair at every offset across the multipart boundaries, by one SMS each.",
             _sweep,

@@ -1,0 +1,27 @@
+"""A probe: a deterministic, targeted test of one rule (`contract_tests.probes` holds the
+registry of them)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from contract_tests.core import Violation
+from contract_tests.session import Session
+
+
+@dataclass(frozen=True, slots=True)
+class Probe:
+    """A deterministic, targeted test of one rule.
+
+    `run` gets the session (see `contract_tests.session.Session`) and yields violations;
+    it must make at least one request, and count them in `session.cases`. A `last` probe
+    runs after every stage of a run (the exact-balance probe, which spends every credit).
+    """
+
+    id: str
+    check: str
+    rule: str
+    description: str
+    run: Callable[[Session], Iterable[Violation]]
+    last: bool = False

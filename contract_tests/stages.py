@@ -1,0 +1,295 @@
+"""The stages of a run, as objects with one `run`: the probes, the Hypothesis properties,
+the generated client, Schemathesis, and the closing probes (those marked `last`).
+
+`runner.run_suite` makes the plan (`plan`) and runs each stage in turn against one `Run`,
+which holds what the stages share: the session, the app, the settings, and what they found.
+A stage's cases are the session's requests while it ran, unless it says otherwise (a
+Schemathesis stage counts the cases Schemathesis sent, in its own sessions or processes).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import httpx
+
+from contract_tests import ids
+from contract_tests.core import Outcome, Progress, Violation
+from contract_tests.forked import ForkedStage
+from contract_tests.probe import Probe
+from contract_tests.session import NO_ANSWER, Session, TargetError
+
+FORKED_PHASES = (("coverage",), ("examples", "fuzzing"))
+
+
+@dataclass(slots=True)
+class Run:
+    """What the stages of one run share, and what they found."""
+
+    session: Session
+    app: Any  # the ASGI app in process, None over HTTP
+    seed: int
+    workers: int
+    progress: Progress
+    outcomes: list[Outcome] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    extra_cases: int = 0  # cases sent outside the session (Schemathesis's)
+
+    @property
+    def cases(self) -> int:
+        """The run's cases so far."""
+        return self.session.cases + self.extra_cases
+
+
+@dataclass(frozen=True, slots=True)
+class Tally:
+    """What a stage counts itself (None: the session's requests, the stage's wall time)."""
+
+    cases: int | None = None
+    seconds: float | None = None
+
+
+class Stage(Protocol):
+    name: str  # the stage's name in the figures (`probes 4321 in 3.8 s`)
+    announced: bool  # told to the progress display, and named when it cannot run
+
+    def run(self, run: Run) -> Tally: ...
+
+
+@dataclass(slots=True)
+class ProbeStage:
+    """Deterministic probes, in the given order (see `contract_tests.probes.registry`)."""
+
+    probes: Sequence[Probe]
+    name: str = "probes"
+    announced: bool = True
+
+    def run(self, run: Run) -> Tally:
+        run.outcomes.extend(
+            run_probes(run.session, self.probes, run.progress, base=run.extra_cases)
+        )
+        return Tally()
+
+
+def closing_probes(probes: Sequence[Probe]) -> ProbeStage:
+    """The probes marked `last`, after every other stage: the exact-balance probe leaves
+    the account with no credit (in process, this copy of the mock; the forked ones have
+    finished). Their cases and time count as the probes stage's."""
+    return ProbeStage(probes, announced=False)
+
+
+@dataclass(slots=True)
+class PropertyStage:
+    """The Hypothesis properties (`contract_tests.properties`)."""
+
+    examples: int
+    name: str = "properties"
+    announced: bool = True
+
+    def run(self, run: Run) -> Tally:
+        from contract_tests.properties import run_properties
+
+        run.outcomes.extend(run_properties(run.session, max_examples=self.examples, seed=run.seed))
+        return Tally()
+
+
+@dataclass(slots=True)
+class ClientStage:
+    """The generated client against the server (`contract_tests.client_run`)."""
+
+    examples: int
+    name: str = "client"
+    announced: bool = True
+
+    def run(self, run: Run) -> Tally:
+        from contract_tests.client_run import run_client_property
+
+        outcomes, notes = run_client_property(
+            run.session, app=run.app, max_examples=self.examples, seed_value=run.seed
+        )
+        run.outcomes.extend(outcomes)
+        run.notes.extend(notes)
+        return Tally()
+
+
+@dataclass(slots=True)
+class SchemathesisStage:
+    """Schemathesis's phases (`contract_tests.schema_run`): in this process, or, once
+    `fork` has started them, in forked processes beside the other stages, joined here."""
+
+    examples: int
+    name: str = "schemathesis"
+    announced: bool = True
+    forked: list[ForkedStage] = field(default_factory=list)
+
+    def fork(self, run: Run) -> None:
+        """Start two processes: the coverage phase, and the examples and fuzzing phases,
+        which take about as long together; this process runs the other stages meanwhile."""
+        for phases in FORKED_PHASES:
+            work = functools.partial(
+                _forked_schemathesis,
+                run.session,
+                app=run.app,
+                max_examples=self.examples,
+                seed=run.seed,
+                workers=run.workers,
+                phases=phases,
+            )
+            self.forked.append(ForkedStage.start(work))
+
+    def run(self, run: Run) -> Tally:
+        if not self.forked:
+            outcomes, sent, notes = run_schemathesis(
+                run.session,
+                app=run.app,
+                max_examples=self.examples,
+                seed=run.seed,
+                workers=run.workers,
+                progress=run.progress,
+                base=run.cases,
+            )
+            run.outcomes.extend(outcomes)
+            run.notes.extend(notes)
+            run.extra_cases += sent
+            return Tally(cases=sent)
+        sent, seconds = 0, 0.0
+        for child in self.forked:
+            advance = functools.partial(_advance_from, run.progress, run.cases + sent)
+            outcomes, child_sent, notes, child_seconds = child.join(advance)
+            run.outcomes.extend(outcomes)
+            run.notes.extend(notes)
+            sent += child_sent
+            seconds = max(seconds, child_seconds)
+        run.extra_cases += sent
+        run.notes.append(
+            f"Schemathesis ran in {len(self.forked)} forked processes beside the other "
+            f"stages ({sent} cases in {seconds:.1f} s)"
+        )
+        return Tally(cases=sent, seconds=seconds)
+
+    def close(self) -> None:
+        for child in self.forked:
+            child.close()
+
+
+def _forked_schemathesis(
+    session: Session, progress: Progress, **kwargs: Any
+) -> tuple[list[Outcome], int, list[str]]:
+    return run_schemathesis(session, progress=progress, base=0, **kwargs)
+
+
+def _advance_from(watcher: Progress, base: int, cases: int) -> None:
+    watcher.advance(base + cases)
+
+
+# -- the work of the stages -------------------------------------------------------------
+
+
+def silence(session: Session) -> Outcome:
+    """The finding of a server that stopped answering (see `Session.silent`)."""
+    last = next((e for e in reversed(session.log) if e.response.status == NO_ANSWER), None)
+    return Outcome(
+        ids.NO_ANSWER.check,
+        ids.NO_ANSWER.rule,
+        1,
+        [
+            Violation(
+                check=ids.NO_ANSWER.check,
+                rule=ids.NO_ANSWER.rule,
+                message=f"{session.silent}; the run stopped there",
+                received="no answer",
+                expected="an HTTP answer to every request",
+                request=last.request if last else None,
+                response=last.response if last else None,
+            )
+        ],
+    )
+
+
+def run_probes(
+    session: Session, probes: Iterable[Probe], progress: Progress, *, base: int
+) -> list[Outcome]:
+    outcomes = []
+    for probe in probes:
+        if session.silent is not None:
+            break  # every request would go unanswered: the runner names it once
+        before = session.cases
+        try:
+            violations = list(probe.run(session))
+        except (httpx.ConnectError, TargetError):
+            raise
+        except Exception as exc:  # the server's answer broke the probe: it cannot pass
+            violations = [
+                Violation(
+                    check=probe.check,
+                    rule=probe.rule,
+                    message=f"probe {probe.id} could not judge the answer: {exc!r}",
+                    received=_last_answer(session),
+                    expected=probe.description,
+                    request=session.log[-1].request if session.log else None,
+                    response=session.log[-1].response if session.log else None,
+                )
+            ]
+        outcomes.append(
+            Outcome(probe.check, probe.rule, cases=session.cases - before, violations=violations)
+        )
+        progress.advance(session.cases + base)
+    return outcomes
+
+
+def _last_answer(session: Session) -> str:
+    if not session.log:
+        return "(no answer)"
+    response = session.log[-1].response
+    return f"{response.status} {response.body[:200].decode('utf-8', 'replace')}"
+
+
+def run_schemathesis(
+    session: Session,
+    *,
+    app: Any,
+    max_examples: int,
+    seed: int | None,
+    workers: int,
+    progress: Progress,
+    base: int,
+    phases: Sequence[str] | None = None,
+) -> tuple[list[Outcome], int, list[str]]:
+    from contract_tests import invariants
+    from contract_tests.schema_run import PHASES, run_schemathesis
+
+    series = session.series
+    session.series = workers == 1  # parallel sends have no "previous" PostTransaction
+    try:
+        result = run_schemathesis(
+            session,
+            app=app,
+            base_url=None if app is not None else str(session.client.base_url),
+            max_examples=max_examples,
+            seed=seed,
+            workers=workers,
+            progress=lambda _phase, cases: progress.advance(base + cases),
+            phases=PHASES if phases is None else phases,
+        )
+    finally:
+        session.series = series
+    outcomes = [
+        Outcome(ids.SCHEMATHESIS, name, cases=tally.cases, violations=tally.violations)
+        for name, tally in result.checks.items()
+    ]
+    rules: list[tuple[str, str]] = list(invariants.RULES)
+    for violation in result.observed_violations:
+        if (violation.check, violation.rule) not in rules:
+            rules.append((violation.check, violation.rule))
+    for check, rule in rules:
+        mine = [v for v in result.observed_violations if (v.check, v.rule) == (check, rule)]
+        outcomes.append(Outcome(check, rule, cases=result.observed, violations=mine))
+    for rule, tally in result.operations.items():
+        outcomes.append(
+            Outcome(ids.OPERATION, rule, cases=tally.cases, violations=tally.violations)
+        )
+    notes = [f"Schemathesis could not test {error}" for error in result.errors]
+    return outcomes, result.cases, notes
