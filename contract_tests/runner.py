@@ -12,6 +12,7 @@ it runs last.
 from __future__ import annotations
 
 import functools
+import hashlib
 import random
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -21,6 +22,7 @@ from typing import Any, Protocol
 import httpx
 
 from contract_tests.core import BoundaryObservation, Outcome, Probe, Violation
+from contract_tests.coverage import CoverageMap
 from contract_tests.session import NO_ANSWER, Session, TargetError
 from twosms_contract.spec import Spec
 
@@ -70,6 +72,11 @@ class RuleResult:
     occurrences: int = 0  # violations before de-duplication
 
     @property
+    def id(self) -> str:
+        """The rule's stable id, shown in every report so that a failure can be looked up."""
+        return rule_id(self.check, self.rule)
+
+    @property
     def passed(self) -> bool:
         return not self.violations
 
@@ -103,6 +110,7 @@ class SuiteResult:
     stage_seconds: dict[str, float]
     boundaries: list[BoundaryObservation]
     notes: list[str]  # what could not be tested, and why
+    coverage: CoverageMap | None = None  # what of the contract the run exercised
 
     @property
     def failed(self) -> list[RuleResult]:
@@ -121,6 +129,12 @@ class SuiteResult:
             if (result.check, result.rule) == (check, rule):
                 return result
         return None
+
+
+def rule_id(check: str, rule: str) -> str:
+    """`R` and six hex digits of the SHA-256 of "check/rule": the same in every run and
+    report, whatever else the run found."""
+    return "R" + hashlib.sha256(f"{check}/{rule}".encode()).hexdigest()[:6].upper()
 
 
 class _Quiet:
@@ -183,7 +197,7 @@ def run_suite(
     # A refused or unreachable server, or a token it does not take, is a configuration
     # error (exit 2), not a hundred contract violations.
     session.preflight()
-    session.sweep_parts = chosen.sweep_parts
+    session.sweep_parts = session.coverage.sweep_parts = chosen.sweep_parts
     forked: list[ForkedStage] = []
     if parallel and app is not None and "schemathesis" in stages and ForkedStage.available():
         examples = max_examples if max_examples is not None else chosen.schemathesis_examples
@@ -236,13 +250,14 @@ def run_suite(
                 elif forked:
                     sent, seconds = 0, 0.0
                     for child in forked:
-                        outcomes, child_sent, stage_notes, child_seconds = child.join(
+                        outcomes, child_sent, stage_notes, child_seconds, counts = child.join(
                             functools.partial(
                                 _advance_from, watcher, session.cases + extra_cases + sent
                             )
                         )
                         found.extend(outcomes)
                         notes.extend(stage_notes)
+                        session.coverage.merge(counts)
                         sent += child_sent
                         seconds = max(seconds, child_seconds)
                     extra_cases += sent
@@ -301,6 +316,7 @@ def run_suite(
         stage_seconds=stage_seconds,
         boundaries=list(session.boundaries),
         notes=notes,
+        coverage=session.coverage.snapshot(),
     )
 
 
@@ -309,16 +325,20 @@ FORKED_PHASES = (("coverage",), ("examples", "fuzzing"))
 
 def _forked_schemathesis(
     session: Session, progress: Progress, **kwargs: Any
-) -> tuple[list[Outcome], int, list[str]]:
-    return _run_schemathesis(session, progress=progress, base=0, **kwargs)
+) -> tuple[list[Outcome], int, list[str], dict[tuple[str, str], int]]:
+    """The stage in a forked process; what it exercised goes back with its outcomes."""
+    session.coverage.counts.clear()  # the parent keeps what it counted before the fork
+    outcomes, sent, notes = _run_schemathesis(session, progress=progress, base=0, **kwargs)
+    return outcomes, sent, notes, dict(session.coverage.counts)
 
 
 def _advance_from(watcher: Progress, base: int, cases: int) -> None:
     watcher.advance(base + cases)
 
 
-StageWork = Callable[[Progress], tuple[list[Outcome], int, list[str]]]
-"""A stage to run: given a progress watcher, its outcomes, cases sent and notes."""
+StageWork = Callable[[Progress], tuple[list[Outcome], int, list[str], dict[tuple[str, str], int]]]
+"""A stage to run: given a progress watcher, its outcomes, cases sent, notes and the
+coverage counts of what it exercised."""
 
 
 class ForkedStage:
@@ -354,8 +374,10 @@ class ForkedStage:
         writer.close()
         return cls(process, reader)
 
-    def join(self, advance: Callable[[int], None]) -> tuple[list[Outcome], int, list[str], float]:
-        """Wait for the stage: its outcomes, cases, notes and seconds."""
+    def join(
+        self, advance: Callable[[int], None]
+    ) -> tuple[list[Outcome], int, list[str], float, dict[tuple[str, str], int]]:
+        """Wait for the stage: its outcomes, cases, notes, seconds and coverage counts."""
         while True:
             try:
                 message = self.reader.recv()
@@ -368,8 +390,8 @@ class ForkedStage:
                 advance(int(message[1]))
                 continue
             if message[0] == "done":
-                outcomes, sent, notes, seconds = message[1]
-                return outcomes, sent, notes, seconds
+                outcomes, sent, notes, seconds, counts = message[1]
+                return outcomes, sent, notes, seconds, counts
             _kind, error, text = message
             if error == "target":
                 raise TargetError(text)
@@ -409,8 +431,8 @@ def _forked_main(work: StageWork, writer: Any) -> None:
 
     started = time.perf_counter()
     try:
-        outcomes, sent, notes = work(_PipeProgress(writer))
-        writer.send(("done", (outcomes, sent, notes, time.perf_counter() - started)))
+        outcomes, sent, notes, counts = work(_PipeProgress(writer))
+        writer.send(("done", (outcomes, sent, notes, time.perf_counter() - started, counts)))
     except TargetError as exc:
         writer.send(("error", "target", str(exc)))
     except BaseException as exc:  # the parent reports it; the child must not die silently
