@@ -27,6 +27,7 @@ from mockserver.ledger import Debit
 from mockserver.parts import PartCount
 from mockserver.routes import MediaType, Operation, RouteTable, normalise_path
 from mockserver.sandbox import SentMessage
+from mockserver.sandbox_page import part_ends
 from mockserver.served import (
     body_violations,
     declared_media,
@@ -775,6 +776,8 @@ class Behaviour:
                 sender=options.get("Sender"),
                 reference=options.get("Reference"),
                 date_to_send=options.get("DateToSend"),
+                part_ends=part_ends(self.state.parts, ctx.text),
+                request=ctx.body,
             )
         )
 
