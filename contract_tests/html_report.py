@@ -19,6 +19,9 @@ from contract_tests.runner import RuleResult, SuiteResult
 
 _MAX_OTHERS = 20
 _ANSWER_BYTES = 2000
+# A reproduction longer than this (a request of a megabyte, sent to test the size limit) is
+# cut in the page; the Markdown report keeps it whole.
+_SHOWN_CHARS = 20_000
 
 
 @functools.cache
@@ -84,9 +87,9 @@ def _failure(rule: RuleResult) -> dict[str, Any]:
         "id": rule.id,
         "check": rule.check,
         "rule": rule.rule,
-        "message": first.message,
-        "received": first.received,
-        "expected": first.expected,
+        "message": _clip(first.message),
+        "received": _clip(first.received),
+        "expected": _clip(first.expected),
         "request": None,
         "response": None,
         "others": [_one_line(v) for v in rule.violations[1 : 1 + _MAX_OTHERS]],
@@ -95,11 +98,18 @@ def _failure(rule: RuleResult) -> dict[str, Any]:
         found["others"].append(f"... and {len(rule.violations) - 1 - _MAX_OTHERS} more")
     if first.request is not None:
         found["request"] = "\n".join(_http_text(first.request))
-        found["curl"] = curl_command(first.request)
-        found["python"] = python_snippet(first.request)
+        found["curl"] = _clip(curl_command(first.request))
+        found["python"] = _clip(python_snippet(first.request))
     if first.response is not None:
         answer = first.response
         head = [f"HTTP {answer.status}"] + [f"{k}: {v}" for k, v in answer.headers]
         body = answer.body[:_ANSWER_BYTES].decode("utf-8", "replace")
         found["response"] = "\n".join(head) + "\n\n" + body
     return found
+
+
+def _clip(text: str) -> str:
+    if len(text) <= _SHOWN_CHARS:
+        return text
+    cut = len(text) - _SHOWN_CHARS
+    return f"{text[:_SHOWN_CHARS]}\n... ({cut} more characters; --report FILE.md has it whole)"

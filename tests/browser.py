@@ -50,7 +50,7 @@ def browser_page(tmp_path: Path, *, viewport: dict[str, int] = DESKTOP) -> Itera
         )
         try:
             page = context.pages[0] if context.pages else context.new_page()
-            page.set_default_timeout(20_000)
+            page.set_default_timeout(60_000)  # a loaded machine renders slowly
             yield page
         finally:
             context.close()
