@@ -29,9 +29,7 @@ def test_part_ends_at_the_spec_sizes() -> None:
     assert part_ends(COUNTER, "") == (0,)
 
 
-@given(
-    st.text(alphabet=st.sampled_from([*GSM7_BASIC, *sorted(PARTS.gsm7_extension), "Ж", "😀"]))
-)
+@given(st.text(alphabet=st.sampled_from([*GSM7_BASIC, *sorted(PARTS.gsm7_extension), "Ж", "😀"])))
 def test_part_ends_agree_with_the_part_count(text: str) -> None:
     """Property checked: there is one end per part the mock charges, the ends rise, and the
     last is the end of the text."""
