@@ -154,3 +154,28 @@ def test_fail_under_takes_a_percentage(capsys: pytest.CaptureFixture[str]) -> No
         main(["test", "--fail-under", "120"])
     assert exit_info.value.code == 2
     assert "120.0 is not between 0 and 100" in capsys.readouterr().err
+
+
+def test_forked_stages_send_their_coverage_back() -> None:
+    """What Schemathesis exercised in its forked processes is in the parent's map."""
+    from contract_tests.cli import open_session
+    from contract_tests.runner import ForkedStage, run_suite
+
+    assert ForkedStage.available()
+    session = open_session(base_url=None, fixtures=None)
+    try:
+        result = run_suite(
+            session,
+            profile="quick",
+            max_examples=2,
+            seed=1,
+            stages=("schemathesis",),
+            parallel=True,
+        )
+    finally:
+        session.close()
+    assert result.coverage is not None
+    counts = {(i.kind, i.name): i.count for i in result.coverage.items}
+    # The preflight, the only request of this process, sends no Content.
+    assert counts["field", "$.Content"] > 0
+    assert counts["status", f"POST {SEND_PATH} 200"] > 0
