@@ -44,6 +44,16 @@ def _seconds(text: str) -> float:
     return value
 
 
+def _percent(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a percentage") from None
+    if not 0 <= value <= 100:
+        raise argparse.ArgumentTypeError(f"{value} is not between 0 and 100")
+    return value
+
+
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the `test` subcommand to the `twosms-contract` parser."""
     parser = sub.add_parser(
@@ -103,6 +113,21 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     parser.add_argument("--junit-xml", metavar="FILE", type=Path, help="write a JUnit XML report")
     parser.add_argument("--report", metavar="FILE.md", type=Path, help="write a Markdown report")
+    parser.add_argument(
+        "--html", metavar="FILE.html", type=Path, help="write a self-contained HTML report"
+    )
+    parser.add_argument(
+        "--coverage-json",
+        metavar="FILE",
+        type=Path,
+        help="write the contract coverage map (what the run exercised, and how often) as JSON",
+    )
+    parser.add_argument(
+        "--fail-under",
+        metavar="PERCENT",
+        type=_percent,
+        help="fail the run (exit 1) when its contract coverage is below PERCENT",
+    )
     parser.set_defaults(handler=_run, parser=parser)
 
 
@@ -114,7 +139,12 @@ def _check_usage(args: argparse.Namespace) -> None:
         parser.error("--token replaces --client-id/--client-secret: give one or the other")
     if args.base_url is not None and not args.base_url.startswith(("http://", "https://")):
         parser.error(f"--base-url {args.base_url!r} is not an http:// or https:// URL")
-    for option, path in (("--junit-xml", args.junit_xml), ("--report", args.report)):
+    for option, path in (
+        ("--junit-xml", args.junit_xml),
+        ("--report", args.report),
+        ("--html", args.html),
+        ("--coverage-json", args.coverage_json),
+    ):
         if path is not None and not path.parent.is_dir():
             parser.error(f"{option} {path}: no such directory {str(path.parent)!r}")
 
@@ -191,15 +221,58 @@ def _run(args: argparse.Namespace) -> int:
             )
     finally:
         session.close()
-    print_summary(result, Console())
-    _write_reports(result, junit=args.junit_xml, markdown=args.report)
-    return 0 if result.conforms else 1
+    console = Console()
+    print_summary(result, console)
+    _write_reports(
+        result,
+        junit=args.junit_xml,
+        markdown=args.report,
+        html=args.html,
+        coverage=args.coverage_json,
+    )
+    covered = _coverage_verdict(result, args.fail_under, console)
+    return 0 if result.conforms and covered else 1
 
 
-def _write_reports(result: SuiteResult, *, junit: Path | None, markdown: Path | None) -> None:
+def _coverage_verdict(result: SuiteResult, fail_under: float | None, console: Console) -> bool:
+    """Print the coverage line; False when it is below `--fail-under`."""
+    coverage = result.coverage
+    if coverage is None:
+        return True
+    line = (
+        f"Contract coverage: {coverage.exercised} of {len(coverage.items)} items exercised "
+        f"({coverage.percent:.1f}%)"
+    )
+    if fail_under is not None and coverage.percent < fail_under:
+        console.print(f"{line}, below --fail-under {fail_under:g}%.", markup=False)
+        return False
+    console.print(line + ".", markup=False)
+    return True
+
+
+def _write_reports(
+    result: SuiteResult,
+    *,
+    junit: Path | None,
+    markdown: Path | None,
+    html: Path | None = None,
+    coverage: Path | None = None,
+) -> None:
+    import json
+
+    from contract_tests.html_report import html_report
     from contract_tests.report import junit_xml, markdown_report
 
-    for path, render in ((junit, junit_xml), (markdown, markdown_report)):
+    def coverage_json(result: SuiteResult) -> str:
+        data = result.coverage.to_json() if result.coverage is not None else None
+        return json.dumps(data, indent=2) + "\n"
+
+    for path, render in (
+        (junit, junit_xml),
+        (markdown, markdown_report),
+        (html, html_report),
+        (coverage, coverage_json),
+    ):
         if path is None:
             continue
         try:
@@ -249,6 +322,7 @@ def print_summary(result: SuiteResult, console: Console) -> None:
     from rich.table import Table
 
     table = Table(title=f"Contract suite against {result.target}", title_justify="left")
+    table.add_column("id")
     table.add_column("check")
     table.add_column("rule")
     table.add_column("cases", justify="right")
@@ -259,12 +333,15 @@ def print_summary(result: SuiteResult, console: Console) -> None:
             "n/a": "[dim]n/a[/dim]",
             "failed": f"[red]FAILED[/red] ({len(rule.violations)} distinct)",
         }[rule.verdict]
-        table.add_row(rule.check, rule.rule, str(rule.cases), verdict)
+        table.add_row(rule.id, rule.check, rule.rule, str(rule.cases), verdict)
     console.print(table)
     for rule in result.failed:
         first = rule.minimal
         assert first is not None
-        console.print(f"[red]FAILED[/red] {rule.check} / {rule.rule}: {first.message}", markup=True)
+        console.print(
+            f"[red]FAILED[/red] {rule.id} {rule.check} / {rule.rule}: ", markup=True, end=""
+        )
+        console.print(first.message, markup=False)
         console.print(f"    Received: {_short(first.received)}", markup=False)
         console.print(f"    Expected: {_short(first.expected)}", markup=False)
     for note in result.notes:

@@ -11,7 +11,7 @@ from typing import Any
 from contract_tests.core import Outcome, Progress
 from contract_tests.session import TargetError
 
-StageWork = Callable[[Progress], tuple[list[Outcome], int, list[str]]]
+StageWork = Callable[[Progress], tuple[list[Outcome], int, list[str], dict[tuple[str, str], int]]]
 """A stage to run: given a progress watcher, its outcomes, cases sent and notes."""
 
 
@@ -48,8 +48,10 @@ class ForkedStage:
         writer.close()
         return cls(process, reader)
 
-    def join(self, advance: Callable[[int], None]) -> tuple[list[Outcome], int, list[str], float]:
-        """Wait for the stage: its outcomes, cases, notes and seconds."""
+    def join(
+        self, advance: Callable[[int], None]
+    ) -> tuple[list[Outcome], int, list[str], float, dict[tuple[str, str], int]]:
+        """Wait for the stage: its outcomes, cases, notes, seconds and coverage counts."""
         while True:
             try:
                 message = self.reader.recv()
@@ -62,8 +64,8 @@ class ForkedStage:
                 advance(int(message[1]))
                 continue
             if message[0] == "done":
-                outcomes, sent, notes, seconds = message[1]
-                return outcomes, sent, notes, seconds
+                outcomes, sent, notes, seconds, counts = message[1]
+                return outcomes, sent, notes, seconds, counts
             _kind, error, text = message
             if error == "target":
                 raise TargetError(text)
@@ -103,8 +105,8 @@ def _forked_main(work: StageWork, writer: Any) -> None:
 
     started = time.perf_counter()
     try:
-        outcomes, sent, notes = work(_PipeProgress(writer))
-        writer.send(("done", (outcomes, sent, notes, time.perf_counter() - started)))
+        outcomes, sent, notes, counts = work(_PipeProgress(writer))
+        writer.send(("done", (outcomes, sent, notes, time.perf_counter() - started, counts)))
     except TargetError as exc:
         writer.send(("error", "target", str(exc)))
     except BaseException as exc:  # the parent reports it; the child must not die silently

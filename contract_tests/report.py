@@ -17,6 +17,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 from xml.etree import ElementTree
 
 from contract_tests.core import BoundaryObservation, RecordedRequest, Violation
+from contract_tests.coverage import KIND_TITLES, KINDS, CoverageMap
 from contract_tests.runner import RuleResult, SuiteResult
 
 REDACTED = "<redacted>"
@@ -197,8 +198,8 @@ def markdown_report(result: SuiteResult) -> str:
         "",
         "## Per check and rule",
         "",
-        "| check | rule | cases | result |",
-        "|---|---|---:|---|",
+        "| id | check | rule | cases | result |",
+        "|---|---|---|---:|---|",
     ]
     for rule in result.rules:
         status = {
@@ -206,13 +207,17 @@ def markdown_report(result: SuiteResult) -> str:
             "n/a": "n/a",
             "failed": f"**FAIL** ({len(rule.violations)} distinct)",
         }[rule.verdict]
-        lines.append(f"| {_cell(rule.check)} | {_cell(rule.rule)} | {rule.cases} | {status} |")
+        lines.append(
+            f"| `{rule.id}` | {_cell(rule.check)} | {_cell(rule.rule)} | {rule.cases} | {status} |"
+        )
     if result.failed:
         lines += ["", "## Failures", ""]
         for rule in result.failed:
             lines += _failure_section(rule)
     lines += ["", "## Boundaries", ""]
     lines += _boundary_table(result.boundaries)
+    if result.coverage is not None:
+        lines += ["", *coverage_markdown(result.coverage)]
     if result.notes:
         lines += ["", "## Notes", ""]
         lines += [f"- {note}" for note in result.notes]
@@ -222,7 +227,7 @@ def markdown_report(result: SuiteResult) -> str:
 def _failure_section(rule: RuleResult) -> list[str]:
     first = rule.minimal
     assert first is not None
-    lines = [f"### {rule.check} / {rule.rule}", "", first.message, ""]
+    lines = [f"### {rule.id} {rule.check} / {rule.rule}", "", first.message, ""]
     lines += [
         "```",
         f"Received: {first.received}",
@@ -278,6 +283,26 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|")
 
 
+def coverage_markdown(coverage: CoverageMap) -> list[str]:
+    """The coverage map: a line per kind, what was never exercised, then every item."""
+    lines = [
+        f"## Contract coverage: {coverage.exercised} of {len(coverage.items)}"
+        f" ({coverage.percent:.1f}%)",
+        "",
+        "| what | exercised |",
+        "|---|---:|",
+    ]
+    for kind in KINDS:
+        done, total = coverage.kind_percent(kind)
+        if total:
+            lines.append(f"| {KIND_TITLES[kind]} | {done} / {total} |")
+    lines += ["", f"Never exercised ({len(coverage.missed)}):", ""]
+    lines += [f"- {KIND_TITLES[i.kind]}: `{i.name}`" for i in coverage.missed] or ["- nothing"]
+    lines += ["", "| kind | item | requests |", "|---|---|---:|"]
+    lines += [f"| {i.kind} | `{_cell(i.name)}` | {i.count} |" for i in coverage.items]
+    return lines
+
+
 def _boundary_table(rows: list[BoundaryObservation]) -> list[str]:
     if not rows:
         return ["No limit was probed in this run."]
@@ -310,7 +335,9 @@ def junit_xml(result: SuiteResult) -> str:
         case = ElementTree.SubElement(
             suite, "testcase", classname=rule.check, name=rule.rule, time="0"
         )
-        ElementTree.SubElement(case, "system-out").text = f"{rule.cases} cases"
+        properties = ElementTree.SubElement(case, "properties")
+        ElementTree.SubElement(properties, "property", name="rule-id", value=rule.id)
+        ElementTree.SubElement(case, "system-out").text = f"{rule.id}: {rule.cases} cases"
         if not rule.applicable:
             ElementTree.SubElement(case, "skipped", message="nothing exercised this rule")
             continue
@@ -320,7 +347,7 @@ def junit_xml(result: SuiteResult) -> str:
         failure = ElementTree.SubElement(
             case,
             "failure",
-            message=_xml(first.message),
+            message=_xml(f"[{rule.id}] {first.message}"),
             type=f"{rule.check}/{rule.rule}",
         )
         texts = []

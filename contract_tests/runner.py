@@ -11,6 +11,7 @@ it runs last.
 
 from __future__ import annotations
 
+import hashlib
 import random
 import time
 from collections.abc import Iterable, Sequence
@@ -20,6 +21,7 @@ from typing import Any
 import httpx
 
 from contract_tests.core import BoundaryObservation, Outcome, Progress, Violation
+from contract_tests.coverage import CoverageMap
 from contract_tests.forked import ForkedStage
 from contract_tests.probe import Probe
 from contract_tests.probes import registry
@@ -73,6 +75,11 @@ class RuleResult:
     occurrences: int = 0  # violations before de-duplication
 
     @property
+    def id(self) -> str:
+        """The rule's stable id, shown in every report so that a failure can be looked up."""
+        return rule_id(self.check, self.rule)
+
+    @property
     def passed(self) -> bool:
         return not self.violations
 
@@ -106,6 +113,7 @@ class SuiteResult:
     stage_seconds: dict[str, float]
     boundaries: list[BoundaryObservation]
     notes: list[str]  # what could not be tested, and why
+    coverage: CoverageMap | None = None  # what of the contract the run exercised
 
     @property
     def failed(self) -> list[RuleResult]:
@@ -185,7 +193,7 @@ def run_suite(
     # A refused or unreachable server, or a token it does not take, is a configuration
     # error (exit 2), not a hundred contract violations.
     session.preflight()
-    session.sweep_parts = chosen.sweep_parts
+    session.sweep_parts = session.coverage.sweep_parts = chosen.sweep_parts
     forking = [s for s in plan if isinstance(s, SchemathesisStage)]
     if parallel and app is not None and forking and ForkedStage.available():
         forking[0].fork(run)
@@ -223,7 +231,14 @@ def run_suite(
         stage_seconds=stage_seconds,
         boundaries=list(session.boundaries),
         notes=run.notes,
+        coverage=session.coverage.snapshot(),
     )
+
+
+def rule_id(check: str, rule: str) -> str:
+    """`R` and six hex digits of the SHA-256 of "check/rule": the same in every run and
+    report, whatever else the run found."""
+    return "R" + hashlib.sha256(f"{check}/{rule}".encode()).hexdigest()[:6].upper()
 
 
 def _plan(

@@ -87,6 +87,10 @@ class Session:
         self._caller: ASGICaller | None = None  # in process: the app, called directly
         self.timeouts_in_a_row = 0
         self.silent: str | None = None  # why the server is taken to have stopped answering
+        # The contract coverage map: told of every exchange the session sees (`_seen`).
+        from contract_tests.coverage import CoverageRecorder
+
+        self.coverage = CoverageRecorder(spec, send_path=self.send_path)
 
     # -- construction -------------------------------------------------------------------
 
@@ -233,7 +237,7 @@ class Session:
             request=recorded,
             response=RecordedResponse(status=status, headers=answer_headers, body=answer_body),
         )
-        self.log.append(exchange)
+        self._seen(exchange)
         if len(self.log) > 256:
             del self.log[:128]
         return exchange
@@ -260,7 +264,7 @@ class Session:
             body=b"",
         )
         exchange = Exchange(request=recorded, response=failed)
-        self.log.append(exchange)
+        self._seen(exchange)
         return exchange
 
     def raw_request(
@@ -314,7 +318,7 @@ class Session:
             request=recorded,
             response=RecordedResponse(status=status, headers=answer_headers, body=answer_body),
         )
-        self.log.append(exchange)
+        self._seen(exchange)
         return exchange
 
     def _raw_over_socket(
@@ -379,4 +383,11 @@ class Session:
 
     def observe(self, exchange: Exchange) -> list[Violation]:
         """Apply the response rules of the contract to one exchange of the send endpoint."""
+        if not any(seen is exchange for seen in self.log[-4:]):
+            self.coverage.record(exchange)  # sent by another engine (Schemathesis, client)
         return self.observer.observe(self, exchange)
+
+    def _seen(self, exchange: Exchange) -> None:
+        """Log an exchange this session sent and count it in the coverage map."""
+        self.log.append(exchange)
+        self.coverage.record(exchange)

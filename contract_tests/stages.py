@@ -158,9 +158,10 @@ class SchemathesisStage:
         sent, seconds = 0, 0.0
         for child in self.forked:
             advance = functools.partial(_advance_from, run.progress, run.cases + sent)
-            outcomes, child_sent, notes, child_seconds = child.join(advance)
+            outcomes, child_sent, notes, child_seconds, counts = child.join(advance)
             run.outcomes.extend(outcomes)
             run.notes.extend(notes)
+            run.session.coverage.merge(counts)
             sent += child_sent
             seconds = max(seconds, child_seconds)
         run.extra_cases += sent
@@ -177,8 +178,11 @@ class SchemathesisStage:
 
 def _forked_schemathesis(
     session: Session, progress: Progress, **kwargs: Any
-) -> tuple[list[Outcome], int, list[str]]:
-    return run_schemathesis(session, progress=progress, base=0, **kwargs)
+) -> tuple[list[Outcome], int, list[str], dict[tuple[str, str], int]]:
+    """The stage in a forked process; what it exercised goes back with its outcomes."""
+    session.coverage.counts.clear()  # the parent keeps what it counted before the fork
+    outcomes, sent, notes = run_schemathesis(session, progress=progress, base=0, **kwargs)
+    return outcomes, sent, notes, dict(session.coverage.counts)
 
 
 def _advance_from(watcher: Progress, base: int, cases: int) -> None:

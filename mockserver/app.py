@@ -10,12 +10,11 @@ from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import Route
 
 from mockserver.behaviour import Behaviour
-from mockserver.http import HttpRequest, Receive, Scope, Send, encode_json
+from mockserver.http import HttpRequest, Receive, Scope, Send
+from mockserver.sandbox_page import MESSAGES_PATH, RefusedRecorder
+from mockserver.sandbox_page import routes as sandbox_routes
 from mockserver.state import Handler, MockState
 from mockserver.tokens import Clock
 from twosms_contract.fixtures import Account, load_account
@@ -24,7 +23,7 @@ from twosms_contract.spec import Spec, load_spec
 
 __all__ = ["SANDBOX_PATH", "MockApp", "MockState", "create_app", "utc_now"]
 
-SANDBOX_PATH = "/_sandbox/messages"
+SANDBOX_PATH = MESSAGES_PATH
 _SANDBOX_PREFIX = "/_sandbox/"
 
 
@@ -53,25 +52,11 @@ class _Api:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return
-        answer = await self.state.behaviour.handle(HttpRequest(scope, receive))
+        recorder = RefusedRecorder(receive)  # the sandbox keeps what was refused
+        answer = await self.state.behaviour.handle(HttpRequest(scope, recorder))
         if answer is not None:
+            recorder.record(self.state, scope, answer)
             await answer.send(send)
-
-
-def _sandbox_endpoint(state: MockState) -> Callable[[Request], Any]:
-    async def messages(request: Request) -> Response:
-        if request.method == "DELETE":
-            return _json({"cleared": state.sandbox.clear()})
-        kept = [m.to_json() for m in state.sandbox.messages()]
-        return _json({"balance": state.ledger.balance, "count": len(kept), "messages": kept})
-
-    return messages
-
-
-def _json(payload: Any) -> Response:
-    """JSON with ASCII escapes, as the API answers: a text the API accepted may hold a lone
-    surrogate, which has no UTF-8 form (Starlette's JSONResponse would fail on it)."""
-    return Response(encode_json(payload), media_type="application/json")
 
 
 def create_app(
@@ -102,9 +87,7 @@ def create_app(
     )
     state.behaviour = behaviour(state)
     api = _Api(state)
-    app = MockApp(
-        api, routes=[Route(SANDBOX_PATH, _sandbox_endpoint(state), methods=["GET", "DELETE"])]
-    )
+    app = MockApp(api, routes=sandbox_routes(state))
     app.router.redirect_slashes = False
     app.router.default = api
     app.state.mock = state

@@ -32,6 +32,7 @@ def _serve(args: argparse.Namespace) -> int:
     print(f"            client_id={account.client_id}  client_secret={account.client_secret}")
     print(f"  send:     POST {base}/api/v2/sms/messages  (Authorization: Bearer <token>)")
     print(f"  sandbox:  GET|DELETE {base}{SANDBOX_PATH}  (or: twosms-contract mock-sandbox)")
+    print(f"            in a browser: {base}/_sandbox/")
     print(f"  account:  {account.user_id}, balance {account.balance}")
     sys.stdout.flush()
     serve(app, host=args.host, port=args.port, log_level=args.log_level)

@@ -12,6 +12,7 @@ from mockserver.instants import instant_of, parse_instant
 from mockserver.parts import PartCount
 from mockserver.rules import _PLACEHOLDER, BusinessRules
 from mockserver.sandbox import SentMessage
+from mockserver.sandbox_page import part_ends
 
 
 class SendSteps(BusinessRules):
@@ -121,5 +122,7 @@ class SendSteps(BusinessRules):
                 sender=options.get("Sender"),
                 reference=options.get("Reference"),
                 date_to_send=options.get("DateToSend"),
+                part_ends=part_ends(self.state.parts, message.text),
+                request=ctx.body,
             )
         )

@@ -17,7 +17,7 @@ import uvicorn
 
 from contract_tests import cli as suite_cli
 from contract_tests import ids
-from contract_tests.runner import DEFAULT_PROFILE, PROFILES
+from contract_tests.runner import DEFAULT_PROFILE, PROFILES, rule_id
 from mockserver import Behaviour, Failure, create_app
 from mockserver.http import HttpRequest
 from tests.repo import ROOT as REPO_ROOT
@@ -77,8 +77,8 @@ def test_a_broken_live_server_exits_1_and_names_the_rule(
     code = main(["test", "--base-url", broken_server, *FAST, "--report", str(report)])
     out = capsys.readouterr().out
     assert code == 1, out
-    assert "FAILED auth / Unauthorized" in out
-    assert "### auth / Unauthorized" in report.read_text()
+    assert f"FAILED {rule_id('auth', 'Unauthorized')} auth / Unauthorized" in out
+    assert f"### {rule_id('auth', 'Unauthorized')} auth / Unauthorized" in report.read_text()
     assert broken_server in report.read_text()
 
 
@@ -106,7 +106,7 @@ def test_expired_token_probe_runs_over_http_only_with_expired_token(
         code = main(["test", "--base-url", url, *FAST, "--expired-token", expired])
         out = capsys.readouterr().out
     assert code == 1, out
-    assert "FAILED auth / expired-token" in out
+    assert f"FAILED {rule_id('auth', 'expired-token')} auth / expired-token" in out
 
 
 def _error(args: list[str], capsys: pytest.CaptureFixture[str]) -> str:

@@ -13,7 +13,7 @@ from contract_tests.report import (
     python_snippet,
     redact_body,
 )
-from contract_tests.runner import RuleResult, SuiteResult
+from contract_tests.runner import RuleResult, SuiteResult, rule_id
 
 TOKEN = "s3cr3t-t0ken-value"
 SEND = RecordedRequest(
@@ -71,9 +71,11 @@ def _result() -> SuiteResult:
 
 def test_markdown_report_lists_every_rule_and_reproduces_each_failure() -> None:
     text = markdown_report(_result())
-    assert "| response | not-a-server-error | 3 | **FAIL** (1 distinct) |" in text
-    assert "| auth | Unauthorized | 5 | pass |" in text
-    assert "| acceptance | guid-case | 0 | n/a |" in text
+    failing_id = rule_id("response", "not-a-server-error")
+    assert f"| `{failing_id}` | response | not-a-server-error | 3 | **FAIL** (1 distinct) |" in text
+    assert f"| `{rule_id('auth', 'Unauthorized')}` | auth | Unauthorized | 5 | pass |" in text
+    assert f"| `{rule_id('acceptance', 'guid-case')}` | acceptance | guid-case | 0 | n/a |" in text
+    assert f"### {failing_id} response / not-a-server-error" in text
     assert "Received: 500" in text and "Expected: no 5xx, whatever the request" in text
     assert "curl -i -X POST" in text and "http://127.0.0.1:8080/api/v2/sms/messages" in text
     assert "```python" in text
