@@ -159,7 +159,7 @@ class Session:
         )
         # A token the server itself just issued and then refuses is the server's fault:
         # the run goes on and names it (token/token-works, auth, ...).
-        if exchange.response.status == 401 and self._token_given:
+        if exchange.response.status == self.spec.terms.check("auth").status and self._token_given:
             shown = token[:6] + "..." if len(token) > 6 else "..."
             body = exchange.response.body[:200].decode("utf-8", "replace")
             raise TargetError(

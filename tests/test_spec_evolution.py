@@ -122,6 +122,12 @@ EDITS = [
         ids.TRANSPORT_CHARSET.key,
     ),
     Edit(
+        "json-depth-raised",
+        "    maxJsonDepth: 64\n",
+        "    maxJsonDepth: 128\n",
+        "transport/InvalidJson",
+    ),
+    Edit(
         "errors-listed-lowered",
         "    validationErrorsListed: 10\n",
         "    validationErrorsListed: 5\n",

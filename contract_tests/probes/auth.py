@@ -47,7 +47,6 @@ def _non_ascii_run(session: Session) -> Iterator[Violation]:
             exchange,
             check=AUTH,
             rule=ids.AUTH_UNAUTHORIZED.rule,
-            status=401,
             code="Unauthorized",
         )
 
@@ -77,7 +76,6 @@ def auth_probes(_spec: Spec) -> list[Probe]:
             check=AUTH,
             rule=ids.AUTH_UNAUTHORIZED.rule,
             request=_authorized_by(header),
-            status=401,
             code="Unauthorized",
             description=f"A send with {what} gets 401 Unauthorized with WWW-Authenticate: Bearer.",
         )
@@ -97,7 +95,6 @@ def auth_probes(_spec: Spec) -> list[Probe]:
             check=AUTH,
             rule=ids.AUTH_EXPIRED_TOKEN.rule,
             request=lambda s: _send_with(f"Bearer {s.expired_token}") if s.expired_token else None,
-            status=401,
             code="Unauthorized",
             description="A send with an expired token gets 401 (n/a over HTTP without "
             "--expired-token: a live server's tokens last 8 hours).",
@@ -113,7 +110,6 @@ def auth_probes(_spec: Spec) -> list[Probe]:
                 headers={"Content-Type": "application/x-www-form-urlencoded"},
                 auth=False,
             ),
-            status=401,
             code="Unauthorized",
             description="Auth is checked before the media type: no token and a form body is 401.",
         )

@@ -82,7 +82,8 @@ def observe(session: Session, exchange: Exchange) -> list[Violation]:
     path = exchange.request.url.split("?")[0].rstrip("/").lower()
     if path.endswith(session.send_path.lower()):
         return session.observe(exchange)
-    if exchange.response.status in (404, 405):
+    terms = session.spec.terms
+    if exchange.response.status in (terms.check("path").status, terms.check("method").status):
         return check_envelope(session, exchange)
     return []
 

@@ -299,7 +299,6 @@ def error_code_probes(_spec: Spec) -> list[Probe]:
             check=RULES,
             rule=code,
             request=build,
-            status=400,
             code=code,
             names=names,
             description=f"Breaking only the {code} rule gets 400 {code}, naming the field.",

@@ -84,7 +84,6 @@ def _insufficient(session: Session) -> Iterator[Violation]:
         refused,
         check=LEDGER,
         rule=ids.LEDGER_INSUFFICIENT_CREDITS.rule,
-        status=402,
         code="InsufficientCredits",
     )
     # Nothing was spent: the next send starts from the same balance.
@@ -238,7 +237,6 @@ def _exact_balance(session: Session) -> Iterator[Violation]:
         over,
         check=LEDGER,
         rule=ids.LEDGER_EXACT_BALANCE.rule,
-        status=402,
         code="InsufficientCredits",
     )
     free, found = session.send(

@@ -251,6 +251,7 @@ def security_probe(operation: SpecOperation) -> Probe:
 
     def run(session: Session) -> Iterator[Violation]:
         spec = session.spec
+        unauthorized = spec.terms.check("auth").status
         built = build_request(spec, operation)
         rule = operation.security_rule
         exchange = _send(session, operation, built, auth=False)
@@ -259,7 +260,7 @@ def security_probe(operation: SpecOperation) -> Probe:
         else:
             yield from judge_response(spec, operation, exchange)
         status = exchange.response.status
-        if status != 401:
+        if status != unauthorized:
             yield violation(
                 exchange,
                 CHECK,
@@ -293,7 +294,7 @@ def security_probe(operation: SpecOperation) -> Probe:
             return
         exchange = _send(session, operation, built, auth=True)
         yield from judge_response(spec, operation, exchange)
-        if exchange.response.status == 401:
+        if exchange.response.status == unauthorized:
             yield violation(
                 exchange,
                 CHECK,

@@ -37,7 +37,7 @@ def _reason_of_refusal(
     """Send `body`, which must be refused with 400 `code`: the exchange, what is wrong with
     the refusal itself (status, code, envelope), and the ErrorReason."""
     exchange, _ = session.send(body, observe=False)
-    found = expect_refusal(session, exchange, check=check, rule=rule, status=400, code=code)
+    found = expect_refusal(session, exchange, check=check, rule=rule, code=code)
     return exchange, found, error_of(exchange)[1]
 
 

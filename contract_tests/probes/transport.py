@@ -67,7 +67,6 @@ def _json_probes() -> list[Probe]:
                     headers={"Content-Type": "application/json; charset=us-ascii"},
                 )
             ),
-            status=400,
             code="InvalidJson",
             description="Bytes that do not decode in the declared charset are InvalidJson.",
         ),
@@ -78,7 +77,6 @@ def _json_probes() -> list[Probe]:
             check=TRANSPORT,
             rule=ids.INVALID_JSON.rule,
             request=constant(Raw(content=body, headers=JSON_HEADERS)),
-            status=400,
             code="InvalidJson",
             description=f"A {name} JSON body is InvalidJson (400), never a 5xx.",
         )
@@ -125,6 +123,18 @@ def _json_probes() -> list[Probe]:
             _extremes_run,
         )
     )
+    probes.append(
+        acceptance(
+            "json-depth-at-limit",
+            check=TRANSPORT,
+            rule=ids.INVALID_JSON.rule,
+            request=lambda s: Raw(
+                content=_nested(s.spec.terms.limits.max_json_depth), headers=JSON_HEADERS
+            ),
+            description="JSON nested exactly x-contract.limits.maxJsonDepth deep (the request "
+            "object is depth 1) is read, not InvalidJson.",
+        )
+    )
     # docs/contract.md: duplicate keys, the last one wins.
     raw = json_bytes(base_request()).replace(
         b'"Content": "Contract test"', b'"Content": "first", "Content": "last wins"'
@@ -142,6 +152,13 @@ def _json_probes() -> list[Probe]:
     return probes
 
 
+def _nested(depth: int) -> bytes:
+    """The base request, its unknown property nesting arrays so that the whole body is
+    `depth` levels deep (the request object is level 1)."""
+    inner = max(0, depth - 1)
+    return _with_raw_value(b"[" * inner + b"]" * inner) if inner else json_bytes(base_request())
+
+
 def _extremes_run(session: Session) -> Iterator[Violation]:
     cases: list[tuple[str, bytes]] = [
         ("a 5000-digit integer (in an unknown property)", _with_raw_value(b"9" * 5000)),
@@ -152,7 +169,8 @@ def _extremes_run(session: Session) -> Iterator[Violation]:
         ("a number beyond a double (in an unknown property)", _with_raw_value(b"1e400")),
         ("a 30-digit fraction (in an unknown property)", _with_raw_value(b"0." + b"1" * 30)),
     ]
-    for depth in (65, 100, 500, 1000, 5000):
+    beyond = session.spec.terms.limits.max_json_depth + 1
+    for depth in sorted({beyond, 100, 500, 1000, 5000}):
         arrays = _with_raw_value(b"[" * depth + b"]" * depth)
         objects = _with_raw_value(b'{"a":' * depth + b"1" + b"}" * depth)
         cases.append((f"{depth} levels of arrays (in an unknown property)", arrays))
@@ -244,7 +262,6 @@ def _size_run(session: Session) -> Iterator[Violation]:
                 exchange,
                 check=TRANSPORT,
                 rule=ids.PAYLOAD_TOO_LARGE.rule,
-                status=413,
                 code="PayloadTooLarge",
             )
             ok = not found
@@ -304,7 +321,6 @@ def _paths_and_methods(spec: Spec) -> list[Probe]:
             check=TRANSPORT,
             rule=ids.NOT_FOUND.rule,
             request=_unknown_path_request(path),
-            status=404,
             code="NotFound",
             description=f"{what[0].upper()}{what[1:]} gets 404 NotFound in the envelope.",
         )
@@ -318,7 +334,6 @@ def _paths_and_methods(spec: Spec) -> list[Probe]:
                     check=TRANSPORT,
                     rule=ids.METHOD_NOT_ALLOWED.rule,
                     request=constant(Raw(method=method, path=path)),
-                    status=405,
                     code="MethodNotAllowed",
                     description=f"{method} {path} gets 405 with Allow: POST.",
                 )
@@ -336,7 +351,7 @@ def _head_run(session: Session) -> Iterator[Violation]:
         wanted = path_methods(session.spec, path) or ["POST"]
         if "HEAD" in wanted:
             continue  # the spec documents HEAD there: not this probe's case
-        if status != 405 or methods != set(wanted):
+        if status != session.spec.terms.check("method").status or methods != set(wanted):
             yield violation(
                 exchange,
                 *ids.METHOD_NOT_ALLOWED,
@@ -365,7 +380,6 @@ def _malformed_http_run(session: Session) -> Iterator[Violation]:
             exchange,
             check=TRANSPORT,
             rule=ids.BAD_REQUEST.rule,
-            status=400,
             code="BadRequest",
         )
         yield from (
@@ -399,7 +413,6 @@ def transport_probes(spec: Spec) -> list[Probe]:
             check=TRANSPORT,
             rule=ids.PAYLOAD_TOO_LARGE.rule,
             request=lambda s: Raw(content=oversized(s), headers=JSON_HEADERS, chunked=True),
-            status=413,
             code="PayloadTooLarge",
             description="A body over 1 MiB sent chunked (no Content-Length) is 413 too.",
         ),

@@ -239,7 +239,6 @@ def validation_probes(_spec: Spec) -> list[Probe]:
             check=VALIDATION,
             rule=ids.VALIDATION_ERROR.rule,
             request=build,
-            status=400,
             code="ValidationError",
             names=names,
             description=f"A schema violation ({probe_id}) is ValidationError naming its JSON path.",
@@ -255,7 +254,6 @@ def validation_probes(_spec: Spec) -> list[Probe]:
                 request=constant(
                     Raw(content=json_bytes(value), headers={"Content-Type": "application/json"})
                 ),
-                status=400,
                 code="ValidationError",
                 description=f"A top-level JSON {kind} is a ValidationError, not InvalidJson.",
             )
@@ -266,7 +264,6 @@ def validation_probes(_spec: Spec) -> list[Probe]:
             check=VALIDATION,
             rule=ids.VALIDATION_ERROR.rule,
             request=lambda s: _seed_sample(),
-            status=400,
             code="ValidationError",
             names=["sample string", "ContactID", "GroupID", "QuickRecipients"],
             description="The help page's request sample: its placeholder keys fail the patterns.",
