@@ -111,6 +111,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="leave out the exact-balance probe, which ends the run by spending every credit "
         "of the account (a send costing exactly the balance must be accepted)",
     )
+    parser.add_argument(
+        "--example-db",
+        metavar="DIR|redis://HOST:PORT/N",
+        help="keep the properties' failing examples there (Hypothesis's directory or Redis "
+        "database) and replay them first in every run that shares it; default: none",
+    )
     parser.add_argument("--junit-xml", metavar="FILE", type=Path, help="write a JUnit XML report")
     parser.add_argument("--report", metavar="FILE.md", type=Path, help="write a Markdown report")
     parser.add_argument(
@@ -196,6 +202,11 @@ def _run(args: argparse.Namespace) -> int:
     from contract_tests.runner import run_suite
 
     console = Console(stderr=True)
+    example_db = None
+    if args.example_db is not None:
+        from contract_tests.exampledb import open_example_db
+
+        example_db = open_example_db(args.example_db)
     session = open_session(
         base_url=args.base_url,
         fixtures=args.fixtures,
@@ -206,6 +217,7 @@ def _run(args: argparse.Namespace) -> int:
         expired_token=args.expired_token,
         timeout=args.timeout,
     )
+    session.example_db, session.example_db_name = example_db, args.example_db
     try:
         with _RichProgress(console) as progress:
             result = run_suite(

@@ -20,7 +20,7 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
-from hypothesis import HealthCheck, Phase, Verbosity, given, seed, settings
+from hypothesis import HealthCheck, Verbosity, given, seed, settings
 from hypothesis.errors import FlakyFailure, FlakyReplay
 
 from contract_tests import ids
@@ -102,6 +102,7 @@ def run_client_property(
     outcomes and notes: when the generated client cannot get a token with the run's client
     credentials (a run given only `--token`), nothing is sent and a note says why.
     """
+    from contract_tests.properties import example_phases
     from contract_tests.strategies import valid_request
     from generator.runtime import client_package
 
@@ -134,8 +135,8 @@ def run_client_property(
     @settings(
         max_examples=max_examples,
         deadline=None,
-        database=None,
-        phases=[Phase.explicit, Phase.generate, Phase.shrink],
+        database=session.example_db,
+        phases=example_phases(session.example_db),
         suppress_health_check=list(HealthCheck),
         report_multiple_bugs=False,
         verbosity=Verbosity.quiet,
@@ -187,7 +188,7 @@ def run_client_property(
                 "a 200 answer",
             )
 
-    if seed_value is not None:
+    if seed_value is not None and session.example_db is None:  # see contract_tests.exampledb
         test = seed(seed_value)(test)
     notes: list[str] = []
     try:

@@ -15,6 +15,7 @@ from typing import Any
 
 from hypothesis import HealthCheck, Phase, Verbosity, assume, given, seed, settings
 from hypothesis import strategies as st
+from hypothesis.database import ExampleDatabase
 from hypothesis.errors import FlakyFailure, FlakyReplay, HypothesisException
 
 from contract_tests import ids
@@ -146,19 +147,31 @@ BREAKERS = [
 ]
 
 
-def _settings(max_examples: int, seed_value: int | None) -> Callable[[Any], Any]:
+def example_phases(database: ExampleDatabase | None) -> list[Phase]:
+    """With an example database, its failing examples replay first (the reuse phase)."""
+    reuse = [Phase.reuse] if database is not None else []
+    return [Phase.explicit, *reuse, Phase.generate, Phase.shrink]
+
+
+def _settings(
+    max_examples: int, seed_value: int | None, database: ExampleDatabase | None = None
+) -> Callable[[Any], Any]:
     def wrap(test: Any) -> Any:
         configured = settings(
             max_examples=max_examples,
             deadline=None,
-            database=None,
+            database=database,
             derandomize=False,
-            phases=[Phase.explicit, Phase.generate, Phase.shrink],
+            phases=example_phases(database),
             suppress_health_check=list(HealthCheck),
             report_multiple_bugs=False,
             verbosity=Verbosity.quiet,
         )(test)
-        return seed(seed_value)(configured) if seed_value is not None else configured
+        # Hypothesis keeps no example of a seeded test: with a database, the database is
+        # the replay (its failing examples run first), and the draws are not seeded.
+        if seed_value is None or database is not None:
+            return configured
+        return seed(seed_value)(configured)
 
     return wrap
 
@@ -185,7 +198,7 @@ def valid_requests_accepted(
     outcome = Outcome(*ids.PROPERTY_VALID_REQUESTS_ACCEPTED)
     last: list[Violation] = []
 
-    @_settings(max_examples, seed_value)
+    @_settings(max_examples, seed_value, session.example_db)
     @given(valid_request(session.account, session.spec))
     def test(body: dict[str, Any]) -> None:
         # The strategies draw within the spec's bounds; the oracle has the last word.
@@ -220,7 +233,7 @@ def one_rule_broken(session: Session, *, max_examples: int, seed_value: int | No
         assume(isinstance(verdict, Refusal) and verdict.code == breaker.code)
         return breaker, body
 
-    @_settings(max_examples, seed_value)
+    @_settings(max_examples, seed_value, session.example_db)
     @given(broken())
     def test(case: tuple[Breaker, dict[str, Any]]) -> None:
         breaker, body = case

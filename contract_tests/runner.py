@@ -22,6 +22,7 @@ import httpx
 
 from contract_tests.core import BoundaryObservation, Outcome, Progress, Violation
 from contract_tests.coverage import CoverageMap
+from contract_tests.exampledb import describe as describe_example_db
 from contract_tests.forked import ForkedStage
 from contract_tests.probe import Probe
 from contract_tests.probes import registry
@@ -185,6 +186,8 @@ def run_suite(
     target = "the embedded mock (in process)" if app is not None else str(session.client.base_url)
     watcher: Progress = progress if progress is not None else _Quiet()
     run = Run(session=session, app=app, seed=seed, workers=workers, progress=watcher)
+    if "properties" in stages or "client" in stages:
+        run.notes.append(describe_example_db(session.example_db_name))
     chosen = PROFILES[profile]
     plan = _plan(session, chosen, max_examples, stages, probes, spend_balance)
     stage_cases: dict[str, int] = {}

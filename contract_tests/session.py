@@ -35,6 +35,8 @@ from twosms_contract.fixtures import Account
 from twosms_contract.spec import Spec
 
 if TYPE_CHECKING:
+    from hypothesis.database import ExampleDatabase
+
     from twosms_contract.asgi import ASGICaller
 
 _UNSET: Any = object()
@@ -75,6 +77,10 @@ class Session:
         self._token_given = token is not None  # --token, rather than fetched from /Token
         # A token the server issued that has expired, where the target can mint one.
         self.expired_token: str | None = None
+        # Where the properties keep failing examples (`contract_tests.exampledb`); None:
+        # nowhere, each run draws afresh.
+        self.example_db: ExampleDatabase | None = None
+        self.example_db_name: str | None = None
         self.series = series  # one client, sends in series: ledger continuity applies
         self.app: Any = None  # the ASGI app of an in-process session, None over HTTP
         self.cases = 0

@@ -7,7 +7,8 @@ from __future__ import annotations
 import itertools
 import threading
 from collections import deque
-from dataclasses import asdict, dataclass
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -32,12 +33,14 @@ class SentMessage:
     sender: str | None
     reference: str | None
     date_to_send: str | None
-    # Where each SMS part ends: the index in `text` just past its last character.
-    part_ends: tuple[int, ...] = ()
+    # Where each SMS part ends: the index in `text` just past its last character; worked
+    # out when the sandbox is read (a callable), not on the send's hot path.
+    part_ends: tuple[int, ...] | Callable[[], tuple[int, ...]] = ()
     request: Any = None  # the request body the message came from (its JSON value)
 
     def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
+        ends = self.part_ends() if callable(self.part_ends) else self.part_ends
+        data = asdict(replace(self, part_ends=ends))
         data["received_at"] = self.received_at.isoformat()
         for key in ("sms", "emails", "contacts", "part_ends"):
             data[key] = list(data[key])

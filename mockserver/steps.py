@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from mockserver.context import Message, SendContext
@@ -122,7 +123,7 @@ class SendSteps(BusinessRules):
                 sender=options.get("Sender"),
                 reference=options.get("Reference"),
                 date_to_send=options.get("DateToSend"),
-                part_ends=part_ends(self.state.parts, message.text),
+                part_ends=functools.partial(part_ends, self.state.parts, message.text),
                 request=ctx.body,
             )
         )
