@@ -26,7 +26,8 @@ browser:
 	  $(SUDO) apt-get update -q && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium; }
 
-contract: setup
+# The contract run needs no browser: only the virtual environment.
+contract: $(STAMP)
 	$(BIN)/twosms-contract lint
 	$(BIN)/twosms-contract test
 
