@@ -36,7 +36,9 @@ def _env(checkout: Path) -> dict[str, str]:
 
 
 def _cli(checkout: Path) -> list[str]:
-    return [sys.executable, "-c", "from twosms_contract.cli import main; raise SystemExit(main())"]
+    """The checkout's `twosms-contract` (its entry point moved to `twosms_kit` since)."""
+    home = "twosms_kit" if (checkout / "twosms_kit" / "cli.py").exists() else "twosms_contract"
+    return [sys.executable, "-c", f"from {home}.cli import main; raise SystemExit(main())"]
 
 
 def _free_port() -> int:

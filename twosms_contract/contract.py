@@ -233,6 +233,8 @@ class Contract:
         for check in checks:
             self._by_code.setdefault(check.code, check)
         self._fields: dict[tuple[str, ...], Field] = {}
+        self._operations: dict[str, tuple[str, str]] = {}
+        self._statuses: dict[tuple[str, str], frozenset[int]] = {}
 
     # -- checks -----------------------------------------------------------------------------
 
@@ -290,7 +292,14 @@ class Contract:
     # -- operations -------------------------------------------------------------------------
 
     def operation(self, operation_id: str) -> tuple[str, str]:
-        """(path, METHOD) of the operation with this operationId."""
+        """(path, METHOD) of the operation with this operationId (remembered: the suite
+        asks for it on every exchange)."""
+        found = self._operations.get(operation_id)
+        if found is None:
+            found = self._operations[operation_id] = self._find_operation(operation_id)
+        return found
+
+    def _find_operation(self, operation_id: str) -> tuple[str, str]:
         for path, item in (self.spec.document.get("paths") or {}).items():
             for method, operation in (item or {}).items():
                 if isinstance(operation, dict) and operation.get("operationId") == operation_id:
@@ -303,10 +312,16 @@ class Contract:
         return frozenset(m.upper() for m in item if m in _HTTP_METHODS)
 
     def documented_statuses(self, path: str, method: str) -> frozenset[int]:
-        """The statuses an operation's `responses` document."""
-        item = (self.spec.document.get("paths") or {}).get(path) or {}
-        operation = item.get(method.lower()) or {}
-        return frozenset(int(code) for code in operation.get("responses") or {} if code.isdigit())
+        """The statuses an operation's `responses` document (remembered per operation)."""
+        key = (path, method.lower())
+        found = self._statuses.get(key)
+        if found is None:
+            item = (self.spec.document.get("paths") or {}).get(path) or {}
+            operation = item.get(method.lower()) or {}
+            responses = operation.get("responses") or {}
+            found = frozenset(int(code) for code in responses if code.isdigit())
+            self._statuses[key] = found
+        return found
 
     # -- schema overrides -------------------------------------------------------------------
 
