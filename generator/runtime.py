@@ -10,10 +10,12 @@ spec and process, and imports it under a name of its own (`twosms_client_<sha>`)
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import importlib
 import importlib.util
 import json
+import shutil
 import sys
 import tempfile
 import threading
@@ -67,6 +69,8 @@ def _build(spec: Spec, key: str) -> ModuleType:
 
     name = f"{DEFAULT_PACKAGE}_{key}"
     folder = Path(tempfile.mkdtemp(prefix="twosms-client-"))
+    # The package lives as long as the process; its folder goes when the process ends.
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
     write(generate(spec, package=name), folder)
     sys.path.insert(0, str(folder))
     try:
