@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from mockserver.http import Answer, HttpRequest
+from mockserver.http import Answer, HttpRequest, accept_ranges
 from mockserver.routes import normalise_path
 from mockserver.state import MockState
 from twosms_contract.contract import Check
@@ -50,18 +50,7 @@ class BehaviourCore:
         accept = request.header("accept")
         if not accept or "text/json" not in accept.lower():
             return "application/json"
-        quality: dict[str, float] = {}
-        for item in accept.split(","):
-            kind, _, params = item.partition(";")
-            q = 1.0
-            for param in params.split(";"):
-                name, _, value = param.partition("=")
-                if name.strip().lower() == "q":
-                    try:
-                        q = float(value.strip())
-                    except ValueError:
-                        q = 0.0
-            quality[kind.strip().lower()] = q
+        quality = dict(accept_ranges(accept))
         text_q = quality.get("text/json", 0.0)
         if text_q > 0 and text_q >= quality.get("application/json", 0.0):
             return "text/json"

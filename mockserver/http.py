@@ -168,3 +168,22 @@ class Answer:
             )
         await send({"type": "http.response.start", "status": self.status, "headers": headers})
         await send({"type": "http.response.body", "body": body})
+
+
+def accept_ranges(accept: str) -> list[tuple[str, float]]:
+    """The media ranges of an `Accept` value with their q (1 when absent, 0 when not a
+    number), lower-cased, in order; empty elements left out."""
+    ranges: list[tuple[str, float]] = []
+    for item in accept.split(","):
+        kind, _, params = item.partition(";")
+        q = 1.0
+        for param in params.split(";"):
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    q = float(value.strip())
+                except ValueError:
+                    q = 0.0
+        if kind.strip():
+            ranges.append((kind.strip().lower(), q))
+    return ranges

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
-from mockserver.http import HttpRequest, encode_json
+from mockserver.http import HttpRequest, accept_ranges, encode_json
 from mockserver.instances import instance_for
 from mockserver.routes import MediaType, Operation, Parameter, deref_with_pointer
 from mockserver.validation import _keyword_text, describe, show
@@ -365,19 +365,7 @@ def negotiate(accept: str | None, offered: Sequence[str]) -> int:
         return 0
     if not accept:
         return 0
-    ranges: list[tuple[str, float]] = []
-    for item in accept.split(","):
-        kind, _, params = item.partition(";")
-        q = 1.0
-        for param in params.split(";"):
-            name, _, value = param.partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    q = float(value.strip())
-                except ValueError:
-                    q = 0.0
-        if kind.strip():
-            ranges.append((kind.strip().lower(), q))
+    ranges = accept_ranges(accept)
     best, best_q = 0, 0.0
     for index, media in enumerate(offered):
         kind = media.split(";", 1)[0].strip().lower()

@@ -539,10 +539,12 @@ def agreement_findings(spec: Spec) -> Iterator[tuple[str, str, str, Any]]:
                 "error codes the ErrorCode pattern does not admit",
                 unmatched,
             )
+    declared = {
+        e.get("code"): e.get("status") for e in raw.get("errorCodes") or [] if isinstance(e, dict)
+    }
     for at, item in enumerate(raw.get("checks") or []):
         if not isinstance(item, dict):
             continue
-        declared = {e.get("code"): e.get("status") for e in raw.get("errorCodes") or []}
         code, status = item.get("code"), item.get("status")
         if code in declared and declared[code] != status:
             yield (
@@ -555,7 +557,7 @@ def agreement_findings(spec: Spec) -> Iterator[tuple[str, str, str, Any]]:
         if not isinstance(item, dict) or not isinstance(item.get("path"), str):
             continue
         try:
-            Contract.from_spec(spec).field(item["path"])
+            spec.terms.field(item["path"])
         except ContractError as exc:
             yield (
                 f"{ROOT}/schemaRuleOverrides/{at}/path",
