@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 BROWSER := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup browser contract test lint generate check-generated fmt clean bench
+.PHONY: setup browser contract shards test lint generate check-generated fmt clean bench
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,14 @@ browser:
 contract: $(STAMP)
 	$(BIN)/twosms-contract lint
 	$(BIN)/twosms-contract test
+
+# One run as SHARDS shards in parallel, each against an embedded mock of its own, merged
+# into OUT/ (docs/ci.md); SEED fixes the run (default: a random one, printed).
+SHARDS ?= 3
+SEED ?=
+OUT ?= shards
+shards: $(STAMP)
+	BIN=$(BIN) scripts/run-shards $(SHARDS) "$(SEED)" $(OUT)
 
 test: setup
 	$(BIN)/ruff check .

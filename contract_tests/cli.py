@@ -10,14 +10,13 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from twosms_contract.errors import ContractKitError
 from twosms_contract.options import add_fixtures_option, add_spec_option
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from contract_tests.runner import SuiteResult
     from contract_tests.session import Session
+    from contract_tests.shards import Shard
     from twosms_contract.spec import Spec
 
 DEFAULT_PROFILE = "ci"  # kept equal to runner.DEFAULT_PROFILE (a test checks it)
@@ -52,6 +51,15 @@ def _percent(text: str) -> float:
     if not 0 <= value <= 100:
         raise argparse.ArgumentTypeError(f"{value} is not between 0 and 100")
     return value
+
+
+def _shard(text: str) -> Shard:
+    from contract_tests.shards import Shard, ShardError
+
+    try:
+        return Shard.parse(text)
+    except ShardError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -117,6 +125,19 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="keep the properties' failing examples there (Hypothesis's directory or Redis "
         "database) and replay them first in every run that shares it; default: none",
     )
+    parser.add_argument(
+        "--shard",
+        metavar="I/N",
+        type=_shard,
+        help="run shard I of N of the run (give every shard the same --seed and a server of "
+        "its own; `merge-reports` joins their --json results)",
+    )
+    parser.add_argument(
+        "--json",
+        metavar="FILE",
+        type=Path,
+        help="write the whole result as JSON (what `merge-reports` reads)",
+    )
     parser.add_argument("--junit-xml", metavar="FILE", type=Path, help="write a JUnit XML report")
     parser.add_argument("--report", metavar="FILE.md", type=Path, help="write a Markdown report")
     parser.add_argument(
@@ -143,6 +164,10 @@ def _check_usage(args: argparse.Namespace) -> None:
         parser.error("--client-id and --client-secret go together")
     if args.token is not None and args.client_id is not None:
         parser.error("--token replaces --client-id/--client-secret: give one or the other")
+    if args.shard is not None and args.shard.count > 1 and args.seed is None:
+        parser.error(
+            f"--shard {args.shard} needs --seed: every shard of a run must draw the same cases"
+        )
     if args.base_url is not None and not args.base_url.startswith(("http://", "https://")):
         parser.error(f"--base-url {args.base_url!r} is not an http:// or https:// URL")
     for option, path in (
@@ -150,6 +175,7 @@ def _check_usage(args: argparse.Namespace) -> None:
         ("--report", args.report),
         ("--html", args.html),
         ("--coverage-json", args.coverage_json),
+        ("--json", args.json),
     ):
         if path is not None and not path.parent.is_dir():
             parser.error(f"{option} {path}: no such directory {str(path.parent)!r}")
@@ -199,6 +225,7 @@ def _run(args: argparse.Namespace) -> int:
     _check_usage(args)
     from rich.console import Console
 
+    from contract_tests.output import coverage_verdict, print_summary, write_reports
     from contract_tests.runner import run_suite
 
     console = Console(stderr=True)
@@ -230,67 +257,22 @@ def _run(args: argparse.Namespace) -> int:
                 # In process, Schemathesis runs in forked processes beside the other stages.
                 parallel=args.base_url is None and not args.serial,
                 spend_balance=not args.keep_balance,
+                **({"shard": args.shard} if args.shard is not None else {}),
             )
     finally:
         session.close()
     console = Console()
     print_summary(result, console)
-    _write_reports(
+    write_reports(
         result,
         junit=args.junit_xml,
         markdown=args.report,
         html=args.html,
         coverage=args.coverage_json,
+        json_result=args.json,
     )
-    covered = _coverage_verdict(result, args.fail_under, console)
+    covered = coverage_verdict(result, args.fail_under, console)
     return 0 if result.conforms and covered else 1
-
-
-def _coverage_verdict(result: SuiteResult, fail_under: float | None, console: Console) -> bool:
-    """Print the coverage line; False when it is below `--fail-under`."""
-    coverage = result.coverage
-    if coverage is None:
-        return True
-    line = (
-        f"Contract coverage: {coverage.exercised} of {len(coverage.items)} items exercised "
-        f"({coverage.percent:.1f}%)"
-    )
-    if fail_under is not None and coverage.percent < fail_under:
-        console.print(f"{line}, below --fail-under {fail_under:g}%.", markup=False)
-        return False
-    console.print(line + ".", markup=False)
-    return True
-
-
-def _write_reports(
-    result: SuiteResult,
-    *,
-    junit: Path | None,
-    markdown: Path | None,
-    html: Path | None = None,
-    coverage: Path | None = None,
-) -> None:
-    import json
-
-    from contract_tests.html_report import html_report
-    from contract_tests.report import junit_xml, markdown_report
-
-    def coverage_json(result: SuiteResult) -> str:
-        data = result.coverage.to_json() if result.coverage is not None else None
-        return json.dumps(data, indent=2) + "\n"
-
-    for path, render in (
-        (junit, junit_xml),
-        (markdown, markdown_report),
-        (html, html_report),
-        (coverage, coverage_json),
-    ):
-        if path is None:
-            continue
-        try:
-            path.write_text(render(result), encoding="utf-8")
-        except OSError as exc:
-            raise ContractKitError(f"cannot write {path}: {exc.strerror}") from None
 
 
 class _RichProgress:
@@ -327,52 +309,3 @@ class _RichProgress:
 
     def advance(self, cases: int) -> None:
         self._progress.update(self._task, cases=cases)
-
-
-def print_summary(result: SuiteResult, console: Console) -> None:
-    """The end-of-run table: per check and rule, passed or failed, then the totals."""
-    from rich.table import Table
-
-    table = Table(title=f"Contract suite against {result.target}", title_justify="left")
-    table.add_column("id")
-    table.add_column("check")
-    table.add_column("rule")
-    table.add_column("cases", justify="right")
-    table.add_column("result")
-    for rule in result.rules:
-        verdict = {
-            "passed": "[green]passed[/green]",
-            "n/a": "[dim]n/a[/dim]",
-            "failed": f"[red]FAILED[/red] ({len(rule.violations)} distinct)",
-        }[rule.verdict]
-        table.add_row(rule.id, rule.check, rule.rule, str(rule.cases), verdict)
-    console.print(table)
-    for rule in result.failed:
-        first = rule.minimal
-        assert first is not None
-        console.print(
-            f"[red]FAILED[/red] {rule.id} {rule.check} / {rule.rule}: ", markup=True, end=""
-        )
-        console.print(first.message, markup=False)
-        console.print(f"    Received: {_short(first.received)}", markup=False)
-        console.print(f"    Expected: {_short(first.expected)}", markup=False)
-    for note in result.notes:
-        console.print(f"note: {note}", markup=False)
-    passed = sum(rule.verdict == "passed" for rule in result.rules)
-    stages = ", ".join(
-        f"{stage} {result.stage_cases.get(stage, 0)} in {seconds:.1f} s"
-        for stage, seconds in result.stage_seconds.items()
-    )
-    console.print(
-        f"{result.cases} cases in {result.seconds:.1f} s ({result.cases_per_second:.0f} cases/s;"
-        f" {stages}); {passed} rules passed, {len(result.failed)} failed"
-        f" (profile {result.profile}, seed {result.seed if result.seed is not None else 'random'})",
-        markup=False,
-    )
-    verdict = "conforms to the contract" if result.conforms else "BREAKS the contract"
-    console.print(f"The server {verdict}.", markup=False)
-
-
-def _short(text: str, limit: int = 300) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -17,8 +17,8 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -49,6 +49,7 @@ class CoverageItem:
     name: str  # e.g. "$.Options.Reference", "$.Type = 2", "POST /Token 400"
     count: int
     where: str  # the spec pointer it comes from
+    place: int = 0  # its place among every item in the spec's order
 
     @property
     def exercised(self) -> bool:
@@ -61,6 +62,7 @@ class CoverageItem:
             "count": self.count,
             "exercised": self.exercised,
             "where": self.where,
+            "place": self.place,
         }
 
 
@@ -88,6 +90,33 @@ class CoverageMap:
     @property
     def missed(self) -> list[CoverageItem]:
         return [item for item in self.items if not item.exercised]
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> CoverageMap:
+        """The map `to_json` wrote."""
+        return cls(
+            tuple(
+                CoverageItem(
+                    str(i["kind"]),
+                    str(i["name"]),
+                    int(i["count"]),
+                    str(i["where"]),
+                    int(i["place"]),
+                )
+                for i in data["items"]
+            )
+        )
+
+    @classmethod
+    def merged(cls, maps: Sequence[CoverageMap]) -> CoverageMap:
+        """The maps of one run's shards as one: each item's counts added up, in the order
+        `CoverageRecorder.snapshot` gives."""
+        counts: Counter[tuple[str, str]] = Counter()
+        for each in maps:
+            for item in each.items:
+                counts[item.kind, item.name] += item.count
+        items = [replace(i, count=counts[i.kind, i.name]) for i in maps[0].items]
+        return cls(tuple(_ordered(items)))
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -216,13 +245,16 @@ class CoverageRecorder:
 
     def snapshot(self) -> CoverageMap:
         items = [
-            CoverageItem(t.kind, t.name, self.counts.get((t.kind, t.name), 0), t.where)
-            for t in self.targets()
+            CoverageItem(t.kind, t.name, self.counts.get((t.kind, t.name), 0), t.where, place)
+            for place, t in enumerate(self.targets())
         ]
-        order = {kind: index for index, kind in enumerate(KINDS)}
-        place = {id(item): index for index, item in enumerate(items)}  # the spec's order
-        items.sort(key=lambda i: (i.exercised, order[i.kind], place[id(i)]))
-        return CoverageMap(tuple(items))
+        return CoverageMap(tuple(_ordered(items)))
+
+
+def _ordered(items: list[CoverageItem]) -> list[CoverageItem]:
+    """Never exercised first, then by kind, then in the spec's order."""
+    order = {kind: index for index, kind in enumerate(KINDS)}
+    return sorted(items, key=lambda i: (i.exercised, order[i.kind], i.place))
 
 
 # -- reading the spec ---------------------------------------------------------------------

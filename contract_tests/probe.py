@@ -17,6 +17,8 @@ class Probe:
     `run` gets the session (see `contract_tests.session.Session`) and yields violations;
     it must make at least one request, and count them in `session.cases`. A `last` probe
     runs after every stage of a run (the exact-balance probe, which spends every credit).
+    A `whole_account` probe (the ledger's) needs the account to itself: a sharded run runs
+    it in shard 1 only (`contract_tests.shards`); a `last` probe is one too.
     """
 
     id: str
@@ -25,3 +27,4 @@ class Probe:
     description: str
     run: Callable[[Session], Iterable[Violation]]
     last: bool = False
+    whole_account: bool = False

@@ -27,6 +27,7 @@ from contract_tests.forked import ForkedStage
 from contract_tests.probe import Probe
 from contract_tests.probes import registry
 from contract_tests.session import Session, TargetError
+from contract_tests.shards import WHOLE_RUN, Shard, Unit
 from contract_tests.stages import (
     ClientStage,
     ProbeStage,
@@ -74,6 +75,7 @@ class RuleResult:
     cases: int = 0
     violations: list[Violation] = field(default_factory=list)
     occurrences: int = 0  # violations before de-duplication
+    counted: int = 0  # the cases the outcomes counted (`cases` is at least `occurrences`)
 
     @property
     def id(self) -> str:
@@ -115,6 +117,11 @@ class SuiteResult:
     boundaries: list[BoundaryObservation]
     notes: list[str]  # what could not be tested, and why
     coverage: CoverageMap | None = None  # what of the contract the run exercised
+    spec_sha256: str = ""  # of the spec the run judged by
+    shard: Shard = WHOLE_RUN  # which part of the run this is (`--shard`)
+    plan: tuple[str, ...] = ()  # the whole run's units (`contract_tests.shards`), in order
+    units: tuple[str, ...] = ()  # the units this run ran (all of `plan` unless sharded)
+    shards: int = 1  # how many shard results this one joins (`merge`)
 
     @property
     def failed(self) -> list[RuleResult]:
@@ -156,6 +163,7 @@ def run_suite(
     probes: Sequence[Probe] | None = None,
     parallel: bool = False,
     spend_balance: bool = True,
+    shard: Shard = WHOLE_RUN,
 ) -> SuiteResult:
     """Run the suite against the session's server (see the module docstring).
 
@@ -172,6 +180,9 @@ def run_suite(
     `spend_balance`: the probes marked `last` (the exact-balance probe, which spends every
     credit of the account) run after every stage; without it (`--keep-balance`) they do
     not run.
+
+    `shard`: run only that shard's units of the run (`contract_tests.shards`); give every
+    shard the same `seed`, so that together they run what one run does.
     """
     if profile not in PROFILES:
         raise ValueError(f"unknown profile {profile!r}; choose one of {', '.join(PROFILES)}")
@@ -189,7 +200,11 @@ def run_suite(
     if "properties" in stages or "client" in stages:
         run.notes.append(describe_example_db(session.example_db_name))
     chosen = PROFILES[profile]
-    plan = _plan(session, chosen, max_examples, stages, probes, spend_balance)
+    plan, units, mine = _plan(session, chosen, max_examples, stages, probes, spend_balance, shard)
+    if shard.count > 1:
+        run.notes.append(
+            f"shard {shard} of the run (seed {seed}): {len(mine)} of its {len(units)} units"
+        )
     stage_cases: dict[str, int] = {}
     stage_seconds: dict[str, float] = {}
     started = time.perf_counter()
@@ -235,6 +250,10 @@ def run_suite(
         boundaries=list(session.boundaries),
         notes=run.notes,
         coverage=session.coverage.snapshot(),
+        spec_sha256=session.spec.sha256,
+        shard=shard,
+        plan=tuple(unit.name for unit in units),
+        units=tuple(unit.name for unit in mine),
     )
 
 
@@ -251,28 +270,46 @@ def _plan(
     stages: Sequence[str],
     probes: Sequence[Probe] | None,
     spend_balance: bool,
-) -> list[Stage]:
-    """The stages to run, in order (see the module docstring): the closing probes (marked
-    `last`) after every other stage."""
+    shard: Shard,
+) -> tuple[list[Stage], list[Unit], list[Unit]]:
+    """The stages to run, in order (see the module docstring), the closing probes (marked
+    `last`) after every other stage; the run's units, and the shard's of them."""
+    from contract_tests.properties import PROPERTY_RUNS
+    from contract_tests.schema_run import PHASES
 
     def examples(default: int) -> int:
         return max_examples if max_examples is not None else default
 
-    plan: list[Stage] = []
-    closing: list[Probe] = []
+    chosen: list[Probe] = []
+    units: list[Unit] = []
     if "probes" in stages:
         chosen = list(probes) if probes is not None else registry(session.spec)
-        closing = [p for p in chosen if p.last] if spend_balance else []
-        plan.append(ProbeStage([p for p in chosen if not p.last]))
+        chosen = [p for p in chosen if spend_balance or not p.last]
+        units += [Unit(f"probe:{p.id}", p.whole_account or p.last) for p in chosen]
     if "properties" in stages:
-        plan.append(PropertyStage(examples(profile.property_examples)))
+        units += [Unit(f"property:{name}") for name, _ in PROPERTY_RUNS]
     if "client" in stages:
-        plan.append(ClientStage(examples(profile.client_examples)))
+        units.append(Unit("client"))
     if "schemathesis" in stages:
-        plan.append(SchemathesisStage(examples(profile.schemathesis_examples)))
+        units += [Unit(f"schemathesis:{phase}") for phase in PHASES]
+    mine = shard.split(units)
+    taken = {unit.name for unit in mine}
+    plan: list[Stage] = []
+    mine_probes = [p for p in chosen if f"probe:{p.id}" in taken]
+    if "probes" in stages:
+        plan.append(ProbeStage([p for p in mine_probes if not p.last]))
+    names = tuple(name for name, _ in PROPERTY_RUNS if f"property:{name}" in taken)
+    if names:
+        plan.append(PropertyStage(examples(profile.property_examples), names))
+    if "client" in taken:
+        plan.append(ClientStage(examples(profile.client_examples)))
+    phases = tuple(phase for phase in PHASES if f"schemathesis:{phase}" in taken)
+    if phases:
+        plan.append(SchemathesisStage(examples(profile.schemathesis_examples), phases))
+    closing = [p for p in mine_probes if p.last]
     if closing:
         plan.append(closing_probes(closing))
-    return plan
+    return plan, units, mine
 
 
 def app_of(session: Session) -> Any:
@@ -320,7 +357,27 @@ def aggregate(outcomes: Iterable[Outcome]) -> list[RuleResult]:
             _add(result, violation, seen.setdefault(key, set()))
     for result in merged.values():
         result.violations.sort(key=_request_size)
+        result.counted = result.cases
         result.cases = max(result.cases, result.occurrences)
+    return sorted(merged.values(), key=lambda r: (r.check, r.rule))
+
+
+def join(results: Iterable[RuleResult]) -> list[RuleResult]:
+    """Rule results of the shards of one run, merged per (check, rule) as `aggregate` would
+    have merged the whole run's outcomes."""
+    merged: dict[tuple[str, str], RuleResult] = {}
+    seen: dict[tuple[str, str], set[tuple[str, str, str]]] = {}
+    for part in results:
+        key = (part.check, part.rule)
+        result = merged.setdefault(key, RuleResult(part.check, part.rule))
+        occurrences = result.occurrences + part.occurrences
+        for violation in part.violations:
+            _add(result, violation, seen.setdefault(key, set()))
+        result.occurrences = occurrences
+        result.counted += part.counted
+    for result in merged.values():
+        result.violations.sort(key=_request_size)
+        result.cases = max(result.counted, result.occurrences)
     return sorted(merged.values(), key=lambda r: (r.check, r.rule))
 
 

@@ -86,13 +86,16 @@ class PropertyStage:
     """The Hypothesis properties (`contract_tests.properties`)."""
 
     examples: int
+    names: tuple[str, ...] | None = None  # those of `properties.PROPERTY_RUNS` (None: all)
     name: str = "properties"
     announced: bool = True
 
     def run(self, run: Run) -> Tally:
         from contract_tests.properties import run_properties
 
-        run.outcomes.extend(run_properties(run.session, max_examples=self.examples, seed=run.seed))
+        run.outcomes.extend(
+            run_properties(run.session, max_examples=self.examples, seed=run.seed, only=self.names)
+        )
         return Tally()
 
 
@@ -121,14 +124,20 @@ class SchemathesisStage:
     `fork` has started them, in forked processes beside the other stages, joined here."""
 
     examples: int
+    phases: tuple[str, ...] | None = None  # those of `schema_run.PHASES` (None: all)
     name: str = "schemathesis"
     announced: bool = True
     forked: list[ForkedStage] = field(default_factory=list)
 
     def fork(self, run: Run) -> None:
         """Start two processes: the coverage phase, and the examples and fuzzing phases,
-        which take about as long together; this process runs the other stages meanwhile."""
-        for phases in FORKED_PHASES:
+        which take about as long together (of this stage's phases: one process when they
+        are all in one of those groups); this process runs the other stages meanwhile."""
+        groups = [
+            tuple(p for p in group if self.phases is None or p in self.phases)
+            for group in FORKED_PHASES
+        ]
+        for phases in (group for group in groups if group):
             work = functools.partial(
                 _forked_schemathesis,
                 run.session,
@@ -150,6 +159,7 @@ class SchemathesisStage:
                 workers=run.workers,
                 progress=run.progress,
                 base=run.cases,
+                phases=self.phases,
             )
             run.outcomes.extend(outcomes)
             run.notes.extend(notes)
@@ -166,7 +176,8 @@ class SchemathesisStage:
             seconds = max(seconds, child_seconds)
         run.extra_cases += sent
         run.notes.append(
-            f"Schemathesis ran in {len(self.forked)} forked processes beside the other "
+            f"Schemathesis ran in {len(self.forked)} forked "
+            f"process{'es' if len(self.forked) > 1 else ''} beside the other "
             f"stages ({sent} cases in {seconds:.1f} s)"
         )
         return Tally(cases=sent, seconds=seconds)

@@ -66,6 +66,9 @@ def _extra_commands() -> list[
     from contract_tests.cli import register as register_test
 
     registrars.append(register_test)
+    from contract_tests.merge_cli import register as register_merge
+
+    registrars.append(register_merge)
     from twosms_kit.diff.command import register as register_diff
 
     registrars.append(register_diff)

@@ -169,18 +169,21 @@ def ledger_probes(_spec: Spec) -> list[Probe]:
             "Five sends in series: each PreTransaction is the previous PostTransaction, "
             "and no message ID repeats.",
             _series,
+            whole_account=True,
         ),
         Probe(
             "ledger-insufficient-credits",
             *ids.LEDGER_INSUFFICIENT_CREDITS,
             "A send the balance cannot cover gets 402 InsufficientCredits and spends nothing.",
             _insufficient,
+            whole_account=True,
         ),
         Probe(
             "ledger-concurrent-sends",
             *ids.LEDGER_CONCURRENT_SENDS,
             f"{_BURST} sends from {_THREADS} threads at once: unique IDs, an exact balance.",
             _concurrent,
+            whole_account=True,
         ),
         exact_balance_probe(),
     ]

@@ -7,7 +7,8 @@ message IDs and `NoOfSMS`). Each text is also a row of the report's boundary tab
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+from collections.abc import Callable, Iterator
 
 from contract_tests import ids
 from contract_tests.core import BoundaryObservation, Violation, violation
@@ -172,6 +173,16 @@ def _cycled(alphabet: str, length: int) -> str:
     return (alphabet * (length // len(alphabet) + 1))[:length]
 
 
+#: The sweep's families, each one probe (`sms-part-sweep-<key>`), in run order.
+SWEEP_FAMILIES = {
+    "table": "every character of the GSM-7 tables, and others, in one single-part text",
+    "gsm7": "GSM-7, every length",
+    "escapes": "GSM-7, an escape pair at every offset",
+    "ucs2": "UCS-2, every length",
+    "surrogates": "UCS-2, a surrogate pair at every offset",
+}
+
+
 def sweep_families(max_parts: int, sizes: PartSizes) -> list[tuple[str, list[str]]]:
     """The sweep's texts, by family, shortest first: every length of each alphabet up to
     `max_parts` parts, and a two-unit character (escape pair, surrogate pair) at every
@@ -196,60 +207,70 @@ def sweep_families(max_parts: int, sizes: PartSizes) -> list[tuple[str, list[str
     # forces UCS-2 (160 units).
     half = (single_gsm - 1) // 2
     table = ["a" * half + char + "a" * (single_gsm - 1 - half) for char in table_characters]
-    return [
-        ("every character of the GSM-7 tables, and others, at 160 septets", table),
-        ("GSM-7, every length", gsm),
-        ("GSM-7, an escape pair at every offset", escapes),
-        ("UCS-2, every length", ucs2),
-        ("UCS-2, a surrogate pair at every offset", surrogates),
-    ]
+    texts = {
+        "table": table,
+        "gsm7": gsm,
+        "escapes": escapes,
+        "ucs2": ucs2,
+        "surrogates": surrogates,
+    }
+    return [(SWEEP_FAMILIES[key], texts[key]) for key in SWEEP_FAMILIES]
 
 
-def _sweep(session: Session) -> Iterator[Violation]:
-    """Send every text of the sweep; a family stops at its first wrong answer (the
-    shortest text that shows it). The credits it may spend are a quarter of the balance
-    at most, so that the stages after it can still send."""
-    max_parts = session.sweep_parts
+def _sweep(key: str) -> Callable[[Session], Iterator[Violation]]:
+    """The probe of one family of the sweep (see `sweep_families`)."""
+    return functools.partial(_sweep_family, key)
+
+
+def _sweep_family(key: str, session: Session) -> Iterator[Violation]:
+    """Send every text of one family of the sweep; it stops at its first wrong answer (the
+    shortest text that shows it). The whole sweep may spend a quarter of the balance at
+    most, so that the stages after it can still send: each family its share of that
+    quarter, by the parts its texts cost (of the balance known when the family starts)."""
     balance = session.observer.balance
-    budget = (balance if balance is not None else session.account.balance) // 4
+    quarter = (balance if balance is not None else session.account.balance) // 4
     sizes = session.spec.terms.parts
     counter = counter_for(sizes)
-    for family, texts in sweep_families(max_parts, sizes):
-        for text in texts:
-            expected = counter.encode(text)
-            if expected.parts > budget:
-                return
-            budget -= expected.parts
-            exchange, found = session.send(base_request(Content=text))
-            status = exchange.response.status
-            detail = success_detail(exchange) if status == 200 else None
-            observed = _observed_parts(detail) if detail else None
-            shown = f"{len(text)} chars, {expected.units} {expected.alphabet} units"
-            if status != 200:
-                code, reason = error_of(exchange)
-                yield violation(
-                    exchange,
-                    *ids.PARTS_SWEEP,
-                    f"{family}: a valid text ({shown}) was refused",
-                    f"{status} {code} {reason}",
-                    "200",
-                )
-                break
-            wrong = [v for v in found if (v.check, v.rule) == ids.SUCCESS_SMS_PARTS]
-            if observed != expected.parts or wrong:
-                yield violation(
-                    exchange,
-                    *ids.PARTS_SWEEP,
-                    f"{family}: {shown} "
-                    + (wrong[0].message if wrong else f"came back as {observed} part(s)"),
-                    wrong[0].received if wrong else f"{observed} part(s)",
-                    f"{expected.parts} part(s)",
-                )
-                yield from (v for v in found if (v.check, v.rule) != ids.SUCCESS_SMS_PARTS)
-                break
-            if found:
-                yield from found
-                break
+    families = sweep_families(session.sweep_parts, sizes)
+    cost = {name: sum(counter.encode(text).parts for text in texts) for name, texts in families}
+    family = SWEEP_FAMILIES[key]
+    texts = dict(families)[family]
+    budget = quarter * cost[family] // max(1, sum(cost.values()))
+    for text in texts:
+        expected = counter.encode(text)
+        if expected.parts > budget:
+            return
+        budget -= expected.parts
+        exchange, found = session.send(base_request(Content=text))
+        status = exchange.response.status
+        detail = success_detail(exchange) if status == 200 else None
+        observed = _observed_parts(detail) if detail else None
+        shown = f"{len(text)} chars, {expected.units} {expected.alphabet} units"
+        if status != 200:
+            code, reason = error_of(exchange)
+            yield violation(
+                exchange,
+                *ids.PARTS_SWEEP,
+                f"{family}: a valid text ({shown}) was refused",
+                f"{status} {code} {reason}",
+                "200",
+            )
+            break
+        wrong = [v for v in found if (v.check, v.rule) == ids.SUCCESS_SMS_PARTS]
+        if observed != expected.parts or wrong:
+            yield violation(
+                exchange,
+                *ids.PARTS_SWEEP,
+                f"{family}: {shown} "
+                + (wrong[0].message if wrong else f"came back as {observed} part(s)"),
+                wrong[0].received if wrong else f"{observed} part(s)",
+                f"{expected.parts} part(s)",
+            )
+            yield from (v for v in found if (v.check, v.rule) != ids.SUCCESS_SMS_PARTS)
+            break
+        if found:
+            yield from found
+            break
 
 
 def parts_probes(_spec: Spec) -> list[Probe]:
@@ -260,11 +281,14 @@ def parts_probes(_spec: Spec) -> list[Probe]:
             "Texts below, at and above every part boundary of docs/contract.md, by one SMS each.",
             _run,
         ),
-        Probe(
-            "sms-part-sweep",
-            *ids.PARTS_SWEEP,
-            "Every length of GSM-7 and UCS-2 texts up to several parts, and an escape or "
-            "surrogate pair at every offset across the multipart boundaries, by one SMS each.",
-            _sweep,
+        *(
+            Probe(
+                f"sms-part-sweep-{key}",
+                *ids.PARTS_SWEEP,
+                f"The sweep, {family}, up to several parts (a two-unit character across the "
+                "multipart boundaries), by one SMS each.",
+                _sweep(key),
+            )
+            for key, family in SWEEP_FAMILIES.items()
         ),
     ]
