@@ -103,8 +103,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument(
         "--serial",
         action="store_true",
-        help="in process, run every stage in this process, one after the other (by default "
-        "Schemathesis runs in two forked processes beside the other stages)",
+        help="run every stage in this process, one after the other (by default Schemathesis "
+        "runs in two forked processes beside the other stages)",
     )
     parser.add_argument(
         "--timeout",
@@ -254,8 +254,8 @@ def _run(args: argparse.Namespace) -> int:
                 seed=args.seed,
                 workers=args.workers,
                 progress=progress,
-                # In process, Schemathesis runs in forked processes beside the other stages.
-                parallel=args.base_url is None and not args.serial,
+                # Schemathesis runs in forked processes beside the other stages.
+                parallel=not args.serial,
                 spend_balance=not args.keep_balance,
                 **({"shard": args.shard} if args.shard is not None else {}),
             )

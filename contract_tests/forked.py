@@ -6,13 +6,29 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from contract_tests.core import Outcome, Progress
+from contract_tests.observer import Span
 from contract_tests.session import TargetError
 
-StageWork = Callable[[Progress], tuple[list[Outcome], int, list[str], dict[tuple[str, str], int]]]
-"""A stage to run: given a progress watcher, its outcomes, cases sent and notes."""
+
+@dataclass(slots=True)
+class ForkedResult:
+    """What a forked stage sends back."""
+
+    outcomes: list[Outcome]
+    sent: int  # cases
+    notes: list[str]
+    counts: dict[tuple[str, str], int]  # the coverage map's counts
+    spans: list[Span] = field(default_factory=list)  # its debits, in a concurrent window
+    message_ids: dict[str, str] = field(default_factory=dict)  # the IDs it saw issued
+    seconds: float = 0.0
+
+
+StageWork = Callable[[Progress], ForkedResult]
+"""A stage to run: given a progress watcher, what it found."""
 
 
 class ForkedStage:
@@ -48,10 +64,8 @@ class ForkedStage:
         writer.close()
         return cls(process, reader)
 
-    def join(
-        self, advance: Callable[[int], None]
-    ) -> tuple[list[Outcome], int, list[str], float, dict[tuple[str, str], int]]:
-        """Wait for the stage: its outcomes, cases, notes, seconds and coverage counts."""
+    def join(self, advance: Callable[[int], None]) -> ForkedResult:
+        """Wait for the stage: what it found, and how long it took."""
         while True:
             try:
                 message = self.reader.recv()
@@ -64,8 +78,8 @@ class ForkedStage:
                 advance(int(message[1]))
                 continue
             if message[0] == "done":
-                outcomes, sent, notes, seconds, counts = message[1]
-                return outcomes, sent, notes, seconds, counts
+                result: ForkedResult = message[1]
+                return result
             _kind, error, text = message
             if error == "target":
                 raise TargetError(text)
@@ -105,8 +119,9 @@ def _forked_main(work: StageWork, writer: Any) -> None:
 
     started = time.perf_counter()
     try:
-        outcomes, sent, notes, counts = work(_PipeProgress(writer))
-        writer.send(("done", (outcomes, sent, notes, time.perf_counter() - started, counts)))
+        result = work(_PipeProgress(writer))
+        result.seconds = time.perf_counter() - started
+        writer.send(("done", result))
     except TargetError as exc:
         writer.send(("error", "target", str(exc)))
     except BaseException as exc:  # the parent reports it; the child must not die silently

@@ -15,7 +15,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from contract_tests import ids
-from contract_tests.core import Exchange, Judged, Violation
+from contract_tests.core import (
+    Exchange,
+    Judged,
+    RecordedRequest,
+    RecordedResponse,
+    Violation,
+)
 from contract_tests.envelope import check_envelope
 from contract_tests.invariants import (
     is_uuid,
@@ -23,6 +29,16 @@ from contract_tests.invariants import (
     post_transaction,
     success_rules,
 )
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """What one 200 of a concurrent window debited: the balance from `pre` to `post`."""
+
+    pre: int
+    post: int
+    request: RecordedRequest
+    response: RecordedResponse
 
 
 @dataclass(slots=True)
@@ -33,6 +49,8 @@ class Seen:
     last_post_transaction: int | None = None
     successes: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # In a concurrent window (`Observer.open_window`), every 200's debit, judged at its end.
+    spans: list[Span] | None = None
 
 
 class Observer:
@@ -51,6 +69,71 @@ class Observer:
         not chain): the next send starts the chain again."""
         with self.seen.lock:
             self.seen.last_post_transaction = None
+
+    def open_window(self) -> int | None:
+        """Sends in other processes to the same account start now (Schemathesis forked
+        beside the other stages over HTTP): from here each 200's debit is kept, not chained
+        to the one before, until `close_window`. Returns the balance the window starts at."""
+        with self.seen.lock:
+            self.seen.spans = []
+            return self.seen.last_post_transaction
+
+    def close_window(self) -> list[Span]:
+        """The debits kept since `open_window`; 200s are chained one by one again."""
+        with self.seen.lock:
+            spans, self.seen.spans = self.seen.spans or [], None
+            return spans
+
+    def judge_window(
+        self, start: int | None, spans: list[Span], others: dict[str, str]
+    ) -> list[Violation]:
+        """Ledger continuity and unique IDs over the sends of a window, wherever they were
+        sent (`spans`, and `others`: the message IDs other processes saw): the debits must
+        tile the balance, each `PreTransaction` some send's `PostTransaction` (the first
+        the balance at `start`), none overlapping; a send that debits nothing must sit at
+        one of those balances; no ID issued here and elsewhere. The run's balance is then
+        the end of the chain."""
+        found: list[Violation] = []
+        paid = sorted((s for s in spans if s.pre != s.post), key=lambda s: -s.pre)
+        balance, points = start, set() if start is None else {start}
+        for span in paid:
+            if balance is not None and span.pre != balance and len(found) < 3:
+                found.append(
+                    _span_violation(
+                        span,
+                        f"with {len(spans)} sends from several processes at once, this "
+                        f"debit from {span.pre} does not start where another ended",
+                        f"PreTransaction {balance}",
+                    )
+                )
+            balance = span.post
+            points.update((span.pre, span.post))
+        for span in spans:
+            if span.pre == span.post and points and span.pre not in points and len(found) < 3:
+                found.append(
+                    _span_violation(
+                        span,
+                        "a send that debited nothing names a balance no other send of the "
+                        "window started or left",
+                        "one of " + ", ".join(map(str, sorted(points, reverse=True)[:5])),
+                    )
+                )
+        with self.seen.lock:
+            if balance is not None:
+                self.seen.last_post_transaction = balance
+            for key, where in others.items():
+                if key in self.seen.message_ids and len(found) < 6:
+                    found.append(
+                        Violation(
+                            *ids.UNIQUE_IDS,
+                            message=f"message ID {key} was issued twice ({where}, and "
+                            f"{self.seen.message_ids[key]} here)",
+                            received=key,
+                            expected="a message ID never used before",
+                        )
+                    )
+                self.seen.message_ids.setdefault(key, where)
+        return found
 
     def observe(self, session: Judged, exchange: Exchange) -> list[Violation]:
         """Every response rule for one exchange of the send endpoint."""
@@ -79,7 +162,9 @@ class Observer:
         seen = self.seen
         with seen.lock:
             last = seen.last_post_transaction
-            if session.series and last is not None and pre != last:
+            if seen.spans is not None:  # a concurrent window: judged at its end
+                seen.spans.append(Span(pre, post, exchange.request, exchange.response))
+            elif session.series and last is not None and pre != last:
                 found.append(
                     json_violation(
                         exchange,
@@ -111,3 +196,14 @@ class Observer:
                     break
                 seen.message_ids[key] = where
         return found
+
+
+def _span_violation(span: Span, message: str, expected: str) -> Violation:
+    return Violation(
+        *ids.LEDGER_CONTINUITY,
+        message=message,
+        received=f"PreTransaction {span.pre}, PostTransaction {span.post}",
+        expected=expected,
+        request=span.request,
+        response=span.response,
+    )

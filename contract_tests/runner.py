@@ -6,7 +6,8 @@ and ordered smallest request first (so the first is the minimal reproduction).
 
 The order is deliberate: the probes, the properties and the client need credits on the
 account to test acceptance, and Schemathesis's positive fuzzing spends them at random, so
-it runs last.
+it runs last; then the probes that need the account to themselves (the ledger's), and the
+exact-balance probe, which spends every credit, alone at the very end.
 """
 
 from __future__ import annotations
@@ -172,10 +173,12 @@ def run_suite(
     `probes.registry(spec)` (tests narrow it). Without `seed`, one is drawn and reported, so
     that the run can be replayed.
 
-    `parallel` (in process only, where the system can fork): the Schemathesis stage runs in
-    forked processes, on their own copies of the app and the session, beside the other
-    stages (see `ForkedStage`). The copies start from the same state, and each judges its
-    own ledger and message IDs, so nothing is judged across them.
+    `parallel` (where the system can fork): the Schemathesis stage runs in forked
+    processes beside the other stages (see `ForkedStage`), on copies of the session. In
+    process each has its own copy of the app too, and judges its own ledger and message
+    IDs. Over HTTP they send to the one account, so the ledger and the IDs are judged over
+    every process's sends of that window at once (`Observer.judge_window`), and the
+    ledger's probes run after it.
 
     `spend_balance`: the probes marked `last` (the exact-balance probe, which spends every
     credit of the account) run after every stage; without it (`--keep-balance`) they do
@@ -213,7 +216,7 @@ def run_suite(
     session.preflight()
     session.sweep_parts = session.coverage.sweep_parts = chosen.sweep_parts
     forking = [s for s in plan if isinstance(s, SchemathesisStage)]
-    if parallel and app is not None and forking and ForkedStage.available():
+    if parallel and forking and ForkedStage.available():
         forking[0].fork(run)
     try:
         for stage in plan:
@@ -297,7 +300,7 @@ def _plan(
     plan: list[Stage] = []
     mine_probes = [p for p in chosen if f"probe:{p.id}" in taken]
     if "probes" in stages:
-        plan.append(ProbeStage([p for p in mine_probes if not p.last]))
+        plan.append(ProbeStage([p for p in mine_probes if not p.whole_account and not p.last]))
     names = tuple(name for name, _ in PROPERTY_RUNS if f"property:{name}" in taken)
     if names:
         plan.append(PropertyStage(examples(profile.property_examples), names))
@@ -306,7 +309,10 @@ def _plan(
     phases = tuple(phase for phase in PHASES if f"schemathesis:{phase}" in taken)
     if phases:
         plan.append(SchemathesisStage(examples(profile.schemathesis_examples), phases))
-    closing = [p for p in mine_probes if p.last]
+    # The probes that need the account to themselves, once nothing else sends: the ledger's,
+    # then those marked `last` (the exact-balance probe).
+    closing = [p for p in mine_probes if p.whole_account and not p.last]
+    closing += [p for p in mine_probes if p.last]
     if closing:
         plan.append(closing_probes(closing))
     return plan, units, mine

@@ -123,6 +123,13 @@ class Session:
     def close(self) -> None:
         self.client.close()
 
+    def reconnect(self) -> None:
+        """A client of its own for a forked process over HTTP, leaving the connections it
+        inherited to the parent (they are not closed here: that would end them there)."""
+        old = self.client
+        self.client = httpx.Client(base_url=old.base_url, timeout=old.timeout)
+        self._urls.clear()
+
     # -- auth ---------------------------------------------------------------------------
 
     @property

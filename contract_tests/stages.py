@@ -18,7 +18,8 @@ import httpx
 
 from contract_tests import ids
 from contract_tests.core import Outcome, Progress, Violation
-from contract_tests.forked import ForkedStage
+from contract_tests.forked import ForkedResult, ForkedStage
+from contract_tests.observer import Span
 from contract_tests.probe import Probe
 from contract_tests.session import NO_ANSWER, Session, TargetError
 
@@ -128,6 +129,7 @@ class SchemathesisStage:
     name: str = "schemathesis"
     announced: bool = True
     forked: list[ForkedStage] = field(default_factory=list)
+    window_start: int | None = None  # the balance when the forked processes started
 
     def fork(self, run: Run) -> None:
         """Start two processes: the coverage phase, and the examples and fuzzing phases,
@@ -137,6 +139,9 @@ class SchemathesisStage:
             tuple(p for p in group if self.phases is None or p in self.phases)
             for group in FORKED_PHASES
         ]
+        # Over HTTP the processes send to the same account: the ledger is judged over the
+        # window in which they run (`Observer.judge_window`), joined in `run`.
+        self.window_start = run.session.observer.open_window() if run.app is None else None
         for phases in (group for group in groups if group):
             work = functools.partial(
                 _forked_schemathesis,
@@ -166,15 +171,26 @@ class SchemathesisStage:
             run.extra_cases += sent
             return Tally(cases=sent)
         sent, seconds = 0, 0.0
+        spans: list[Span] = []
+        others: dict[str, str] = {}
         for child in self.forked:
             advance = functools.partial(_advance_from, run.progress, run.cases + sent)
-            outcomes, child_sent, notes, child_seconds, counts = child.join(advance)
-            run.outcomes.extend(outcomes)
-            run.notes.extend(notes)
-            run.session.coverage.merge(counts)
-            sent += child_sent
-            seconds = max(seconds, child_seconds)
+            result = child.join(advance)
+            run.outcomes.extend(result.outcomes)
+            run.notes.extend(result.notes)
+            run.session.coverage.merge(result.counts)
+            spans += result.spans
+            others.update(result.message_ids)
+            sent += result.sent
+            seconds = max(seconds, result.seconds)
         run.extra_cases += sent
+        if run.app is None:  # over HTTP: one account, several senders
+            observer = run.session.observer
+            spans += observer.close_window()
+            found = observer.judge_window(self.window_start, spans, others)
+            for rule in (ids.LEDGER_CONTINUITY, ids.UNIQUE_IDS):
+                mine = [v for v in found if (v.check, v.rule) == rule]
+                run.outcomes.append(Outcome(*rule, cases=len(spans), violations=mine))
         run.notes.append(
             f"Schemathesis ran in {len(self.forked)} forked "
             f"process{'es' if len(self.forked) > 1 else ''} beside the other "
@@ -187,13 +203,27 @@ class SchemathesisStage:
             child.close()
 
 
-def _forked_schemathesis(
-    session: Session, progress: Progress, **kwargs: Any
-) -> tuple[list[Outcome], int, list[str], dict[tuple[str, str], int]]:
-    """The stage in a forked process; what it exercised goes back with its outcomes."""
+def _forked_schemathesis(session: Session, progress: Progress, **kwargs: Any) -> ForkedResult:
+    """The stage in a forked process; what it exercised goes back with its outcomes, and
+    over HTTP its debits and the message IDs it saw."""
     session.coverage.counts.clear()  # the parent keeps what it counted before the fork
+    if kwargs.get("app") is None:
+        session.reconnect()  # the parent's connections stay the parent's
+    before = set(session.observer.seen.message_ids)
     outcomes, sent, notes = run_schemathesis(session, progress=progress, base=0, **kwargs)
-    return outcomes, sent, notes, dict(session.coverage.counts)
+    seen = session.observer.seen
+    return ForkedResult(
+        outcomes,
+        sent,
+        notes,
+        dict(session.coverage.counts),
+        spans=list(seen.spans or []),
+        message_ids={
+            key: f"a Schemathesis process's {where}"
+            for key, where in seen.message_ids.items()
+            if key not in before
+        },
+    )
 
 
 def _advance_from(watcher: Progress, base: int, cases: int) -> None:
