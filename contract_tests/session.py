@@ -117,7 +117,11 @@ class Session:
         cls, base_url: str, *, account: Account, spec: Spec, timeout: float = 10.0, **kwargs: Any
     ) -> Session:
         """Over HTTP to a live server."""
-        client = httpx.Client(base_url=base_url.rstrip("/"), timeout=timeout)
+        from contract_tests.http_transport import PooledTransport
+
+        client = httpx.Client(
+            base_url=base_url.rstrip("/"), timeout=timeout, transport=PooledTransport()
+        )
         return cls(client, account=account, spec=spec, **kwargs)
 
     def close(self) -> None:
@@ -126,8 +130,12 @@ class Session:
     def reconnect(self) -> None:
         """A client of its own for a forked process over HTTP, leaving the connections it
         inherited to the parent (they are not closed here: that would end them there)."""
+        from contract_tests.http_transport import PooledTransport
+
         old = self.client
-        self.client = httpx.Client(base_url=old.base_url, timeout=old.timeout)
+        self.client = httpx.Client(
+            base_url=old.base_url, timeout=old.timeout, transport=PooledTransport()
+        )
         self._urls.clear()
 
     # -- auth ---------------------------------------------------------------------------
