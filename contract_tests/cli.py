@@ -10,6 +10,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from contract_tests.output import add_report_options, check_report_paths
 from twosms_contract.options import add_fixtures_option, add_spec_option
 
 if TYPE_CHECKING:
@@ -40,16 +41,6 @@ def _seconds(text: str) -> float:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
     if not value > 0:
         raise argparse.ArgumentTypeError(f"{text} is not more than 0 seconds")
-    return value
-
-
-def _percent(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a percentage") from None
-    if not 0 <= value <= 100:
-        raise argparse.ArgumentTypeError(f"{value} is not between 0 and 100")
     return value
 
 
@@ -132,29 +123,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="run shard I of N of the run (give every shard the same --seed and a server of "
         "its own; `merge-reports` joins their --json results)",
     )
-    parser.add_argument(
-        "--json",
-        metavar="FILE",
-        type=Path,
-        help="write the whole result as JSON (what `merge-reports` reads)",
-    )
-    parser.add_argument("--junit-xml", metavar="FILE", type=Path, help="write a JUnit XML report")
-    parser.add_argument("--report", metavar="FILE.md", type=Path, help="write a Markdown report")
-    parser.add_argument(
-        "--html", metavar="FILE.html", type=Path, help="write a self-contained HTML report"
-    )
-    parser.add_argument(
-        "--coverage-json",
-        metavar="FILE",
-        type=Path,
-        help="write the contract coverage map (what the run exercised, and how often) as JSON",
-    )
-    parser.add_argument(
-        "--fail-under",
-        metavar="PERCENT",
-        type=_percent,
-        help="fail the run (exit 1) when its contract coverage is below PERCENT",
-    )
+    add_report_options(parser)
     parser.set_defaults(handler=_run, parser=parser)
 
 
@@ -170,15 +139,7 @@ def _check_usage(args: argparse.Namespace) -> None:
         )
     if args.base_url is not None and not args.base_url.startswith(("http://", "https://")):
         parser.error(f"--base-url {args.base_url!r} is not an http:// or https:// URL")
-    for option, path in (
-        ("--junit-xml", args.junit_xml),
-        ("--report", args.report),
-        ("--html", args.html),
-        ("--coverage-json", args.coverage_json),
-        ("--json", args.json),
-    ):
-        if path is not None and not path.parent.is_dir():
-            parser.error(f"{option} {path}: no such directory {str(path.parent)!r}")
+    check_report_paths(args)
 
 
 def open_session(
@@ -225,7 +186,7 @@ def _run(args: argparse.Namespace) -> int:
     _check_usage(args)
     from rich.console import Console
 
-    from contract_tests.output import coverage_verdict, print_summary, write_reports
+    from contract_tests.output import finish
     from contract_tests.runner import run_suite
 
     console = Console(stderr=True)
@@ -261,18 +222,7 @@ def _run(args: argparse.Namespace) -> int:
             )
     finally:
         session.close()
-    console = Console()
-    print_summary(result, console)
-    write_reports(
-        result,
-        junit=args.junit_xml,
-        markdown=args.report,
-        html=args.html,
-        coverage=args.coverage_json,
-        json_result=args.json,
-    )
-    covered = coverage_verdict(result, args.fail_under, console)
-    return 0 if result.conforms and covered else 1
+    return finish(result, args)
 
 
 class _RichProgress:

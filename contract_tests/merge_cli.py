@@ -13,7 +13,7 @@ from pathlib import Path
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the `merge-reports` subcommand to the `twosms-contract` parser."""
-    from contract_tests.cli import _percent
+    from contract_tests.output import add_report_options
 
     parser = sub.add_parser(
         "merge-reports",
@@ -25,50 +25,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         ),
     )
     parser.add_argument("results", nargs="+", type=Path, metavar="RESULT.json")
-    parser.add_argument("--json", metavar="FILE", type=Path, help="write the merged result")
-    parser.add_argument("--junit-xml", metavar="FILE", type=Path, help="write a JUnit XML report")
-    parser.add_argument("--report", metavar="FILE.md", type=Path, help="write a Markdown report")
-    parser.add_argument(
-        "--html", metavar="FILE.html", type=Path, help="write a self-contained HTML report"
-    )
-    parser.add_argument(
-        "--coverage-json", metavar="FILE", type=Path, help="write the merged coverage map"
-    )
-    parser.add_argument(
-        "--fail-under",
-        metavar="PERCENT",
-        type=_percent,
-        help="fail (exit 1) when the merged contract coverage is below PERCENT",
-    )
+    add_report_options(parser)
     parser.set_defaults(handler=_merge, parser=parser)
 
 
 def _merge(args: argparse.Namespace) -> int:
-    from rich.console import Console
-
-    from contract_tests.output import coverage_verdict, print_summary, write_reports
+    from contract_tests.output import check_report_paths, finish
     from contract_tests.results import load, merge
 
-    parser: argparse.ArgumentParser = args.parser
-    for option, path in (
-        ("--json", args.json),
-        ("--junit-xml", args.junit_xml),
-        ("--report", args.report),
-        ("--html", args.html),
-        ("--coverage-json", args.coverage_json),
-    ):
-        if path is not None and not path.parent.is_dir():
-            parser.error(f"{option} {path}: no such directory {str(path.parent)!r}")
-    result = merge([(str(path), load(path)) for path in args.results])
-    console = Console()
-    print_summary(result, console)
-    write_reports(
-        result,
-        junit=args.junit_xml,
-        markdown=args.report,
-        html=args.html,
-        coverage=args.coverage_json,
-        json_result=args.json,
-    )
-    covered = coverage_verdict(result, args.fail_under, console)
-    return 0 if result.conforms and covered else 1
+    check_report_paths(args)
+    return finish(merge([(str(path), load(path)) for path in args.results]), args)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,6 +13,71 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from contract_tests.runner import SuiteResult
+
+
+#: The report options, the same for `test` and `merge-reports`: (option, dest, metavar, help).
+REPORT_OPTIONS = (
+    ("--json", "json", "FILE", "write the whole result as JSON (what `merge-reports` reads)"),
+    ("--junit-xml", "junit_xml", "FILE", "write a JUnit XML report"),
+    ("--report", "report", "FILE.md", "write a Markdown report"),
+    ("--html", "html", "FILE.html", "write a self-contained HTML report"),
+    (
+        "--coverage-json",
+        "coverage_json",
+        "FILE",
+        "write the contract coverage map (what the run exercised, and how often) as JSON",
+    ),
+)
+
+
+def add_report_options(parser: argparse.ArgumentParser) -> None:
+    """`--json`, `--junit-xml`, `--report`, `--html`, `--coverage-json`, `--fail-under`."""
+    for option, dest, metavar, text in REPORT_OPTIONS:
+        parser.add_argument(option, dest=dest, metavar=metavar, type=Path, help=text)
+    parser.add_argument(
+        "--fail-under",
+        metavar="PERCENT",
+        type=_percent,
+        help="fail (exit 1) when the run's contract coverage is below PERCENT",
+    )
+
+
+def check_report_paths(args: argparse.Namespace) -> None:
+    """A usage error (exit 2) for a report whose folder does not exist."""
+    parser: argparse.ArgumentParser = args.parser
+    for option, dest, _, _ in REPORT_OPTIONS:
+        path = getattr(args, dest)
+        if path is not None and not path.parent.is_dir():
+            parser.error(f"{option} {path}: no such directory {str(path.parent)!r}")
+
+
+def finish(result: SuiteResult, args: argparse.Namespace) -> int:
+    """The end of a run (or a merge): the summary, the reports asked for, the coverage
+    line; the exit code (0 conforming and covered enough, else 1)."""
+    from rich.console import Console
+
+    console = Console()
+    print_summary(result, console)
+    write_reports(
+        result,
+        junit=args.junit_xml,
+        markdown=args.report,
+        html=args.html,
+        coverage=args.coverage_json,
+        json_result=args.json,
+    )
+    covered = coverage_verdict(result, args.fail_under, console)
+    return 0 if result.conforms and covered else 1
+
+
+def _percent(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a percentage") from None
+    if not 0 <= value <= 100:
+        raise argparse.ArgumentTypeError(f"{value} is not between 0 and 100")
+    return value
 
 
 def coverage_verdict(result: SuiteResult, fail_under: float | None, console: Console) -> bool:
