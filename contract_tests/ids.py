@@ -12,7 +12,10 @@ Schemathesis check) are made by the functions at the end, from the spec's names.
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from twosms_contract.contract import PartSizes
 
 
 class RuleId(NamedTuple):
@@ -65,6 +68,15 @@ ACCEPT_UNKNOWN_PROPERTIES = RuleId(ACCEPTANCE, "unknown-properties")
 AUTH_UNAUTHORIZED = RuleId(AUTH, "Unauthorized")
 AUTH_EXPIRED_TOKEN = RuleId(AUTH, "expired-token")
 TOKEN_RFC6749 = RuleId(TOKEN, "rfc6749")
+TOKEN_CACHE_CONTROL = RuleId(TOKEN, "cache-control")
+TOKEN_MEDIA_TYPE = RuleId(TOKEN, "token-media-type")
+TOKEN_ISSUED = RuleId(TOKEN, "token-issued")
+TOKEN_SCHEMA = RuleId(TOKEN, "token-schema")
+TOKEN_WORKS = RuleId(TOKEN, "token-works")
+# A refused token request gets its RFC 6749 error; the rule is named after it.
+TOKEN_INVALID_REQUEST = RuleId(TOKEN, "invalid_request")
+TOKEN_INVALID_CLIENT = RuleId(TOKEN, "invalid_client")
+TOKEN_UNSUPPORTED_GRANT_TYPE = RuleId(TOKEN, "unsupported_grant_type")
 
 # -- the generated client ----------------------------------------------------------------
 
@@ -130,6 +142,18 @@ FIXTURE_COUNTS = RuleId(SUCCESS, "fixture-counts")
 
 PARTS_BOUNDARIES = RuleId(SMS_PARTS, "boundaries")
 PARTS_SWEEP = RuleId(SMS_PARTS, "sweep")
+PARTS_VALID_TEXT_ACCEPTED = RuleId(SMS_PARTS, "valid-text-accepted")
+# The boundaries whose names hold no part size (those that do are made at the end, from
+# the spec's part sizes); each is also a row of the report's boundary table.
+PARTS_GSM7_NATIONAL = RuleId(SMS_PARTS, "GSM-7 national characters (basic table)")
+PARTS_BACKTICK_NOT_GSM7 = RuleId(SMS_PARTS, "GSM-7 vs UCS-2: a backtick is not GSM-7")
+PARTS_UCS2_EMOJI = RuleId(SMS_PARTS, "UCS-2 emoji cost 2 units")
+PARTS_WHOLE_TEXT_DECIDES = RuleId(SMS_PARTS, "GSM-7 vs UCS-2: the whole text decides")
+PARTS_TRAILING_WHITE_SPACE = RuleId(SMS_PARTS, "GSM-7 trailing white space counts")
+PARTS_CR_LF = RuleId(SMS_PARTS, "GSM-7 CR LF is two septets")
+PARTS_GSM7_EXTENSION = RuleId(SMS_PARTS, "GSM-7 extension characters cost 2 septets")
+PARTS_EVERY_EXTENSION_CHARACTER = RuleId(SMS_PARTS, "GSM-7 every extension character")
+PARTS_UCS2_EXTENSION = RuleId(SMS_PARTS, "UCS-2 extension characters cost 1 unit")
 
 # -- HTTP transport ----------------------------------------------------------------------
 
@@ -143,6 +167,9 @@ DUPLICATE_KEYS = RuleId(TRANSPORT, "duplicate-keys")
 TRANSPORT_MEDIA_TYPE = RuleId(TRANSPORT, "media-type")
 TRANSPORT_CHARSET = RuleId(TRANSPORT, "charset")  # the spec's `charset` check
 PATH_MATCHING = RuleId(TRANSPORT, "path-matching")
+# The code the media-type and charset checks share (no rule of its own: the order rules
+# name it).
+UNSUPPORTED_MEDIA_TYPE = "UnsupportedMediaType"
 
 # -- schema validation -------------------------------------------------------------------
 
@@ -160,14 +187,20 @@ def error_code_rule(code: str) -> RuleId:
     return RuleId(ERROR_CODES, code)
 
 
-def order_rule(first: str, second: str) -> RuleId:
-    """A request breaking two rules gets the one the spec checks first."""
-    return RuleId(ORDER, f"{first}-before-{second}")
+def _name(rule: str | RuleId) -> str:
+    return rule.rule if isinstance(rule, RuleId) else rule
 
 
-def one_rule_broken(code: str) -> RuleId:
-    """The property: a valid request with one rule broken gets that rule's code."""
-    return RuleId(PROPERTIES, f"one-rule-broken/{code}")
+def order_rule(first: str | RuleId, second: str | RuleId) -> RuleId:
+    """A request breaking two rules gets the one the spec checks first; each is named by
+    its code or check (or by the rule whose name that is)."""
+    return RuleId(ORDER, f"{_name(first)}-before-{_name(second)}")
+
+
+def one_rule_broken(code: str | RuleId) -> RuleId:
+    """The property: a valid request with one rule broken gets that rule's code (or the
+    code the rule is named after)."""
+    return RuleId(PROPERTIES, f"one-rule-broken/{_name(code)}")
 
 
 def operation_response_rule(operation_id: str) -> RuleId:
@@ -183,6 +216,55 @@ def operation_security_rule(operation_id: str) -> RuleId:
 def schemathesis_rule(name: str) -> RuleId:
     """One of Schemathesis's own checks."""
     return RuleId(SCHEMATHESIS, name)
+
+
+# The SMS part boundaries named after the spec's part sizes (`x-contract.smsParts`).
+
+
+def gsm7_single_part_rule(sizes: PartSizes) -> RuleId:
+    """A GSM-7 text below, at and above one part."""
+    return RuleId(SMS_PARTS, f"GSM-7 single part ({sizes.gsm7_single} septets)")
+
+
+def gsm7_multipart_rule(sizes: PartSizes) -> RuleId:
+    """A GSM-7 text below, at and above two parts of a multipart message."""
+    return RuleId(SMS_PARTS, f"GSM-7 multipart ({sizes.gsm7_multi} septets a part)")
+
+
+def gsm7_second_part_rule(sizes: PartSizes) -> RuleId:
+    """A GSM-7 text whose second part is one septet short of, at or over a full part."""
+    multi = sizes.gsm7_multi
+    return RuleId(SMS_PARTS, f"GSM-7 multipart, {multi - 1}/{multi}/{multi + 1} septets in part 2")
+
+
+def gsm7_escape_pair_rule(sizes: PartSizes) -> RuleId:
+    """An escape pair across the end of a GSM-7 part is never split."""
+    return RuleId(SMS_PARTS, f"GSM-7 escape pair never split at {sizes.gsm7_multi}")
+
+
+def ucs2_single_part_rule(sizes: PartSizes) -> RuleId:
+    """A UCS-2 text below, at and above one part."""
+    return RuleId(SMS_PARTS, f"UCS-2 single part ({sizes.ucs2_single} units)")
+
+
+def ucs2_multipart_rule(sizes: PartSizes) -> RuleId:
+    """A UCS-2 text below, at and above two parts of a multipart message."""
+    return RuleId(SMS_PARTS, f"UCS-2 multipart ({sizes.ucs2_multi} units a part)")
+
+
+def ucs2_surrogate_pair_rule(sizes: PartSizes) -> RuleId:
+    """A surrogate pair across the end of a UCS-2 part is never split."""
+    return RuleId(SMS_PARTS, f"UCS-2 surrogate pair never split at {sizes.ucs2_multi}")
+
+
+def ucs2_flag_rule(sizes: PartSizes) -> RuleId:
+    """A flag (two surrogate pairs) across the end of a UCS-2 part may be split."""
+    return RuleId(SMS_PARTS, f"UCS-2 a flag may be split at {sizes.ucs2_multi}")
+
+
+def ucs2_zwj_rule(sizes: PartSizes) -> RuleId:
+    """A ZWJ sequence across the end of a UCS-2 part may be split."""
+    return RuleId(SMS_PARTS, f"UCS-2 a ZWJ sequence may be split at {sizes.ucs2_multi}")
 
 
 # Every rule of the response rules (`invariants.check_exchange`), in report order.

@@ -243,7 +243,7 @@ def one_rule_broken(session: Session, *, max_examples: int, seed_value: int | No
             session,
             exchange,
             check=PROPERTIES,
-            rule=f"one-rule-broken/{breaker.code}",
+            rule=ids.one_rule_broken(breaker.code).rule,
             status=session.spec.terms.status(breaker.code),
             code=breaker.code,
         )

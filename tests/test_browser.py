@@ -9,6 +9,7 @@ from pathlib import Path
 
 import httpx
 
+from contract_tests import ids
 from contract_tests.html_report import html_report
 from contract_tests.runner import rule_id, run_suite
 from contract_tests.session import Session
@@ -39,7 +40,7 @@ def _broken_report(tmp_path: Path) -> Path:
         result = run_suite(session, profile="quick", seed=1, stages=("probes",))
     finally:
         session.close()
-    assert result.rule("auth", "Unauthorized") in result.failed
+    assert result.rule(*ids.AUTH_UNAUTHORIZED) in result.failed
     path = tmp_path / "report.html"
     path.write_text(html_report(result), encoding="utf-8")
     return path
@@ -47,7 +48,7 @@ def _broken_report(tmp_path: Path) -> Path:
 
 def test_the_html_report_shows_the_failing_rule(tmp_path: Path) -> None:
     report = _broken_report(tmp_path)
-    failing = rule_id("auth", "Unauthorized")
+    failing = rule_id(*ids.AUTH_UNAUTHORIZED)
     with browser_page(tmp_path) as page:
         fetched: list[str] = []
         page.on("request", lambda request: fetched.append(request.url))

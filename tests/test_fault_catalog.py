@@ -10,13 +10,14 @@ from typing import Any
 
 import pytest
 
-from contract_tests.ids import PARTS_SWEEP
+from contract_tests import ids
 from contract_tests.probes import all_probes
 from contract_tests.probes.ledger import exact_balance_probe
 from contract_tests.properties import run_properties
 from contract_tests.session import Session
 from mockserver import Behaviour, Failure, MockState, SendContext, create_app
 from tests.faults import FAULTS, VARIANTS, Fault, RacyLedger, Variant
+from tests.faults.base import Catalog
 from tests.faults.fields_base import DELETE, apply_edit
 from tests.faults.schema_edits import EDITS
 from tests.loopback import served
@@ -40,7 +41,7 @@ def _reported(
     session = Session.for_app(app, account=ACCOUNT, spec=SPEC)
     session.expired_token = app.state.mock.mint_expired_token()
     reported: dict[str, str] = {}
-    probes = [p for p in all_probes() if sweep or (p.check, p.rule) != PARTS_SWEEP]
+    probes = [p for p in all_probes() if sweep or (p.check, p.rule) != ids.PARTS_SWEEP]
     try:
         for probe in probes:
             for v in probe.run(session):
@@ -73,7 +74,7 @@ def test_the_fault_is_caught_and_named(fault: Fault) -> None:
     # The sweep runs for the faults only it is meant to show; the correct mock and the
     # conforming variants get it whole.
     reported = _reported(
-        fault.behaviour, enough=fault.expect, sweep="sms-parts/sweep" in fault.expect
+        fault.behaviour, enough=fault.expect, sweep=ids.PARTS_SWEEP.key in fault.expect
     )
     assert fault.expect & set(reported), (
         f"{fault.name} ({fault.description}) was not named; the suite reported {sorted(reported)}"
@@ -130,10 +131,10 @@ def test_concurrent_sends_find_lost_updates_over_a_socket(
         session = Session.for_url(base, account=ACCOUNT, spec=SPEC)
         try:
             (probe,) = [p for p in all_probes() if p.id == "ledger-concurrent-sends"]
-            rules = {v.rule for v in probe.run(session)}
+            rules = {(v.check, v.rule) for v in probe.run(session)}
         finally:
             session.close()
-    assert ("concurrent-sends" in rules) is caught, rules
+    assert (ids.LEDGER_CONCURRENT_SENDS in rules) is caught, rules
 
 
 def test_every_schema_edit_changes_one_place_of_the_spec() -> None:
@@ -151,3 +152,15 @@ def test_a_schema_edit_at_a_missing_place_names_the_pointer() -> None:
         apply_edit(document, "/components/schemas/NoSuchSchema/pattern", "x")
     with pytest.raises(KeyError, match="nothing there to delete"):
         apply_edit(document, "/components/schemas/MessageV2/nosuchkeyword", DELETE)
+
+
+def test_a_fault_names_its_rules_by_constants_of_ids_only() -> None:
+    """A rule written as a string (or a bare pair) is refused: the catalog cannot drift
+    from the names the suite reports."""
+    catalog = Catalog()
+    with pytest.raises(TypeError, match=r"contract_tests\.ids constants"):
+        catalog.fault("written", "a rule as a string", ids.UNIQUE_IDS.key)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"contract_tests\.ids constants"):
+        catalog.fault("paired", "a rule as a pair", ("ledger", "series"))  # type: ignore[arg-type]
+    catalog.fault("named", "a rule by its constant", ids.UNIQUE_IDS)(Behaviour)
+    assert [f.expect for f in catalog.faults] == [frozenset({ids.UNIQUE_IDS.key})]

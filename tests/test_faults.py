@@ -78,7 +78,7 @@ def test_the_mock_conforms_to_the_whole_suite() -> None:
     result = run_against(stages=ALL_STAGES)
     assert result.conforms, explain(result)
     assert all(result.stage_cases[stage] > 0 for stage in ALL_STAGES), result.stage_cases
-    assert result.rule("schemathesis", "negative_data_rejection") is not None
+    assert result.rule(*ids.schemathesis_rule("negative_data_rejection")) is not None
 
 
 @pytest.mark.parametrize("variant", VARIANTS, ids=[v.name for v in VARIANTS])
@@ -204,7 +204,7 @@ def test_in_parallel_the_mock_conforms_and_every_stage_runs() -> None:
     assert result.conforms, explain(result)
     assert all(result.stage_cases[stage] > 0 for stage in ALL_STAGES), result.stage_cases
     assert any("forked process" in note for note in result.notes), result.notes
-    assert result.rule("schemathesis", "negative_data_rejection") is not None
+    assert result.rule(*ids.schemathesis_rule("negative_data_rejection")) is not None
 
 
 @needs_fork

@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
+from contract_tests import ids
 from contract_tests.cli import open_session
 from contract_tests.runner import SuiteResult, run_suite
 from mockserver import Behaviour, Failure, MockState, create_app
@@ -257,8 +258,8 @@ def _suite(spec: Spec, behaviour: Callable[[MockState], Behaviour] | None) -> Su
 def test_the_suite_passes_on_the_mock_and_exercises_the_new_operation(spec: Spec) -> None:
     result = _suite(spec, None)
     assert result.conforms, [(r.check, r.rule, r.minimal) for r in result.failed]
-    response = result.rule("operation", "response:getMessage")
-    security = result.rule("operation", "security:getMessage")
+    response = result.rule(*ids.operation_response_rule("getMessage"))
+    security = result.rule(*ids.operation_security_rule("getMessage"))
     assert response is not None and response.cases > 0 and response.passed
     assert security is not None and security.cases >= 2 and security.passed
 
@@ -269,9 +270,12 @@ def test_the_suite_passes_on_the_mock_and_exercises_the_new_operation(spec: Spec
     [
         (
             _BodyBreaksSchema,
-            {("operation", "response:getMessage"), ("schemathesis", "response_schema_conformance")},
+            {
+                ids.operation_response_rule("getMessage"),
+                ids.schemathesis_rule("response_schema_conformance"),
+            },
         ),
-        (_NoAuthOnNewOperation, {("operation", "security:getMessage")}),
+        (_NoAuthOnNewOperation, {ids.operation_security_rule("getMessage")}),
     ],
     ids=["body-breaks-schema", "200-without-token"],
 )

@@ -10,6 +10,7 @@ from xml.etree import ElementTree
 
 import pytest
 
+from contract_tests import ids
 from contract_tests.core import Exchange, RecordedRequest, RecordedResponse
 from contract_tests.coverage import KINDS, CoverageRecorder
 from contract_tests.html_report import html_report
@@ -42,10 +43,10 @@ def _recorder(spec: Spec = SPEC) -> CoverageRecorder:
 
 def test_rule_ids_are_stable_and_distinct() -> None:
     # Pinned: an id printed in last month's report must still name the same rule.
-    assert rule_id("response", "not-a-server-error") == "R479275"
-    assert rule_id("auth", "Unauthorized") == "R71521F"
-    ids = [rule_id(check, rule) for check, rule in known_rules(spec=SPEC)]
-    assert len(set(ids)) == len(ids), "two rules share an id"
+    assert rule_id(*ids.NOT_A_SERVER_ERROR) == "R479275"
+    assert rule_id(*ids.AUTH_UNAUTHORIZED) == "R71521F"
+    printed = [rule_id(check, rule) for check, rule in known_rules(spec=SPEC)]
+    assert len(set(printed)) == len(printed), "two rules share an id"
 
 
 def test_every_report_shows_every_rule_id() -> None:
@@ -64,7 +65,7 @@ def test_the_html_report_is_self_contained_and_reproduces_the_failure() -> None:
     assert "<link" not in html and "@import" not in html
     assert not re.search(r"""\b(src|href)\s*=\s*["']?(https?:)?//""", html), "fetches something"
     assert not re.search(r"<script[^>]*\bsrc=", html)
-    failing = rule_id("response", "not-a-server-error")
+    failing = rule_id(*ids.NOT_A_SERVER_ERROR)
     section = html[html.index(f'id="rule-{failing}"') :]
     for shown in (
         "not-a-server-error broken",

@@ -125,7 +125,7 @@ EDITS = [
         "json-depth-raised",
         "    maxJsonDepth: 64\n",
         "    maxJsonDepth: 128\n",
-        "transport/InvalidJson",
+        ids.INVALID_JSON.key,
     ),
     Edit(
         "errors-listed-lowered",
@@ -137,7 +137,7 @@ EDITS = [
         "check-order-changed",
         MEDIA_TYPE_THEN_SIZE,
         "\n".join(reversed(MEDIA_TYPE_THEN_SIZE.split("\n"))),
-        "order/UnsupportedMediaType-before-PayloadTooLarge",
+        ids.order_rule(ids.UNSUPPORTED_MEDIA_TYPE, ids.PAYLOAD_TOO_LARGE).key,
     ),
 ]
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from contract_tests import ids
 from contract_tests.core import Exchange, RecordedRequest, RecordedResponse
 from contract_tests.operations import (
     judge_response,
@@ -61,18 +62,18 @@ def _exchange(status: int, body: object, headers: tuple[tuple[str, str], ...] = 
 
 def test_the_project_spec_has_a_rule_per_operation() -> None:
     assert operation_rules(PROJECT) == [
-        ("operation", "security:sendMessages"),
-        ("operation", "response:getToken"),
+        ids.operation_security_rule("sendMessages"),
+        ids.operation_response_rule("getToken"),
     ]
     assert set(operation_rules(PROJECT)) <= set(known_rules())
 
 
 def test_rules_name_each_new_operation(evolved: Spec) -> None:
     rules = set(operation_rules(evolved))
-    assert ("operation", "response:getMessage") in rules
-    assert ("operation", "security:getMessage") in rules
-    assert ("operation", "response:renameMessage") in rules
-    assert ("operation", "security:renameMessage") not in rules  # security: []
+    assert ids.operation_response_rule("getMessage") in rules
+    assert ids.operation_security_rule("getMessage") in rules
+    assert ids.operation_response_rule("renameMessage") in rules
+    assert ids.operation_security_rule("renameMessage") not in rules  # security: []
     assert set(known_rules(spec=evolved)) >= rules
 
 

@@ -71,7 +71,7 @@ def _result() -> SuiteResult:
 
 def test_markdown_report_lists_every_rule_and_reproduces_each_failure() -> None:
     text = markdown_report(_result())
-    failing_id = rule_id("response", "not-a-server-error")
+    failing_id = rule_id(*ids.NOT_A_SERVER_ERROR)
     assert f"| `{failing_id}` | response | not-a-server-error | 3 | **FAIL** (1 distinct) |" in text
     assert f"| `{rule_id('auth', 'Unauthorized')}` | auth | Unauthorized | 5 | pass |" in text
     assert f"| `{rule_id('acceptance', 'guid-case')}` | acceptance | guid-case | 0 | n/a |" in text

@@ -4,8 +4,10 @@ Each probe is a `contract_tests.core.Probe`: `probe.run(session)` sends its requ
 yields the violations it saw. A probe that does not apply to the account (for example, no
 contact without an e-mail address) sends nothing and yields nothing.
 
-`FAMILIES` is the registry: one function per module, each making its probes from the
-spec, in the order a run sends them. `registry(spec)` is every probe of a run, the `last`
+`FAMILIES` is the registry: one function per family, each making its probes from the
+spec, in the order a run sends them; a family's module may take some of them from the
+modules it names (transport from `http_order`, `media_types` and `json_syntax`,
+acceptance from `acceptance_options`). `registry(spec)` is every probe of a run, the `last`
 ones (the exact-balance probe) at the end, by that field alone.
 """
 

@@ -1,33 +1,29 @@
 """Requests the contract accepts, each exercising one feature; every 200 then goes through
-the success invariants (counts against the account's facts, IDs, credits, text)."""
+the success invariants (counts against the account's facts, IDs, credits, text). Here the
+recipients (groups, contacts, channels, de-duplication, E.164), templates, IDs and SMS
+parts; the options and dates are `acceptance_options`'s."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from contract_tests import ids
 from contract_tests.probe import Probe
+from contract_tests.probes.acceptance_options import (
+    options_and_dates,
+    past_dates_and_unknown_properties,
+    recurrence_dates_and_senders,
+)
 from contract_tests.probes.base import (
-    DAY,
     QUICK_EMAIL,
-    QUICK_NUMBER,
     acceptance,
-    at_offset,
     base_request,
     contact_request,
-    iso,
-    iso_at,
-    longest_reference,
-    longest_sender,
-    with_options,
 )
 from contract_tests.probes.valid_requests import (
-    Build,
+    Row,
     all_maps,
     contact_and_group_email,
     e164,
     email_case,
-    full_options,
     group_default_channel,
     group_email_case,
     group_request,
@@ -45,7 +41,26 @@ ACCEPTANCE = ids.ACCEPTANCE
 
 
 def acceptance_probes(_spec: Spec) -> list[Probe]:
-    table: list[tuple[str, str, Build, str]] = [
+    """One probe per row, in the order the rows were written (each send spends credits):
+    recipients and options interleave."""
+    table = [
+        *_recipients_and_templates(),
+        *options_and_dates(),
+        *_contacts_and_ids(),
+        *recurrence_dates_and_senders(),
+        *_numbers_and_templates(),
+        *past_dates_and_unknown_properties(),
+        *_multipart(),
+    ]
+    return [
+        acceptance(probe_id, check=ACCEPTANCE, rule=rule, request=build, description=text)
+        for probe_id, rule, build, text in table
+    ]
+
+
+def _recipients_and_templates() -> list[Row]:
+    """The public example; templates, groups and GUID case; de-duplication; default channels."""
+    return [
         (
             "public-example",
             ids.ACCEPT_PUBLIC_EXAMPLE.rule,
@@ -155,77 +170,13 @@ def acceptance_probes(_spec: Spec) -> list[Probe]:
             placeholders(lambda keys: {k: f"value {k}" for k in reversed(keys)}),
             "PlaceHolders are matched by number, whatever their order in the request.",
         ),
-        (
-            "reference-longest-accented",
-            ids.ACCEPT_OPTIONS.rule,
-            lambda s: with_options(Reference=longest_reference(s, "é")),
-            "A Reference of maxLength characters, each two bytes in UTF-8, is within the limit.",
-        ),
-        (
-            "expiry-compared-across-offsets",
-            ids.ACCEPT_OPTIONS.rule,
-            lambda s: with_options(
-                DateToSend=at_offset(2 * DAY, "10:00:00", "+05:00"),  # 05:00 UTC
-                ExpiryDate=at_offset(2 * DAY, "09:00:00", "+00:00"),  # 09:00 UTC: after
-            ),
-            "ExpiryDate and DateToSend compare as instants, offsets included.",
-        ),
-        (
-            "recurring-options-on-standard",
-            ids.ACCEPT_OPTIONS.rule,
-            lambda s: base_request(Options={"RecurringOptions": {"Range": 1}}),
-            "RecurringOptions are ignored unless Type is 2, incomplete ones too.",
-        ),
-        (
-            "recurring-every-day",
-            ids.ACCEPT_RESULT.rule,
-            lambda s: base_request(
-                Type=2, Options={"RecurringOptions": {"Range": 0, "PatternScheduleDays": 0}}
-            ),
-            "PatternScheduleDays 0 means every day.",
-        ),
-        (
-            "advanced-scheduled",
-            ids.ACCEPT_RESULT.rule,
-            lambda s: base_request(Type=0, Options={"DateToSend": iso(2 * DAY)}),
-            "An advanced message with a future DateToSend: Scheduled.",
-        ),
-        (
-            "scheduled-in-30-minutes",
-            ids.ACCEPT_RESULT.rule,
-            lambda s: with_options(DateToSend=iso_at(timedelta(minutes=30), 0)),
-            "A DateToSend half an hour ahead: Scheduled.",
-        ),
-        (
-            "scheduled-at-another-offset",
-            ids.ACCEPT_RESULT.rule,
-            lambda s: with_options(DateToSend=iso_at(timedelta(hours=2), -5)),
-            "Two hours ahead, written at -05:00 (the clock reads earlier than UTC): Scheduled.",
-        ),
-        (
-            "past-at-another-offset",
-            ids.ACCEPT_RESULT.rule,
-            lambda s: with_options(DateToSend=iso_at(timedelta(hours=-2), 5)),
-            "Two hours ago, written at +05:00 (the clock reads later than UTC): Sent.",
-        ),
-        (
-            "scheduled-zulu",
-            ids.ACCEPT_RESULT.rule,
-            lambda s: with_options(DateToSend=iso_at(2 * DAY, 0, zulu=True)),
-            "A future DateToSend written with Z: Scheduled.",
-        ),
-        (
-            "far-past",
-            ids.ACCEPT_RESULT.rule,
-            lambda s: with_options(DateToSend="1960-01-01T00:00:00+00:00"),
-            "A DateToSend before 1970: sent now.",
-        ),
-        (
-            "far-future",
-            ids.ACCEPT_RESULT.rule,
-            lambda s: with_options(DateToSend="2110-01-01T00:00:00+00:00"),
-            "A DateToSend after 2106 (beyond 32-bit Unix time): Scheduled.",
-        ),
+    ]
+
+
+def _contacts_and_ids() -> list[Row]:
+    """A contact's number or address as a quick recipient, a thousand parts, contacts'
+    channels, advanced IDs."""
+    return [
         *(
             (
                 f"quick-{field}-of-a-contact",
@@ -272,90 +223,12 @@ def acceptance_probes(_spec: Spec) -> list[Probe]:
             lambda s: base_request(Type=0),
             "Type 0: an AdvancedMessageID and no StandardMessageIDs.",
         ),
-        (
-            "recurring",
-            ids.ACCEPT_RESULT.rule,
-            lambda s: base_request(
-                Type=2,
-                Options={
-                    "RecurringOptions": {
-                        "Range": 1,
-                        "OccurrencesEnd": 3,
-                        "PatternScheduleDays": 127,
-                        "RecDateToSend": iso(DAY),
-                    }
-                },
-            ),
-            "Type 2 with complete options: Scheduled, with an AdvancedMessageID.",
-        ),
-        (
-            "recurring-no-end",
-            ids.ACCEPT_RESULT.rule,
-            lambda s: base_request(Type=2, Options={"RecurringOptions": {"Range": 0}}),
-            "Type 2, Range 0 (no end).",
-        ),
-        (
-            "recurring-end-by-date",
-            ids.ACCEPT_RESULT.rule,
-            lambda s: base_request(
-                Type=2, Options={"ExpiryDate": iso(30 * DAY), "RecurringOptions": {"Range": 2}}
-            ),
-            "Type 2, Range 2 with Options.ExpiryDate.",
-        ),
-        (
-            "scheduled",
-            ids.ACCEPT_RESULT.rule,
-            lambda s: with_options(DateToSend=iso(2 * DAY)),
-            "A DateToSend in the future: Scheduled.",
-        ),
-        (
-            "scheduled-with-expiry",
-            ids.ACCEPT_RESULT.rule,
-            lambda s: with_options(DateToSend=iso(2 * DAY), ExpiryDate=iso(3 * DAY)),
-            "An expiry after a future send date.",
-        ),
-        (
-            "past-date",
-            ids.ACCEPT_RESULT.rule,
-            lambda s: with_options(DateToSend=iso(-2 * DAY)),
-            "A DateToSend in the past: sent now.",
-        ),
-        (
-            "seven-fraction-digits",
-            ids.ACCEPT_DATE_TIME.rule,
-            lambda s: with_options(DateToSend="2099-10-26T11:42:31.4461082+00:00"),
-            "The help page's date-time form, seven fractional digits.",
-        ),
-        (
-            "every-option",
-            ids.ACCEPT_OPTIONS.rule,
-            lambda s: with_options(**full_options(s)),
-            "Every option at a valid extreme of the spec (ports, Reference, Sender, Repeat).",
-        ),
-        (
-            "numeric-sender",
-            ids.ACCEPT_OPTIONS.rule,
-            lambda s: with_options(Sender=longest_sender(s, "1", "+")),
-            "A numeric sender: + and the most digits the rule allows.",
-        ),
-        (
-            "sender-digit-first",
-            ids.ACCEPT_OPTIONS.rule,
-            lambda s: with_options(Sender="1st Clinic"),
-            "A sender may start with a digit, as long as it has a letter.",
-        ),
-        (
-            "numeric-sender-no-plus",
-            ids.ACCEPT_OPTIONS.rule,
-            lambda s: with_options(Sender=longest_sender(s, "1")),
-            "A numeric sender of the most digits the rule allows.",
-        ),
-        (
-            "sender-with-spaces",
-            ids.ACCEPT_OPTIONS.rule,
-            lambda s: with_options(Sender="My Shop 24"),
-            "An alphanumeric sender with spaces.",
-        ),
+    ]
+
+
+def _numbers_and_templates() -> list[Row]:
+    """The shortest and longest E.164 numbers; a template with an empty Content."""
+    return [
         (
             "e164-fewest-digits",
             ids.ACCEPT_RECIPIENT_RESOLUTION.rule,
@@ -374,27 +247,12 @@ def acceptance_probes(_spec: Spec) -> list[Probe]:
             template_empty_content,
             "A template makes an empty Content irrelevant (no NoContent).",
         ),
-        (
-            "past-date-with-future-expiry",
-            ids.ACCEPT_RESULT.rule,
-            lambda s: with_options(DateToSend=iso(-2 * DAY), ExpiryDate=iso(2 * DAY)),
-            "A past DateToSend with an expiry ahead: sent now.",
-        ),
-        (
-            "unknown-properties",
-            ids.ACCEPT_UNKNOWN_PROPERTIES.rule,
-            lambda s: {**base_request(Options={"Extra": 1}), "Unknown": {"a": [1, "x"]}},
-            "Unknown properties are ignored.",
-        ),
-        (
-            "unknown-properties-nested",
-            ids.ACCEPT_UNKNOWN_PROPERTIES.rule,
-            lambda s: base_request(
-                Contacts={"QuickRecipients": {QUICK_NUMBER: 2}, "Extra": {"x": 1}},
-                Options={"Repeat": {"Frequency": 5, "Extra": 1}, "EmailOptions": {"Extra": "y"}},
-            ),
-            "Unknown properties inside Contacts, Repeat and EmailOptions are ignored too.",
-        ),
+    ]
+
+
+def _multipart() -> list[Row]:
+    """A multipart text to several SMS recipients."""
+    return [
         (
             "multipart-many-recipients",
             ids.ACCEPT_SMS_PARTS.rule,
@@ -406,8 +264,4 @@ def acceptance_probes(_spec: Spec) -> list[Probe]:
             ),
             "Three SMS recipients of a 3-part text: three lists of 3 IDs, NoOfSMS 9.",
         ),
-    ]
-    return [
-        acceptance(probe_id, check=ACCEPTANCE, rule=rule, request=build, description=text)
-        for probe_id, rule, build, text in table
     ]

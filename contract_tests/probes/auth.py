@@ -103,8 +103,8 @@ def auth_probes(_spec: Spec) -> list[Probe]:
     probes.append(
         refusal(
             "auth-before-media-type",
-            check="order",
-            rule="auth-before-media-type",
+            check=ids.ORDER,
+            rule=ids.order_rule(ids.AUTH, ids.TRANSPORT_MEDIA_TYPE).rule,
             request=lambda s: Raw(
                 content=b"a=b",
                 headers={"Content-Type": "application/x-www-form-urlencoded"},
@@ -126,6 +126,7 @@ def auth_probes(_spec: Spec) -> list[Probe]:
 
 
 FORM = "application/x-www-form-urlencoded"
+INVALID_REQUEST, INVALID_CLIENT = ids.TOKEN_INVALID_REQUEST.rule, ids.TOKEN_INVALID_CLIENT.rule
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,35 +175,35 @@ def _token_cases(session: Session) -> list[TokenCase]:
         TokenCase("the path written /token", credentials, path=session.token_path.lower()),
         TokenCase("the path with a trailing slash", credentials, path=session.token_path + "/"),
         TokenCase("a charset on the form type", credentials, content_type=FORM + "; charset=UTF-8"),
-        TokenCase("no grant_type", {"client_id": cid, "client_secret": secret}, "invalid_request"),
+        TokenCase("no grant_type", {"client_id": cid, "client_secret": secret}, INVALID_REQUEST),
         TokenCase(
             "the parameters as JSON (the token endpoint takes a form)",
             credentials,
-            "invalid_request",  # or 415: any refusal, but no token
+            INVALID_REQUEST,  # or 415: any refusal, but no token
             content_type="application/json",
             as_json=True,
         ),
         TokenCase(
             "another grant type",
             {**credentials, "grant_type": "password"},
-            "unsupported_grant_type",
+            ids.TOKEN_UNSUPPORTED_GRANT_TYPE.rule,
         ),
         TokenCase(
-            "a wrong secret", {**credentials, "client_secret": secret + "-wrong"}, "invalid_client"
+            "a wrong secret", {**credentials, "client_secret": secret + "-wrong"}, INVALID_CLIENT
         ),
         TokenCase(
-            "an unknown client", {**credentials, "client_id": cid + "-unknown"}, "invalid_client"
+            "an unknown client", {**credentials, "client_id": cid + "-unknown"}, INVALID_CLIENT
         ),
         TokenCase(
             "a wrong secret by HTTP Basic",
             grant,
-            "invalid_client",
+            INVALID_CLIENT,
             basic=basic_credentials(cid, secret + "-wrong"),
         ),
         TokenCase(
             "the secret in another case",
             {**credentials, "client_secret": secret.swapcase()},
-            "invalid_client" if secret.swapcase() != secret else None,
+            INVALID_CLIENT if secret.swapcase() != secret else None,
         ),
     ]
 
@@ -215,8 +216,7 @@ def _token_run(session: Session) -> Iterator[Violation]:
             if not 400 <= status < 500:
                 yield violation(
                     exchange,
-                    TOKEN,
-                    "invalid_request",
+                    *ids.TOKEN_INVALID_REQUEST,
                     f"a token request with {case.what}",
                     f"{status} {exchange.response.body[:120]!r}",
                     "400 invalid_request (or 415): no token for a body that is not a form",
@@ -233,8 +233,7 @@ def _check_token_answer(
     if "no-store" not in cache:
         yield violation(
             exchange,
-            TOKEN,
-            "cache-control",
+            *ids.TOKEN_CACHE_CONTROL,
             f"the token answer to {what} may be cached",
             cache or "(none)",
             "Cache-Control: no-store",
@@ -243,8 +242,7 @@ def _check_token_answer(
     if media != "application/json":
         yield violation(
             exchange,
-            TOKEN,
-            "token-media-type",
+            *ids.TOKEN_MEDIA_TYPE,
             f"the token answer to {what} is not JSON",
             media or "(none)",
             "application/json",
@@ -258,8 +256,7 @@ def _check_token_answer(
         if response.status != 200:
             yield violation(
                 exchange,
-                TOKEN,
-                "token-issued",
+                *ids.TOKEN_ISSUED,
                 f"a token request with {what} was refused",
                 f"{response.status} {response.body[:120]!r}",
                 "200 with a bearer token",
@@ -282,8 +279,7 @@ def _check_token_answer(
     if errors:
         yield violation(
             exchange,
-            TOKEN,
-            "token-schema",
+            *ids.TOKEN_SCHEMA,
             f"the token answer to {what} is not a {schema}: {errors[0]}",
             json.dumps(body),
             schema,
@@ -304,8 +300,7 @@ def _check_token_answer(
         if probe.response.status != 200:
             yield violation(
                 probe,
-                TOKEN,
-                "token-works",
+                *ids.TOKEN_WORKS,
                 f"a token issued for {what} was refused",
                 str(probe.response.status),
                 "200",

@@ -3,6 +3,7 @@ charset, JSON syntax. Each request breaks two; the check the spec runs first ans
 
 from __future__ import annotations
 
+from contract_tests import ids
 from contract_tests.probe import Probe
 from contract_tests.probes.base import (
     JSON_HEADERS,
@@ -28,32 +29,32 @@ def http_order_probes() -> list[Probe]:
     no_auth = {"Content-Type": "application/json"}
     # (rule, the request, the two checks of x-contract.checks it fails): the one the spec
     # runs first must answer.
-    cases: list[tuple[str, Body, str, str]] = [
-        ("NotFound-before-MethodNotAllowed",
+    cases: list[tuple[ids.RuleId, Body, str, str]] = [
+        (ids.order_rule(ids.NOT_FOUND, ids.METHOD_NOT_ALLOWED),
          constant(Raw(method="GET", path="/api/v2/sms/nothing")), "path", "method"),
-        ("MethodNotAllowed-before-Unauthorized",
+        (ids.order_rule(ids.METHOD_NOT_ALLOWED, ids.AUTH_UNAUTHORIZED),
          constant(Raw(method="GET", auth=False)), "method", "auth"),
-        ("Unauthorized-before-PayloadTooLarge",
+        (ids.order_rule(ids.AUTH_UNAUTHORIZED, ids.PAYLOAD_TOO_LARGE),
          lambda s: Raw(content=garbage(s), headers=no_auth, auth=False), "auth", "size"),
-        ("UnsupportedMediaType-before-PayloadTooLarge",
+        (ids.order_rule(ids.UNSUPPORTED_MEDIA_TYPE, ids.PAYLOAD_TOO_LARGE),
          lambda s: Raw(content=garbage(s), headers=form), "media-type", "size"),
-        ("PayloadTooLarge-before-InvalidJson",
+        (ids.order_rule(ids.PAYLOAD_TOO_LARGE, ids.INVALID_JSON),
          lambda s: Raw(content=garbage(s), headers=JSON_HEADERS), "size", "json"),
-        ("charset-before-InvalidJson",
+        (ids.order_rule(ids.TRANSPORT_CHARSET, ids.INVALID_JSON),
          constant(Raw(content=b"{not json", headers=latin1)), "charset", "json"),
-        ("NotFound-before-Unauthorized",
+        (ids.order_rule(ids.NOT_FOUND, ids.AUTH_UNAUTHORIZED),
          constant(Raw(path="/api/v2/sms/nothing", content=b"{}", headers=no_auth, auth=False)),
          "path", "auth"),
-        ("PayloadTooLarge-before-charset",
+        (ids.order_rule(ids.PAYLOAD_TOO_LARGE, ids.TRANSPORT_CHARSET),
          lambda s: Raw(content=garbage(s), headers=latin1), "size", "charset"),
-        ("Unauthorized-before-InvalidJson",
+        (ids.order_rule(ids.AUTH_UNAUTHORIZED, ids.INVALID_JSON),
          constant(Raw(content=b"{not json", headers=no_auth, auth=False)), "auth", "json"),
     ]  # fmt: skip
     return [
         refusal(
-            f"order-{rule}",
-            check="order",
-            rule=rule,
+            f"order-{rule.rule}",
+            check=rule.check,
+            rule=rule.rule,
             request=request,
             code=earlier(first, second),
             description=f"Two checks fail ({first}, {second}); the one the spec runs first "

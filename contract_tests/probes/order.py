@@ -97,7 +97,7 @@ def order_probes(_spec: Spec) -> list[Probe]:
             refusal(
                 f"order-{first}-before-{second}",
                 check=ORDER,
-                rule=f"{first}-before-{second}",
+                rule=ids.order_rule(first, second).rule,
                 request=both(breaks[first], breaks[second]),
                 code=earlier_code(first, second),
                 description=f"A request breaking {first} and {second} gets the one the spec "

@@ -37,59 +37,65 @@ def boundary_texts(sizes: PartSizes) -> list[tuple[str, str, str]]:
     """(limit, side, text): below, at and above each limit of the spec's part sizes."""
     g1, gm, u1, um = sizes.gsm7_single, sizes.gsm7_multi, sizes.ucs2_single, sizes.ucs2_multi
     escape = min(sizes.gsm7_extension) if sizes.gsm7_extension else None
+    single, multi = ids.gsm7_single_part_rule(sizes).rule, ids.gsm7_multipart_rule(sizes).rule
+    second = ids.gsm7_second_part_rule(sizes).rule
+    ucs2_single, ucs2_multi = (
+        ids.ucs2_single_part_rule(sizes).rule,
+        ids.ucs2_multipart_rule(sizes).rule,
+    )
     texts: list[tuple[str, str, str]] = [
-        (f"GSM-7 single part ({g1} septets)", "below", "a" * (g1 - 1)),
-        (f"GSM-7 single part ({g1} septets)", "at", "a" * g1),
-        (f"GSM-7 single part ({g1} septets)", "above", "a" * (g1 + 1)),
-        (f"GSM-7 multipart ({gm} septets a part)", "below", "a" * (2 * gm - 1)),
-        (f"GSM-7 multipart ({gm} septets a part)", "at", "a" * (2 * gm)),
-        (f"GSM-7 multipart ({gm} septets a part)", "above", "a" * (2 * gm + 1)),
-        (f"GSM-7 multipart, {gm - 1}/{gm}/{gm + 1} septets in part 2", "below",
+        (single, "below", "a" * (g1 - 1)),
+        (single, "at", "a" * g1),
+        (single, "above", "a" * (g1 + 1)),
+        (multi, "below", "a" * (2 * gm - 1)),
+        (multi, "at", "a" * (2 * gm)),
+        (multi, "above", "a" * (2 * gm + 1)),
+        (second, "below",
          "a" * (gm - 1) + "b" * gm),
-        ("GSM-7 national characters (basic table)", "at",
+        (ids.PARTS_GSM7_NATIONAL.rule, "at",
          (_NATIONAL * (g1 // len(_NATIONAL) + 1))[:g1]),
-        ("GSM-7 vs UCS-2: a backtick is not GSM-7", "at", "`" + "a" * (u1 - 1)),
-        ("GSM-7 vs UCS-2: a backtick is not GSM-7", "above", "`" + "a" * u1),
-        (f"UCS-2 single part ({u1} units)", "below", CYRILLIC * (u1 - 1)),
-        (f"UCS-2 single part ({u1} units)", "at", CYRILLIC * u1),
-        (f"UCS-2 single part ({u1} units)", "above", CYRILLIC * (u1 + 1)),
-        (f"UCS-2 multipart ({um} units a part)", "below", CYRILLIC * (2 * um - 1)),
-        (f"UCS-2 multipart ({um} units a part)", "at", CYRILLIC * (2 * um)),
-        (f"UCS-2 multipart ({um} units a part)", "above", CYRILLIC * (2 * um + 1)),
-        ("UCS-2 emoji cost 2 units", "at", EMOJI * (u1 // 2)),
-        ("UCS-2 emoji cost 2 units", "above", EMOJI * (u1 // 2 + 1)),
-        (f"UCS-2 surrogate pair never split at {um}", "at",
+        (ids.PARTS_BACKTICK_NOT_GSM7.rule, "at", "`" + "a" * (u1 - 1)),
+        (ids.PARTS_BACKTICK_NOT_GSM7.rule, "above", "`" + "a" * u1),
+        (ucs2_single, "below", CYRILLIC * (u1 - 1)),
+        (ucs2_single, "at", CYRILLIC * u1),
+        (ucs2_single, "above", CYRILLIC * (u1 + 1)),
+        (ucs2_multi, "below", CYRILLIC * (2 * um - 1)),
+        (ucs2_multi, "at", CYRILLIC * (2 * um)),
+        (ucs2_multi, "above", CYRILLIC * (2 * um + 1)),
+        (ids.PARTS_UCS2_EMOJI.rule, "at", EMOJI * (u1 // 2)),
+        (ids.PARTS_UCS2_EMOJI.rule, "above", EMOJI * (u1 // 2 + 1)),
+        (ids.ucs2_surrogate_pair_rule(sizes).rule, "at",
          CYRILLIC * (um - 1) + EMOJI + CYRILLIC * (um - 1)),
-        (f"UCS-2 surrogate pair never split at {um}", "below",
+        (ids.ucs2_surrogate_pair_rule(sizes).rule, "below",
          CYRILLIC * (um - 1) + EMOJI + CYRILLIC * (um - 2)),
         # A flag (two regional indicators) and a ZWJ sequence are several code points: only
         # each surrogate pair is kept whole, so they may be split between parts.
-        (f"UCS-2 a flag may be split at {um}", "at",
+        (ids.ucs2_flag_rule(sizes).rule, "at",
          CYRILLIC * (um - 2) + _FLAG + CYRILLIC * (um - 2)),
-        (f"UCS-2 a ZWJ sequence may be split at {um}", "at",
+        (ids.ucs2_zwj_rule(sizes).rule, "at",
          CYRILLIC * (um - 3) + _ZWJ + CYRILLIC * (um - 2)),
         # The alphabet is the whole text's: one character outside GSM-7 at the end.
-        ("GSM-7 vs UCS-2: the whole text decides", "at", "a" * (g1 + 40) + CYRILLIC),
+        (ids.PARTS_WHOLE_TEXT_DECIDES.rule, "at", "a" * (g1 + 40) + CYRILLIC),
         # Every character counts, white space at the end and CR LF too (MessageText keeps
         # them).
-        ("GSM-7 trailing white space counts", "above", "a" * g1 + " "),
-        ("GSM-7 trailing white space counts", "above", "a" * g1 + "\n"),
-        ("GSM-7 CR LF is two septets", "above",
+        (ids.PARTS_TRAILING_WHITE_SPACE.rule, "above", "a" * g1 + " "),
+        (ids.PARTS_TRAILING_WHITE_SPACE.rule, "above", "a" * g1 + "\n"),
+        (ids.PARTS_CR_LF.rule, "above",
          "a" * (g1 // 2) + "\r\n" + "a" * (g1 - g1 // 2 - 1)),
     ]  # fmt: skip
     if escape is not None:
         extension = "".join(sorted(sizes.gsm7_extension))
         texts += [
-            ("GSM-7 extension characters cost 2 septets", "at", escape * (g1 // 2)),
-            ("GSM-7 extension characters cost 2 septets", "above",
+            (ids.PARTS_GSM7_EXTENSION.rule, "at", escape * (g1 // 2)),
+            (ids.PARTS_GSM7_EXTENSION.rule, "above",
              escape * (g1 // 2) + "a" * (g1 % 2 + 1)),
-            (f"GSM-7 escape pair never split at {gm}", "at",
+            (ids.gsm7_escape_pair_rule(sizes).rule, "at",
              "a" * (gm - 1) + escape + "a" * (gm - 1)),
-            ("GSM-7 every extension character", "at",
+            (ids.PARTS_EVERY_EXTENSION_CHARACTER.rule, "at",
              (extension * (g1 // (2 * len(extension)) + 1))[: g1 // 2]),
             # Extension characters cost one unit in UCS-2 (only GSM-7 escapes them).
-            ("UCS-2 extension characters cost 1 unit", "at", CYRILLIC + escape * (u1 - 1)),
-            ("UCS-2 extension characters cost 1 unit", "above",
+            (ids.PARTS_UCS2_EXTENSION.rule, "at", CYRILLIC + escape * (u1 - 1)),
+            (ids.PARTS_UCS2_EXTENSION.rule, "above",
              CYRILLIC + (extension * (u1 + 1))[:u1]),
         ]  # fmt: skip
     return texts
@@ -118,8 +124,7 @@ def _run(session: Session) -> Iterator[Violation]:
             found.append(
                 violation(
                     exchange,
-                    SMS_PARTS,
-                    "valid-text-accepted",
+                    *ids.PARTS_VALID_TEXT_ACCEPTED,
                     f"a valid text ({limit}, {side}) was refused",
                     f"{exchange.response.status} {code} {reason}",
                     "200",

@@ -8,6 +8,7 @@ import json
 from dataclasses import replace
 from typing import Any
 
+from contract_tests import ids
 from mockserver import Behaviour, Failure, SendContext
 from mockserver.http import Answer
 from tests.faults.base import Catalog
@@ -19,7 +20,7 @@ fault = catalog.fault
 @fault(
     "sender-is-validation-error",
     "a bad Sender is ValidationError, not InvalidSender",
-    "error-codes/InvalidSender",
+    ids.INVALID_SENDER,
 )
 class SenderValidation(Behaviour):
     def check_invalid_sender(self, ctx: SendContext) -> Failure | None:
@@ -30,9 +31,9 @@ class SenderValidation(Behaviour):
 @fault(
     "business-errors-422",
     "business rules answer 422, not 400",
-    "error-codes/NoRecipients",
-    "error-codes/UnknownContact",
-    "response/documented-status",
+    ids.NO_RECIPIENTS,
+    ids.UNKNOWN_CONTACT,
+    ids.DOCUMENTED_STATUS,
 )
 class Status422(Behaviour):
     def error_answer(self, failure: Failure, media_type: str) -> Answer:
@@ -48,9 +49,9 @@ class Status422(Behaviour):
 @fault(
     "reason-without-field",
     "ErrorReason says only 'Invalid request'",
-    "error-codes/InvalidReference",
-    "error-codes/UnknownContact",
-    "validation/ValidationError",
+    ids.INVALID_REFERENCE,
+    ids.UNKNOWN_CONTACT,
+    ids.VALIDATION_ERROR,
 )
 class VagueReason(Behaviour):
     def error_answer(self, failure: Failure, media_type: str) -> Answer:
@@ -62,7 +63,7 @@ class VagueReason(Behaviour):
 @fault(
     "validation-lists-first-only",
     "a ValidationError reason names only the first violation",
-    "validation/ValidationError-lists-all",
+    ids.VALIDATION_LISTS_ALL,
 )
 class FirstViolationOnly(Behaviour):
     def check_schema(self, instance: Any) -> Failure | None:
@@ -75,8 +76,8 @@ class FirstViolationOnly(Behaviour):
 @fault(
     "server-error-on-nan",
     "NaN in the body crashes the server (500)",
-    "transport/InvalidJson",
-    "response/not-a-server-error",
+    ids.INVALID_JSON,
+    ids.NOT_A_SERVER_ERROR,
 )
 class CrashOnNaN(Behaviour):
     def check_json(self, body: bytes, charset: str) -> Any | Failure:
@@ -88,8 +89,8 @@ class CrashOnNaN(Behaviour):
 @fault(
     "server-error-on-emoji-sender",
     "a Sender with an emoji crashes the server",
-    "error-codes/InvalidSender",
-    "response/not-a-server-error",
+    ids.INVALID_SENDER,
+    ids.NOT_A_SERVER_ERROR,
 )
 class CrashOnSender(Behaviour):
     def check_invalid_sender(self, ctx: SendContext) -> Failure | None:
@@ -101,7 +102,7 @@ class CrashOnSender(Behaviour):
         return super().check_invalid_sender(ctx)
 
 
-@fault("reference-limit-63", "a Reference of 64 characters is refused", "acceptance/options")
+@fault("reference-limit-63", "a Reference of 64 characters is refused", ids.ACCEPT_OPTIONS)
 class ReferenceLimit63(Behaviour):
     def check_invalid_reference(self, ctx: SendContext) -> Failure | None:
         reference = ctx.options.get("Reference")
@@ -115,7 +116,7 @@ class ReferenceLimit63(Behaviour):
 @fault(
     "sender-12-letters",
     "an alphanumeric Sender of 12 characters is accepted",
-    "error-codes/InvalidSender",
+    ids.INVALID_SENDER,
 )
 class Sender12(Behaviour):
     def check_invalid_sender(self, ctx: SendContext) -> Failure | None:
@@ -125,9 +126,7 @@ class Sender12(Behaviour):
         return super().check_invalid_sender(ctx)
 
 
-@fault(
-    "expiry-not-checked", "an ExpiryDate before DateToSend is accepted", "error-codes/InvalidExpiry"
-)
+@fault("expiry-not-checked", "an ExpiryDate before DateToSend is accepted", ids.INVALID_EXPIRY)
 class ExpiryUnchecked(Behaviour):
     def check_invalid_expiry(self, ctx: SendContext) -> Failure | None:
         return None
@@ -136,7 +135,7 @@ class ExpiryUnchecked(Behaviour):
 @fault(
     "recurring-range-unchecked",
     "Range 1 without OccurrencesEnd is accepted",
-    "error-codes/MissingRecurringOptions",
+    ids.MISSING_RECURRING_OPTIONS,
 )
 class RangeUnchecked(Behaviour):
     def check_missing_recurring_options(self, ctx: SendContext) -> Failure | None:
@@ -148,7 +147,7 @@ class RangeUnchecked(Behaviour):
 @fault(
     "unknown-contact-ignored",
     "an unknown contact is silently skipped",
-    "error-codes/UnknownContact",
+    ids.UNKNOWN_CONTACT,
 )
 class UnknownContactIgnored(Behaviour):
     def check_unknown_contact(self, ctx: SendContext) -> Failure | None:
@@ -164,7 +163,7 @@ class UnknownContactIgnored(Behaviour):
 @fault(
     "unknown-group-wrong-code",
     "an unknown group is answered UnknownContact",
-    "error-codes/UnknownGroup",
+    ids.UNKNOWN_GROUP,
 )
 class UnknownGroupCode(Behaviour):
     def check_unknown_group(self, ctx: SendContext) -> Failure | None:
@@ -175,7 +174,7 @@ class UnknownGroupCode(Behaviour):
 @fault(
     "guid-case-sensitive",
     "group and template GUIDs compare case-sensitively",
-    "acceptance/guid-case",
+    ids.ACCEPT_GUID_CASE,
 )
 class GuidCaseSensitive(Behaviour):
     def check_unknown_group(self, ctx: SendContext) -> Failure | None:
@@ -188,7 +187,7 @@ class GuidCaseSensitive(Behaviour):
 @fault(
     "group-member-refused",
     "a group member without the channel is refused, not skipped",
-    "acceptance/recipient-resolution",
+    ids.ACCEPT_RECIPIENT_RESOLUTION,
 )
 class GroupMemberRefused(Behaviour):
     def check_invalid_recipient(self, ctx: SendContext) -> Failure | None:
@@ -205,7 +204,7 @@ class GroupMemberRefused(Behaviour):
 @fault(
     "channel-unchecked",
     "an e-mail address asked for by SMS is accepted",
-    "error-codes/InvalidRecipient",
+    ids.INVALID_RECIPIENT,
 )
 class ChannelUnchecked(Behaviour):
     def check_invalid_recipient(self, ctx: SendContext) -> Failure | None:
@@ -219,7 +218,7 @@ class ChannelUnchecked(Behaviour):
 @fault(
     "empty-content-accepted",
     "an empty Content without a template is accepted",
-    "error-codes/NoContent",
+    ids.NO_CONTENT,
 )
 class EmptyContent(Behaviour):
     def check_no_content(self, ctx: SendContext) -> Failure | None:
@@ -231,7 +230,7 @@ class EmptyContent(Behaviour):
 @fault(
     "placeholder-left-in-text",
     "a missing placeholder is left as {3} in the text",
-    "error-codes/MissingPlaceholder",
+    ids.MISSING_PLACEHOLDER,
 )
 class PlaceholderLeft(Behaviour):
     def check_missing_placeholder(self, ctx: SendContext) -> Failure | None:
@@ -250,8 +249,8 @@ class PlaceholderLeft(Behaviour):
 @fault(
     "order-content-before-recipients",
     "NoContent is checked before the recipients",
-    "order/InvalidRecipient-before-NoContent",
-    "order/NoRecipients-before-NoContent",
+    ids.order_rule(ids.INVALID_RECIPIENT, ids.NO_CONTENT),
+    ids.order_rule(ids.NO_RECIPIENTS, ids.NO_CONTENT),
 )
 class ContentFirst(Behaviour):
     def send(self, ctx: SendContext) -> dict[str, Any] | Failure:
@@ -262,7 +261,7 @@ class ContentFirst(Behaviour):
 @fault(
     "order-rule-before-schema",
     "InvalidSender is checked before the rest of the schema",
-    "order/ValidationError-before-InvalidSender",
+    ids.order_rule(ids.VALIDATION_ERROR, ids.INVALID_SENDER),
 )
 class SenderBeforeSchema(Behaviour):
     def check_schema(self, instance: Any) -> Failure | None:
@@ -273,7 +272,7 @@ class SenderBeforeSchema(Behaviour):
         return super().check_schema(instance)
 
 
-@fault("null-is-absent", "null is taken for an absent field", "validation/ValidationError")
+@fault("null-is-absent", "null is taken for an absent field", ids.VALIDATION_ERROR)
 class NullIsAbsent(Behaviour):
     def check_json(self, body: bytes, charset: str) -> Any | Failure:
         value = super().check_json(body, charset)
@@ -291,7 +290,7 @@ def _drop_nulls(value: Any) -> Any:
 @fault(
     "unknown-properties-refused",
     "an unknown property is a ValidationError",
-    "acceptance/unknown-properties",
+    ids.ACCEPT_UNKNOWN_PROPERTIES,
 )
 class UnknownRefused(Behaviour):
     def check_schema(self, instance: Any) -> Failure | None:
@@ -303,7 +302,7 @@ class UnknownRefused(Behaviour):
 @fault(
     "duplicate-keys-first-wins",
     "with duplicate keys the first one wins",
-    "transport/duplicate-keys",
+    ids.DUPLICATE_KEYS,
 )
 class FirstWins(Behaviour):
     def check_json(self, body: bytes, charset: str) -> Any | Failure:
@@ -326,7 +325,7 @@ class FirstWins(Behaviour):
 @fault(
     "top-level-array-invalid-json",
     "a top-level array is InvalidJson, not ValidationError",
-    "validation/ValidationError",
+    ids.VALIDATION_ERROR,
 )
 class ArrayInvalidJson(Behaviour):
     def check_schema(self, instance: Any) -> Failure | None:

@@ -9,6 +9,7 @@ import json
 from dataclasses import replace
 from typing import Any, ClassVar
 
+from contract_tests import ids
 from mockserver import Behaviour, Failure, MockState, SendContext
 from mockserver.behaviour import _reach
 from mockserver.http import Answer, HttpRequest
@@ -26,14 +27,14 @@ fault = catalog.fault
     "business-reasons-static",
     "the business rules' ErrorReasons come from a fixed message table: each names the"
     " field but never the offending value ($.Options.Sender: must be 1-11 letters...)",
-    "error-codes/reason-names-value",
-    "error-codes/InvalidSender",
-    "error-codes/UnknownContact",
-    "error-codes/UnknownGroup",
-    "error-codes/InvalidRecipient",
-    "error-codes/UnknownTemplate",
-    "error-codes/InvalidReference",
-    "error-codes/InvalidExpiry",
+    ids.REASON_NAMES_VALUE,
+    ids.INVALID_SENDER,
+    ids.UNKNOWN_CONTACT,
+    ids.UNKNOWN_GROUP,
+    ids.INVALID_RECIPIENT,
+    ids.UNKNOWN_TEMPLATE,
+    ids.INVALID_REFERENCE,
+    ids.INVALID_EXPIRY,
 )
 class StaticReasons(Behaviour):
     TABLE: ClassVar[dict[str, str]] = {
@@ -61,9 +62,9 @@ class StaticReasons(Behaviour):
     "validation-reason-uncapped",
     "a ValidationError reason lists every violation (no cap at the first ten): a body with"
     " thousands of bad keys gets a reason of hundreds of kilobytes",
-    "validation/ValidationError-first-ten",
-    "validation/ValidationError-reason",
-    "validation/ValidationError-lists-all",
+    ids.VALIDATION_FIRST_TEN,
+    ids.VALIDATION_REASON,
+    ids.VALIDATION_LISTS_ALL,
 )
 class ValidationUncapped(Behaviour):
     def check_schema(self, instance: Any) -> Failure | None:
@@ -77,7 +78,7 @@ class ValidationUncapped(Behaviour):
 @fault(
     "error-code-as-integer",
     "ErrorCode is written as the enum's integer (JSON writes enums as integers)",
-    "response/envelope-schema",
+    ids.ENVELOPE_SCHEMA,
 )
 class ErrorCodeInteger(Behaviour):
     def error_answer(self, failure: Failure, media_type: str) -> Answer:
@@ -92,7 +93,7 @@ class ErrorCodeInteger(Behaviour):
     "camel-case-error-envelope",
     "error answers come from an exception filter that uses the framework's camelCase"
     ' serializer: {"error": {"errorCode": ...}, "responseData": null}',
-    "response/envelope-schema",
+    ids.ENVELOPE_SCHEMA,
 )
 class CamelCaseErrors(Behaviour):
     def error_answer(self, failure: Failure, media_type: str) -> Answer:
@@ -107,8 +108,8 @@ class CamelCaseErrors(Behaviour):
 @fault(
     "unauthorised-spelling",
     "the 401's ErrorCode is spelled 'Unauthorised' (British English)",
-    "response/envelope-schema",
-    "auth/Unauthorized",
+    ids.ENVELOPE_SCHEMA,
+    ids.AUTH_UNAUTHORIZED,
 )
 class UnauthorisedSpelling(Behaviour):
     def error_answer(self, failure: Failure, media_type: str) -> Answer:
@@ -120,8 +121,8 @@ class UnauthorisedSpelling(Behaviour):
 @fault(
     "validation-error-422",
     "schema violations are answered 422 (the framework's model validation), not 400",
-    "validation/ValidationError",
-    "response/code-status",
+    ids.VALIDATION_ERROR,
+    ids.CODE_STATUS,
 )
 class Validation422(Behaviour):
     def check_schema(self, instance: Any) -> Failure | None:
@@ -132,7 +133,7 @@ class Validation422(Behaviour):
 @fault(
     "insufficient-credits-with-data",
     "a 402 carries ResponseData with the account and its balance instead of null",
-    "response/envelope-schema",
+    ids.ENVELOPE_SCHEMA,
 )
 class InsufficientWithData(Behaviour):
     def error_answer(self, failure: Failure, media_type: str) -> Answer:
@@ -152,8 +153,8 @@ class InsufficientWithData(Behaviour):
     "warning-in-error-on-200",
     "a 200 where a group member was skipped (no asked channel) carries a warning in Error"
     " ({ErrorCode: InvalidRecipient, ...}) instead of Error null",
-    "response/envelope-schema",
-    "acceptance/recipient-resolution",
+    ids.ENVELOPE_SCHEMA,
+    ids.ACCEPT_RECIPIENT_RESOLUTION,
 )
 class WarningOn200(Behaviour):
     def __init__(self, state: MockState) -> None:
@@ -188,9 +189,9 @@ class WarningOn200(Behaviour):
     "token-405-empty-body",
     "another method on /Token gets the framework's bare 405 (Allow: POST, no body, no"
     " Content-Type), not the envelope with MethodNotAllowed",
-    "transport/MethodNotAllowed",
-    "response/envelope-schema",
-    "response/media-type",
+    ids.METHOD_NOT_ALLOWED,
+    ids.ENVELOPE_SCHEMA,
+    ids.RESPONSE_MEDIA_TYPE,
 )
 class Token405Bare(Behaviour):
     async def handle(self, request: HttpRequest) -> Answer | None:
@@ -206,7 +207,7 @@ class Token405Bare(Behaviour):
     "ids-null-when-scheduled",
     "a Scheduled message (future DateToSend or Type 2) has Detail.IDs null: IDs are"
     " assigned when it is sent",
-    "response/envelope-schema",
+    ids.ENVELOPE_SCHEMA,
 )
 class IdsNullScheduled(Behaviour):
     def build_success(self, ctx: SendContext) -> dict[str, Any]:
@@ -219,8 +220,8 @@ class IdsNullScheduled(Behaviour):
 @fault(
     "standard-ids-empty-lists-when-scheduled",
     "a Scheduled Standard message maps each number to an empty list of IDs (issued later)",
-    "success-invariants/sms-parts",
-    "success-invariants/standard-ids",
+    ids.SUCCESS_SMS_PARTS,
+    ids.STANDARD_IDS,
 )
 class StandardIdsEmptyScheduled(Behaviour):
     def issue_ids(self, ctx: SendContext) -> None:
@@ -233,7 +234,7 @@ class StandardIdsEmptyScheduled(Behaviour):
     "recurring-advanced-id-null",
     "a Recurring message (Type 2) has AdvancedMessageID null (its ID comes with the first"
     " occurrence)",
-    "success-invariants/advanced-ids",
+    ids.SUCCESS_ADVANCED_IDS,
 )
 class RecurringNoAdvancedId(Behaviour):
     def issue_ids(self, ctx: SendContext) -> None:
@@ -246,7 +247,7 @@ class RecurringNoAdvancedId(Behaviour):
     "standard-email-only-gets-advanced-id",
     "a Standard message that reaches only e-mail addresses (no SMS number) is given an"
     " AdvancedMessageID instead of null",
-    "success-invariants/standard-ids",
+    ids.STANDARD_IDS,
 )
 class StandardEmailOnlyAdvanced(Behaviour):
     def issue_ids(self, ctx: SendContext) -> None:
@@ -258,7 +259,7 @@ class StandardEmailOnlyAdvanced(Behaviour):
 @fault(
     "standard-ids-as-numbers",
     "the StandardMessageIDs are JSON numbers (database keys), not strings",
-    "response/envelope-schema",
+    ids.ENVELOPE_SCHEMA,
 )
 class IdsAsNumbers(Behaviour):
     def build_success(self, ctx: SendContext) -> dict[str, Any]:
@@ -274,8 +275,8 @@ class IdsAsNumbers(Behaviour):
     "identical-request-replayed",
     "an idempotency cache keyed on the body answers a request identical to an earlier"
     " one with the earlier answer (same IDs, same balance), sending nothing",
-    "success-invariants/unique-ids",
-    "success-invariants/ledger-continuity",
+    ids.UNIQUE_IDS,
+    ids.LEDGER_CONTINUITY,
 )
 class Replayed(Behaviour):
     def __init__(self, state: MockState) -> None:

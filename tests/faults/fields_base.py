@@ -15,42 +15,44 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Final
 
+from contract_tests import ids
+from contract_tests.ids import RuleId
 from mockserver import Behaviour, Failure, MockState
 from mockserver.validation import RequestValidator
 from twosms_contract.spec import Spec, pointer_unescape
 
 SWEEP = (
-    "validation/field-constraints",
-    "acceptance/field-bounds",
-    "error-codes/UnknownContact",
+    ids.FIELD_CONSTRAINTS,
+    ids.ACCEPT_FIELD_BOUNDS,
+    ids.UNKNOWN_CONTACT,
 )
 # What the suite reports when a server accepts a request the schema refuses ...
 ACCEPTS = (
-    "validation/ValidationError",
-    "success-invariants/accepted-invalid",
-    "schemathesis/negative_data_rejection",
-    "properties/one-rule-broken/ValidationError",
+    ids.VALIDATION_ERROR,
+    ids.ACCEPTED_INVALID,
+    ids.schemathesis_rule("negative_data_rejection"),
+    ids.one_rule_broken(ids.VALIDATION_ERROR),
     *SWEEP,
 )
 # ... answers a schema violation with a business rule's code (still 400) ...
 WRONG_CODE = (
-    "validation/ValidationError",
-    "properties/one-rule-broken/ValidationError",
+    ids.VALIDATION_ERROR,
+    ids.one_rule_broken(ids.VALIDATION_ERROR),
     *SWEEP,
 )
 # ... or refuses a request the contract accepts.
 REFUSES = (
-    "acceptance/options",
-    "acceptance/result",
-    "acceptance/date-time",
-    "acceptance/recipient-resolution",
-    "acceptance/guid-case",
-    "acceptance/template",
-    "acceptance/advanced-ids",
-    "acceptance/public-example",
-    "properties/valid-requests-accepted",
-    "client/valid-request-accepted",
-    "schemathesis/positive_data_acceptance",
+    ids.ACCEPT_OPTIONS,
+    ids.ACCEPT_RESULT,
+    ids.ACCEPT_DATE_TIME,
+    ids.ACCEPT_RECIPIENT_RESOLUTION,
+    ids.ACCEPT_GUID_CASE,
+    ids.ACCEPT_TEMPLATE,
+    ids.ACCEPT_ADVANCED_IDS,
+    ids.ACCEPT_PUBLIC_EXAMPLE,
+    ids.PROPERTY_VALID_REQUESTS_ACCEPTED,
+    ids.CLIENT_VALID_REQUEST_ACCEPTED,
+    ids.schemathesis_rule("positive_data_acceptance"),
     *SWEEP,
 )
 
@@ -145,7 +147,7 @@ class SchemaEdit:
     description: str
     pointer: str
     value: Any
-    rules: tuple[str, ...]
+    rules: tuple[RuleId, ...]
 
 
 def apply_edit(document: dict[str, Any], pointer: str, value: Any) -> None:

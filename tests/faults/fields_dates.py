@@ -9,6 +9,7 @@ import re
 from datetime import datetime, timedelta
 from typing import Any
 
+from contract_tests.ids import RuleId
 from mockserver import Behaviour, Failure
 from mockserver.validation import json_path, show
 from tests.faults.base import Catalog
@@ -98,7 +99,7 @@ class _DateFault(Behaviour):
 
 
 # mode: (the rules the suite must name, or None for an open corner (a variant), description)
-DATE_MODES: dict[str, tuple[tuple[str, ...] | None, str]] = {
+DATE_MODES: dict[str, tuple[tuple[RuleId, ...] | None, str]] = {
     "no-offset-accepted": (ACCEPTS, "a date-time without an offset is accepted (taken as UTC)"),
     # 2099-10-26 11:42:31+00:00
     "space-accepted": (None, "a space instead of T is accepted (DateTime.Parse)"),

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from contract_tests import ids
 from mockserver import Behaviour, Failure
 from mockserver.http import Answer, HttpRequest
 from tests.faults.base import Catalog
@@ -21,8 +22,8 @@ fault = catalog.fault
 @fault(
     "auth-non-ascii-header-500",
     "an Authorization header with a non-ASCII byte crashes the server (500), not 401",
-    "response/not-a-server-error",
-    "auth/Unauthorized",
+    ids.NOT_A_SERVER_ERROR,
+    ids.AUTH_UNAUTHORIZED,
 )
 class AuthNonAscii500(Behaviour):
     def check_auth(self, request: HttpRequest) -> Failure | None:
@@ -35,8 +36,8 @@ class AuthNonAscii500(Behaviour):
 @fault(
     "order-auth-before-404",
     "an unknown path without a token gets 401 (auth middleware before routing), not 404",
-    "order/NotFound-before-Unauthorized",
-    "transport/NotFound",
+    ids.order_rule(ids.NOT_FOUND, ids.AUTH_UNAUTHORIZED),
+    ids.NOT_FOUND,
 )
 class AuthBefore404(Behaviour):
     async def handle(self, request: HttpRequest) -> Answer | None:
@@ -51,7 +52,7 @@ class AuthBefore404(Behaviour):
 @fault(
     "order-size-before-auth",
     "a declared Content-Length over 1 MiB gets 413 before the token is checked",
-    "order/Unauthorized-before-PayloadTooLarge",
+    ids.order_rule(ids.AUTH_UNAUTHORIZED, ids.PAYLOAD_TOO_LARGE),
 )
 class SizeBeforeAuth(Behaviour):
     def check_auth(self, request: HttpRequest) -> Failure | None:
@@ -65,7 +66,7 @@ class SizeBeforeAuth(Behaviour):
     "order-charset-before-size",
     "the whole Content-Type (charset included) is checked before the body is read: an"
     " oversized body with an unsupported charset gets 415, not 413",
-    "order/PayloadTooLarge-before-charset",
+    ids.order_rule(ids.PAYLOAD_TOO_LARGE, ids.TRANSPORT_CHARSET),
 )
 class CharsetBeforeSize(Behaviour):
     def check_media_type(self, request: HttpRequest) -> Failure | None:
@@ -79,7 +80,7 @@ class CharsetBeforeSize(Behaviour):
 @fault(
     "order-method-before-path",
     "only POST is routed anywhere: GET on an unknown path is 405, not 404",
-    "order/NotFound-before-MethodNotAllowed",
+    ids.order_rule(ids.NOT_FOUND, ids.METHOD_NOT_ALLOWED),
 )
 class MethodBeforePath(Behaviour):
     async def handle(self, request: HttpRequest) -> Answer | None:
@@ -97,9 +98,9 @@ class MethodBeforePath(Behaviour):
 @fault(
     "non-api-404-plain-text",
     "an unknown path outside /api/ gets the framework's plain-text 404, without the envelope",
-    "response/envelope-schema",
-    "response/media-type",
-    "transport/NotFound",
+    ids.ENVELOPE_SCHEMA,
+    ids.RESPONSE_MEDIA_TYPE,
+    ids.NOT_FOUND,
 )
 class NonApi404Plain(Behaviour):
     async def handle(self, request: HttpRequest) -> Answer | None:
@@ -112,7 +113,7 @@ class NonApi404Plain(Behaviour):
 @fault(
     "token-path-case-sensitive",
     "POST /token (lower case) or /Token/ is 404: the token route is matched exactly",
-    "token/token-issued",
+    ids.TOKEN_ISSUED,
 )
 class TokenPathCase(Behaviour):
     def check_path(self, path: str) -> tuple[Failure | None, str | None]:
@@ -124,7 +125,7 @@ class TokenPathCase(Behaviour):
 @fault(
     "allow-lists-get",
     "the 405's Allow header is 'GET, POST' although GET is refused",
-    "response/allow-header",
+    ids.ALLOW_HEADER,
 )
 class AllowListsGet(Behaviour):
     def check_method(self, endpoint: str, method: str) -> Failure | None:
@@ -135,8 +136,8 @@ class AllowListsGet(Behaviour):
 @fault(
     "options-answered-200",
     "OPTIONS on the API answers 200 (a CORS preflight handler), not 405",
-    "transport/MethodNotAllowed",
-    "schemathesis/unsupported_method",
+    ids.METHOD_NOT_ALLOWED,
+    ids.schemathesis_rule("unsupported_method"),
 )
 class Options200(Behaviour):
     async def handle(self, request: HttpRequest) -> Answer | None:
@@ -157,8 +158,8 @@ class Options200(Behaviour):
 @fault(
     "text-json-not-on-401",
     "Accept: text/json is honoured except on 401 (auth answers before negotiation)",
-    "response/media-type",
-    "transport/accept-negotiation",
+    ids.RESPONSE_MEDIA_TYPE,
+    ids.ACCEPT_NEGOTIATION,
 )
 class TextJsonNot401(Behaviour):
     def error_answer(self, failure: Failure, media_type: str) -> Answer:
@@ -171,8 +172,8 @@ class TextJsonNot401(Behaviour):
     "text-json-not-on-404-405",
     "Accept: text/json is honoured except on 404 and 405 (routing errors are always"
     " application/json)",
-    "response/media-type",
-    "transport/accept-negotiation",
+    ids.RESPONSE_MEDIA_TYPE,
+    ids.ACCEPT_NEGOTIATION,
 )
 class TextJsonNotRouting(Behaviour):
     def error_answer(self, failure: Failure, media_type: str) -> Answer:
@@ -184,8 +185,8 @@ class TextJsonNotRouting(Behaviour):
 @fault(
     "accept-text-wildcard",
     "Accept: text/* gets text/json (real negotiation), though only text/json asks for it",
-    "transport/accept-negotiation",
-    "response/media-type",
+    ids.ACCEPT_NEGOTIATION,
+    ids.RESPONSE_MEDIA_TYPE,
 )
 class AcceptTextWildcard(Behaviour):
     def negotiate(self, request: HttpRequest) -> str:

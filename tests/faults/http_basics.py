@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from contract_tests import ids
 from mockserver import Behaviour, Failure, MockState, SendContext
 from mockserver.http import Answer, HttpRequest
 from tests.faults.base import Catalog
@@ -14,14 +15,14 @@ fault = catalog.fault
 
 
 @fault(
-    "auth-not-enforced", "the send endpoint accepts requests without a token", "auth/Unauthorized"
+    "auth-not-enforced", "the send endpoint accepts requests without a token", ids.AUTH_UNAUTHORIZED
 )
 class NoAuth(Behaviour):
     def check_auth(self, request: HttpRequest) -> Failure | None:
         return None
 
 
-@fault("auth-expired-accepted", "an expired token is accepted", "auth/expired-token")
+@fault("auth-expired-accepted", "an expired token is accepted", ids.AUTH_EXPIRED_TOKEN)
 class ExpiredAccepted(Behaviour):
     def check_auth(self, request: HttpRequest) -> Failure | None:
         failure = super().check_auth(request)
@@ -30,7 +31,7 @@ class ExpiredAccepted(Behaviour):
         return failure
 
 
-@fault("auth-any-scheme", "any scheme with a known token is accepted", "auth/Unauthorized")
+@fault("auth-any-scheme", "any scheme with a known token is accepted", ids.AUTH_UNAUTHORIZED)
 class AnyScheme(Behaviour):
     def check_auth(self, request: HttpRequest) -> Failure | None:
         value = request.header("authorization") or ""
@@ -39,14 +40,14 @@ class AnyScheme(Behaviour):
         return super().check_auth(request)
 
 
-@fault("auth-no-challenge", "a 401 without WWW-Authenticate", "response/www-authenticate")
+@fault("auth-no-challenge", "a 401 without WWW-Authenticate", ids.WWW_AUTHENTICATE)
 class NoChallenge(Behaviour):
     def check_auth(self, request: HttpRequest) -> Failure | None:
         failure = super().check_auth(request)
         return replace(failure, headers=()) if failure else None
 
 
-@fault("auth-403", "a missing token is answered 403", "auth/Unauthorized")
+@fault("auth-403", "a missing token is answered 403", ids.AUTH_UNAUTHORIZED)
 class Forbidden(Behaviour):
     def check_auth(self, request: HttpRequest) -> Failure | None:
         failure = super().check_auth(request)
@@ -55,21 +56,21 @@ class Forbidden(Behaviour):
         return failure
 
 
-@fault("method-without-allow", "a 405 without an Allow header", "response/allow-header")
+@fault("method-without-allow", "a 405 without an Allow header", ids.ALLOW_HEADER)
 class NoAllow(Behaviour):
     def check_method(self, endpoint: str, method: str) -> Failure | None:
         failure = super().check_method(endpoint, method)
         return replace(failure, headers=()) if failure else None
 
 
-@fault("method-is-404", "another method is answered 404", "transport/MethodNotAllowed")
+@fault("method-is-404", "another method is answered 404", ids.METHOD_NOT_ALLOWED)
 class MethodIs404(Behaviour):
     def check_method(self, endpoint: str, method: str) -> Failure | None:
         failure = super().check_method(endpoint, method)
         return self.fail("path", "not found") if failure else None
 
 
-@fault("path-case-sensitive", "paths compare case-sensitively", "transport/path-matching")
+@fault("path-case-sensitive", "paths compare case-sensitively", ids.PATH_MATCHING)
 class PathCase(Behaviour):
     def check_path(self, path: str) -> tuple[Failure | None, str | None]:
         if path.rstrip("/") != path.rstrip("/").lower() and path.lower().startswith("/api"):
@@ -77,7 +78,7 @@ class PathCase(Behaviour):
         return super().check_path(path)
 
 
-@fault("path-trailing-slash-404", "a trailing slash is a 404", "transport/path-matching")
+@fault("path-trailing-slash-404", "a trailing slash is a 404", ids.PATH_MATCHING)
 class TrailingSlash(Behaviour):
     def check_path(self, path: str) -> tuple[Failure | None, str | None]:
         if path.endswith("/") and len(path) > 1:
@@ -85,21 +86,21 @@ class TrailingSlash(Behaviour):
         return super().check_path(path)
 
 
-@fault("size-not-enforced", "a body over 1 MiB is read and accepted", "transport/PayloadTooLarge")
+@fault("size-not-enforced", "a body over 1 MiB is read and accepted", ids.PAYLOAD_TOO_LARGE)
 class NoSizeLimit(Behaviour):
     def __init__(self, state: MockState) -> None:
         super().__init__(state)
         self.max_body = 16 * 1024 * 1024
 
 
-@fault("size-limit-exclusive", "a body of exactly 1 MiB is refused", "transport/PayloadTooLarge")
+@fault("size-limit-exclusive", "a body of exactly 1 MiB is refused", ids.PAYLOAD_TOO_LARGE)
 class SizeExclusive(Behaviour):
     def __init__(self, state: MockState) -> None:
         super().__init__(state)
         self.max_body -= 1
 
 
-@fault("text-json-refused", "a text/json body gets 415", "transport/media-type")
+@fault("text-json-refused", "a text/json body gets 415", ids.TRANSPORT_MEDIA_TYPE)
 class TextJsonRefused(Behaviour):
     def is_json_media_type(self, kind: str) -> bool:
         return kind == "application/json"
@@ -108,7 +109,7 @@ class TextJsonRefused(Behaviour):
 @fault(
     "missing-content-type-accepted",
     "a body without Content-Type is taken for JSON",
-    "transport/media-type",
+    ids.TRANSPORT_MEDIA_TYPE,
 )
 class NoContentTypeOk(Behaviour):
     def check_media_type(self, request: HttpRequest) -> Failure | None:
@@ -120,7 +121,7 @@ class NoContentTypeOk(Behaviour):
         return "utf-8" if request.header("content-type") is None else super().check_charset(request)
 
 
-@fault("charset-utf16-refused", "a UTF-16 body gets 415", "transport/media-type")
+@fault("charset-utf16-refused", "a UTF-16 body gets 415", ids.TRANSPORT_MEDIA_TYPE)
 class Utf16Refused(Behaviour):
     def check_charset(self, request: HttpRequest) -> str | Failure:
         charset = super().check_charset(request)
@@ -129,7 +130,7 @@ class Utf16Refused(Behaviour):
         return charset
 
 
-@fault("charset-latin1-accepted", "a latin-1 body is accepted", "transport/charset")
+@fault("charset-latin1-accepted", "a latin-1 body is accepted", ids.TRANSPORT_CHARSET)
 class Latin1Accepted(Behaviour):
     def check_charset(self, request: HttpRequest) -> str | Failure:
         charset = super().check_charset(request)
@@ -139,14 +140,14 @@ class Latin1Accepted(Behaviour):
 @fault(
     "order-media-type-before-auth",
     "the media type is checked before auth",
-    "order/auth-before-media-type",
+    ids.order_rule(ids.AUTH, ids.TRANSPORT_MEDIA_TYPE),
 )
 class MediaBeforeAuth(Behaviour):
     def check_auth(self, request: HttpRequest) -> Failure | None:
         return super().check_media_type(request) or super().check_auth(request)
 
 
-@fault("path-prefix-match", "any path below the send path is taken for it", "transport/NotFound")
+@fault("path-prefix-match", "any path below the send path is taken for it", ids.NOT_FOUND)
 class PrefixPath(Behaviour):
     def check_path(self, path: str) -> tuple[Failure | None, str | None]:
         if path.lower().startswith("/api/v2/sms/messages/"):
@@ -157,7 +158,7 @@ class PrefixPath(Behaviour):
 @fault(
     "size-only-by-content-length",
     "a chunked body over 1 MiB is read and accepted",
-    "transport/PayloadTooLarge",
+    ids.PAYLOAD_TOO_LARGE,
 )
 class SizeByHeaderOnly(Behaviour):
     def __init__(self, state: MockState) -> None:
@@ -178,7 +179,7 @@ class SizeByHeaderOnly(Behaviour):
 @fault(
     "no-content-despite-template",
     "an empty Content is NoContent even with a template",
-    "acceptance/template",
+    ids.ACCEPT_TEMPLATE,
 )
 class NoContentDespiteTemplate(Behaviour):
     def check_no_content(self, ctx: SendContext) -> Failure | None:
@@ -190,7 +191,7 @@ class NoContentDespiteTemplate(Behaviour):
 @fault(
     "e164-needs-10-digits",
     "numbers of fewer than 10 digits are refused",
-    "acceptance/recipient-resolution",
+    ids.ACCEPT_RECIPIENT_RESOLUTION,
 )
 class LongNumbersOnly(Behaviour):
     def check_invalid_recipient(self, ctx: SendContext) -> Failure | None:
@@ -203,7 +204,7 @@ class LongNumbersOnly(Behaviour):
 @fault(
     "order-json-before-size",
     "the body is parsed before its size is checked",
-    "order/PayloadTooLarge-before-InvalidJson",
+    ids.order_rule(ids.PAYLOAD_TOO_LARGE, ids.INVALID_JSON),
 )
 class JsonBeforeSize(Behaviour):
     def __init__(self, state: MockState) -> None:
@@ -220,7 +221,7 @@ class JsonBeforeSize(Behaviour):
 @fault(
     "order-auth-before-method",
     "a request without a token gets 401 before 405",
-    "order/MethodNotAllowed-before-Unauthorized",
+    ids.order_rule(ids.METHOD_NOT_ALLOWED, ids.AUTH_UNAUTHORIZED),
 )
 class AuthBeforeMethod(Behaviour):
     async def handle(self, request: HttpRequest) -> Answer | None:
@@ -235,8 +236,8 @@ class AuthBeforeMethod(Behaviour):
 @fault(
     "auth-rejects-issued-tokens",
     "the tokens /Token issues are refused on the send endpoint",
-    "token/token-works",
-    "acceptance/public-example",
+    ids.TOKEN_WORKS,
+    ids.ACCEPT_PUBLIC_EXAMPLE,
 )
 class RejectsIssuedTokens(Behaviour):
     def check_auth(self, request: HttpRequest) -> Failure | None:

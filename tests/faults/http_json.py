@@ -9,6 +9,7 @@ import re
 from dataclasses import replace
 from typing import Any
 
+from contract_tests import ids
 from mockserver import Behaviour, Failure, MockState, SendContext
 from mockserver.behaviour import _DECODER, _deeper_than, _skip_space
 from tests.faults.base import Catalog
@@ -23,7 +24,7 @@ fault = catalog.fault
 @fault(
     "trailing-data-accepted",
     "a JSON object followed by more text ({...} xyz) is read up to the object and accepted",
-    "transport/InvalidJson",
+    ids.INVALID_JSON,
 )
 class TrailingData(Behaviour):
     def check_json(self, body: bytes, charset: str) -> Any | Failure:
@@ -44,7 +45,7 @@ def _reject_positive(name: str) -> Any:
 @fault(
     "negative-infinity-accepted",
     "NaN and Infinity are InvalidJson but -Infinity is read as a number",
-    "transport/InvalidJson",
+    ids.INVALID_JSON,
 )
 class NegativeInfinity(Behaviour):
     def check_json(self, body: bytes, charset: str) -> Any | Failure:
@@ -62,8 +63,8 @@ class NegativeInfinity(Behaviour):
 @fault(
     "huge-integer-500",
     "an integer literal of more than 4300 digits crashes the server (Python's int limit)",
-    "response/not-a-server-error",
-    "transport/InvalidJson",
+    ids.NOT_A_SERVER_ERROR,
+    ids.INVALID_JSON,
 )
 class HugeInteger500(Behaviour):
     def check_json(self, body: bytes, charset: str) -> Any | Failure:
@@ -82,8 +83,8 @@ class HugeInteger500(Behaviour):
     "deep-nesting-500-mid-depth",
     "nesting past the parser's limit is InvalidJson, but nesting of 65..~900 levels parses and"
     " crashes the recursive validator (500)",
-    "response/not-a-server-error",
-    "transport/InvalidJson",
+    ids.NOT_A_SERVER_ERROR,
+    ids.INVALID_JSON,
 )
 class DeepMid500(Behaviour):
     def __init__(self, state: MockState) -> None:
@@ -100,8 +101,8 @@ class DeepMid500(Behaviour):
     "utf16-decode-error-500",
     "bytes that do not decode as the declared UTF-16/UTF-32 crash the server (only the UTF-8"
     " and US-ASCII decoding is guarded)",
-    "response/not-a-server-error",
-    "transport/InvalidJson",
+    ids.NOT_A_SERVER_ERROR,
+    ids.INVALID_JSON,
 )
 class Utf16Decode500(Behaviour):
     def check_json(self, body: bytes, charset: str) -> Any | Failure:
@@ -123,7 +124,7 @@ def _drop_nulls(value: Any) -> Any:
     "null-absent-in-nested-options",
     "null inside Options.Repeat/RecurringOptions/EmailOptions and Template.PlaceHolders is"
     " taken for absent (nested models default to None)",
-    "validation/ValidationError",
+    ids.VALIDATION_ERROR,
 )
 class NullNested(Behaviour):
     def check_json(self, body: bytes, charset: str) -> Any | Failure:
@@ -144,7 +145,7 @@ class NullNested(Behaviour):
 @fault(
     "unknown-contacts-property-refused",
     "an unknown property inside Contacts (a strict Contacts model) is a ValidationError",
-    "acceptance/unknown-properties",
+    ids.ACCEPT_UNKNOWN_PROPERTIES,
 )
 class UnknownInContacts(Behaviour):
     def check_schema(self, instance: Any) -> Failure | None:
@@ -162,7 +163,7 @@ _EMAIL_KEY = re.compile(r"[^@\x00-\x20\x7f]+@[^@\x00-\x20\x7f]+")
     "bad-email-key-invalid-recipient",
     "a QuickRecipients key with an '@' that is not an address (bob@, a b@c) is InvalidRecipient,"
     " not ValidationError (address keys are checked by the business rule)",
-    "validation/ValidationError",
+    ids.VALIDATION_ERROR,
 )
 class BadEmailKey(Behaviour):
     def check_schema(self, instance: Any) -> Failure | None:
@@ -200,7 +201,7 @@ def _pointer(match: re.Match[str]) -> str:
 @fault(
     "validation-path-as-pointer",
     "ValidationError reasons name fields by JSON Pointer (/Options/SrcPort), not JSON path",
-    "validation/ValidationError-reason",
+    ids.VALIDATION_REASON,
 )
 class PathAsPointer(Behaviour):
     def check_schema(self, instance: Any) -> Failure | None:
@@ -213,7 +214,7 @@ class PathAsPointer(Behaviour):
 @fault(
     "validation-key-not-named",
     "a map key that fails its pattern is reported without the key",
-    "validation/ValidationError-reason",
+    ids.VALIDATION_REASON,
 )
 class KeyNotNamed(Behaviour):
     def check_schema(self, instance: Any) -> Failure | None:

@@ -4,6 +4,7 @@ size in bytes, malformed HTTP.
 
 from __future__ import annotations
 
+from contract_tests import ids
 from mockserver import Behaviour, Failure
 from mockserver.http import Answer, HttpRequest
 from tests.faults.base import Catalog
@@ -30,7 +31,7 @@ _SEND = "/api/v2/sms/messages"
 @fault(
     "plus-json-refused",
     "application/*+json bodies get 415 (only application/json and text/json are JSON)",
-    "transport/media-type",
+    ids.TRANSPORT_MEDIA_TYPE,
 )
 class PlusJsonRefused(Behaviour):
     def is_json_media_type(self, kind: str) -> bool:
@@ -40,7 +41,7 @@ class PlusJsonRefused(Behaviour):
 @fault(
     "content-type-params-need-space",
     "Content-Type parameters are split on '; ', so 'application/json;charset=utf-8' is 415",
-    "transport/media-type",
+    ids.TRANSPORT_MEDIA_TYPE,
 )
 class ParamsNeedSpace(Behaviour):
     @staticmethod
@@ -60,8 +61,8 @@ class ParamsNeedSpace(Behaviour):
 @fault(
     "charset-case-sensitive",
     "charset names compare case-sensitively: charset=UTF-8 (the contract's own spelling) is 415",
-    "transport/media-type",
-    "transport/charset",
+    ids.TRANSPORT_MEDIA_TYPE,
+    ids.TRANSPORT_CHARSET,
 )
 class CharsetCaseSensitive(Behaviour):
     def check_charset(self, request: HttpRequest) -> str | Failure:
@@ -75,8 +76,8 @@ class CharsetCaseSensitive(Behaviour):
 @fault(
     "charset-quoted-refused",
     'a quoted charset (charset="utf-8", legal per RFC 9110) is 415',
-    "transport/media-type",
-    "transport/charset",
+    ids.TRANSPORT_MEDIA_TYPE,
+    ids.TRANSPORT_CHARSET,
 )
 class CharsetQuoted(Behaviour):
     @staticmethod
@@ -97,7 +98,7 @@ class CharsetQuoted(Behaviour):
     "media-type-prefix-match",
     "any media type starting with application/json (application/jsonl, application/json-seq)"
     " is taken for JSON",
-    "transport/media-type",
+    ids.TRANSPORT_MEDIA_TYPE,
 )
 class MediaTypePrefix(Behaviour):
     def is_json_media_type(self, kind: str) -> bool:
@@ -108,7 +109,7 @@ class MediaTypePrefix(Behaviour):
     "plus-json-any-top-level",
     "any type ending in +json (text/x+json, image/foo+json) is taken for JSON, not only"
     " application/*+json",
-    "transport/media-type",
+    ids.TRANSPORT_MEDIA_TYPE,
 )
 class PlusJsonAnyTopLevel(Behaviour):
     def is_json_media_type(self, kind: str) -> bool:
@@ -118,7 +119,7 @@ class PlusJsonAnyTopLevel(Behaviour):
 @fault(
     "content-type-param-without-value-500",
     "a Content-Type parameter without '=' (application/json; foo) crashes the server (500)",
-    "response/not-a-server-error",
+    ids.NOT_A_SERVER_ERROR,
 )
 class ParamWithoutValue500(Behaviour):
     @staticmethod
@@ -141,7 +142,7 @@ class ParamWithoutValue500(Behaviour):
     "size-measured-in-characters",
     "the 1 MiB limit is applied to the decoded text's characters, not to the body's bytes"
     " (a UTF-16 or non-ASCII UTF-8 body over 1 MiB is accepted)",
-    "transport/PayloadTooLarge",
+    ids.PAYLOAD_TOO_LARGE,
 )
 class SizeInCharacters(Behaviour):
     async def read_body(self, request: HttpRequest) -> bytes | Failure | None:
@@ -166,9 +167,9 @@ class SizeInCharacters(Behaviour):
 @fault(
     "size-413-plain-when-chunked",
     "a chunked body over 1 MiB gets a plain-text 413 (no envelope), as a front layer answers",
-    "response/envelope-schema",
-    "response/media-type",
-    "transport/PayloadTooLarge",
+    ids.ENVELOPE_SCHEMA,
+    ids.RESPONSE_MEDIA_TYPE,
+    ids.PAYLOAD_TOO_LARGE,
 )
 class Plain413Chunked(Behaviour):
     async def handle_send(self, request: HttpRequest, media_type: str) -> Answer | None:
@@ -185,8 +186,8 @@ class Plain413Chunked(Behaviour):
     "bad-request-plain-text",
     "malformed HTTP (a non-numeric or doubled Content-Length, broken chunking) gets the HTTP"
     " server's plain-text 400, not the envelope with BadRequest",
-    "transport/BadRequest",
-    "response/envelope-schema",
+    ids.BAD_REQUEST,
+    ids.ENVELOPE_SCHEMA,
 )
 class BadRequestPlain(Behaviour):
     def error_answer(self, failure: Failure, media_type: str) -> Answer:

@@ -8,16 +8,17 @@ import time
 import uuid
 from typing import Any
 
+from contract_tests import ids
 from mockserver import Behaviour, SendContext
 from mockserver.ledger import MessageIds
-from tests.faults.base import Catalog
+from tests.faults.base import PART_SIZES, Catalog
 from tests.faults.ledger import _TOKEN, _PerToken
 
 catalog = Catalog()
 fault = catalog.fault
 
 
-@fault("ids-reused", "message IDs restart at 1 for every response", "success-invariants/unique-ids")
+@fault("ids-reused", "message IDs restart at 1 for every response", ids.UNIQUE_IDS)
 class IdsReused(Behaviour):
     def issue_ids(self, ctx: SendContext) -> None:
         super().issue_ids(ctx)
@@ -32,9 +33,9 @@ class IdsReused(Behaviour):
 @fault(
     "ids-one-per-recipient",
     "one message ID per recipient instead of one per part",
-    "success-invariants/sms-parts",
-    "sms-parts/GSM-7 single part (160 septets)",
-    "success-invariants/standard-ids",
+    ids.SUCCESS_SMS_PARTS,
+    ids.gsm7_single_part_rule(PART_SIZES),
+    ids.STANDARD_IDS,
 )
 class OneIdPerRecipient(Behaviour):
     def issue_ids(self, ctx: SendContext) -> None:
@@ -46,7 +47,7 @@ class OneIdPerRecipient(Behaviour):
 @fault(
     "ids-advanced-on-standard",
     "a standard message also gets an AdvancedMessageID",
-    "success-invariants/standard-ids",
+    ids.STANDARD_IDS,
 )
 class AdvancedOnStandard(Behaviour):
     def issue_ids(self, ctx: SendContext) -> None:
@@ -58,7 +59,7 @@ class AdvancedOnStandard(Behaviour):
 @fault(
     "ids-standard-on-advanced",
     "an advanced message lists StandardMessageIDs",
-    "success-invariants/advanced-ids",
+    ids.SUCCESS_ADVANCED_IDS,
 )
 class StandardOnAdvanced(Behaviour):
     def issue_ids(self, ctx: SendContext) -> None:
@@ -70,8 +71,8 @@ class StandardOnAdvanced(Behaviour):
 @fault(
     "ids-advanced-not-uuid",
     "the AdvancedMessageID is a serial number, not a UUID",
-    "response/envelope-schema",
-    "success-invariants/advanced-ids",
+    ids.ENVELOPE_SCHEMA,
+    ids.SUCCESS_ADVANCED_IDS,
 )
 class AdvancedNotUuid(Behaviour):
     def issue_ids(self, ctx: SendContext) -> None:
@@ -82,7 +83,7 @@ class AdvancedNotUuid(Behaviour):
 
 # -- IDs per token and per recipient, hashed, for quick recipients only -------------------
 
-IDS = ("success-invariants/unique-ids",)
+IDS = (ids.UNIQUE_IDS,)
 
 
 @fault("ids-counter-per-token", "the message-ID counter is kept per bearer token", *IDS)
@@ -140,7 +141,7 @@ class AdvancedIdHash(Behaviour):
     "ids-standard-only-quick-numbers",
     "StandardMessageIDs list only the quick recipients' numbers; numbers reached through"
     " contacts and groups are sent and charged but get no IDs",
-    "success-invariants/standard-ids",
+    ids.STANDARD_IDS,
 )
 class IdsOnlyQuick(Behaviour):
     def issue_ids(self, ctx: SendContext) -> None:
@@ -157,7 +158,7 @@ class IdsOnlyQuick(Behaviour):
     "advanced-id-per-second",
     "the AdvancedMessageID is a UUID derived from the send time to the second, so two "
     "advanced sends in one second share it",
-    "success-invariants/unique-ids",
+    ids.UNIQUE_IDS,
 )
 class AdvancedIdPerSecond(Behaviour):
     def issue_ids(self, ctx: SendContext) -> None:
@@ -169,7 +170,7 @@ class AdvancedIdPerSecond(Behaviour):
 @fault(
     "ids-shared-across-recipients",
     "the message IDs of a Standard message are issued once and every recipient gets the same list",
-    "success-invariants/unique-ids",
+    ids.UNIQUE_IDS,
 )
 class IdsShared(Behaviour):
     def issue_ids(self, ctx: SendContext) -> None:
@@ -183,8 +184,8 @@ class IdsShared(Behaviour):
 @fault(
     "standard-ids-keyed-without-plus",
     "StandardMessageIDs are keyed by the number without its '+'",
-    "success-invariants/standard-ids",
-    "response/envelope-schema",
+    ids.STANDARD_IDS,
+    ids.ENVELOPE_SCHEMA,
 )
 class IdsKeyedWithoutPlus(Behaviour):
     def issue_ids(self, ctx: SendContext) -> None:

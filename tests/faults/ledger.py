@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
+from contract_tests import ids
 from mockserver import Behaviour, Failure, SendContext
 from mockserver.http import HttpRequest
 from mockserver.ledger import Ledger
@@ -21,8 +22,8 @@ fault = catalog.fault
 @fault(
     "credits-not-debited",
     "a send takes no credits from the balance",
-    "success-invariants/credits-arithmetic",
-    "success-invariants/ledger-continuity",
+    ids.CREDITS_ARITHMETIC,
+    ids.LEDGER_CONTINUITY,
 )
 class NotDebited(Behaviour):
     def check_balance(self, ctx: SendContext) -> Failure | None:
@@ -36,9 +37,9 @@ class NotDebited(Behaviour):
 @fault(
     "credits-per-recipient",
     "one credit per SMS recipient, whatever the parts",
-    "success-invariants/sms-parts",
-    "success-invariants/fixture-counts",
-    "success-invariants/credits-arithmetic",
+    ids.SUCCESS_SMS_PARTS,
+    ids.FIXTURE_COUNTS,
+    ids.CREDITS_ARITHMETIC,
 )
 class PerRecipient(Behaviour):
     def price(self, ctx: SendContext) -> int:
@@ -48,9 +49,9 @@ class PerRecipient(Behaviour):
 @fault(
     "credits-emails-charged",
     "e-mails cost a credit too",
-    "success-invariants/sms-parts",
-    "success-invariants/fixture-counts",
-    "success-invariants/credits-arithmetic",
+    ids.SUCCESS_SMS_PARTS,
+    ids.FIXTURE_COUNTS,
+    ids.CREDITS_ARITHMETIC,
 )
 class EmailsCharged(Behaviour):
     def price(self, ctx: SendContext) -> int:
@@ -60,7 +61,7 @@ class EmailsCharged(Behaviour):
 @fault(
     "credits-no-balance-check",
     "a send the balance cannot cover is accepted",
-    "ledger/InsufficientCredits",
+    ids.LEDGER_INSUFFICIENT_CREDITS,
 )
 class NoBalanceCheck(Behaviour):
     def check_balance(self, ctx: SendContext) -> Failure | None:
@@ -72,8 +73,8 @@ class NoBalanceCheck(Behaviour):
 @fault(
     "credits-402-still-debits",
     "a refused send (402) empties the balance anyway",
-    "ledger/InsufficientCredits",
-    "success-invariants/ledger-continuity",
+    ids.LEDGER_INSUFFICIENT_CREDITS,
+    ids.LEDGER_CONTINUITY,
 )
 class RefusedButDebited(Behaviour):
     def check_balance(self, ctx: SendContext) -> Failure | None:
@@ -86,8 +87,8 @@ class RefusedButDebited(Behaviour):
 @fault(
     "ledger-pre-is-start",
     "PreTransaction is always the starting balance",
-    "success-invariants/ledger-continuity",
-    "success-invariants/credits-arithmetic",
+    ids.LEDGER_CONTINUITY,
+    ids.CREDITS_ARITHMETIC,
 )
 class PreIsStart(Behaviour):
     def build_success(self, ctx: SendContext) -> dict[str, Any]:
@@ -98,7 +99,7 @@ class PreIsStart(Behaviour):
         return payload
 
 
-LEDGER = ("success-invariants/ledger-continuity",)
+LEDGER = (ids.LEDGER_CONTINUITY,)
 _OPTION_RULES = (
     "check_invalid_sender",
     "check_invalid_reference",
@@ -165,9 +166,9 @@ class RecurringRefusalCharged(_ChargeOnOptionFailure):
 @fault(
     "credits-repeat-repetitions-charged",
     "Options.Repeat.Repetitions multiplies the charge (and NoOfSMS) by 1 + Repetitions",
-    "success-invariants/sms-parts",
-    "success-invariants/fixture-counts",
-    "success-invariants/standard-ids",
+    ids.SUCCESS_SMS_PARTS,
+    ids.FIXTURE_COUNTS,
+    ids.STANDARD_IDS,
 )
 class RepeatCharged(Behaviour):
     def price(self, ctx: SendContext) -> int:
@@ -179,8 +180,8 @@ class RepeatCharged(Behaviour):
 @fault(
     "credits-recurring-per-schedule-day",
     "a Recurring message is charged once per day of PatternScheduleDays (7 for 0)",
-    "success-invariants/sms-parts",
-    "success-invariants/fixture-counts",
+    ids.SUCCESS_SMS_PARTS,
+    ids.FIXTURE_COUNTS,
 )
 class RecurringPerDay(Behaviour):
     def price(self, ctx: SendContext) -> int:
@@ -196,7 +197,7 @@ class RecurringPerDay(Behaviour):
     "credits-recurring-not-charged-up-front",
     "a Recurring message is charged nothing now (each occurrence is charged when it goes);"
     " NoOfSMS still says parts x recipients",
-    "success-invariants/credits-arithmetic",
+    ids.CREDITS_ARITHMETIC,
 )
 class RecurringFree(Behaviour):
     def price(self, ctx: SendContext) -> int:
@@ -212,9 +213,9 @@ class RecurringFree(Behaviour):
 @fault(
     "credits-minimum-one-per-send",
     "every send costs at least one credit, so an e-mail-only send is charged 1",
-    "success-invariants/fixture-counts",
-    "success-invariants/sms-parts",
-    "success-invariants/credits-arithmetic",
+    ids.FIXTURE_COUNTS,
+    ids.SUCCESS_SMS_PARTS,
+    ids.CREDITS_ARITHMETIC,
 )
 class MinimumCharge(Behaviour):
     def price(self, ctx: SendContext) -> int:
@@ -258,8 +259,8 @@ class LedgerPerToken(_PerToken):
 @fault(
     "credits-advanced-per-message",
     "an Advanced message (Type 0) is charged its parts once, whatever the number of SMS recipients",
-    "success-invariants/sms-parts",
-    "success-invariants/fixture-counts",
+    ids.SUCCESS_SMS_PARTS,
+    ids.FIXTURE_COUNTS,
 )
 class AdvancedPerMessage(Behaviour):
     def price(self, ctx: SendContext) -> int:
@@ -271,7 +272,7 @@ class AdvancedPerMessage(Behaviour):
 @fault(
     "balance-exact-refused",
     "a send that costs exactly the balance is refused with 402 (>= instead of >)",
-    "ledger/exact-balance",
+    ids.LEDGER_EXACT_BALANCE,
 )
 class BalanceExactRefused(Behaviour):
     def check_balance(self, ctx: SendContext) -> Failure | None:
@@ -284,7 +285,7 @@ class BalanceExactRefused(Behaviour):
 @fault(
     "ledger-email-only-zero",
     "a send that costs nothing (e-mails only) reports PreTransaction and PostTransaction 0",
-    "success-invariants/ledger-continuity",
+    ids.LEDGER_CONTINUITY,
 )
 class LedgerEmailOnlyZero(Behaviour):
     def build_success(self, ctx: SendContext) -> dict[str, Any]:
@@ -298,8 +299,8 @@ class LedgerEmailOnlyZero(Behaviour):
 @fault(
     "credits-recurring-all-occurrences",
     "a Recurring message that ends after N occurrences is charged for all N sends up front",
-    "success-invariants/sms-parts",
-    "success-invariants/fixture-counts",
+    ids.SUCCESS_SMS_PARTS,
+    ids.FIXTURE_COUNTS,
 )
 class RecurringAllOccurrences(Behaviour):
     def price(self, ctx: SendContext) -> int:
@@ -313,8 +314,8 @@ class RecurringAllOccurrences(Behaviour):
 @fault(
     "counts-thousands-separator",
     "NoOfSMS and CreditsUsed are formatted with a thousands separator ('1,200') from 1000 on",
-    "success-invariants/counts-are-decimal",
-    "response/envelope-schema",
+    ids.COUNTS_ARE_DECIMAL,
+    ids.ENVELOPE_SCHEMA,
 )
 class CountsThousands(Behaviour):
     def build_success(self, ctx: SendContext) -> dict[str, Any]:

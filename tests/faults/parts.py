@@ -7,8 +7,9 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 
+from contract_tests import ids
 from mockserver import Behaviour, PartCount
-from tests.faults.base import Catalog
+from tests.faults.base import PART_SIZES, Catalog
 
 catalog = Catalog()
 fault = catalog.fault
@@ -17,8 +18,8 @@ fault = catalog.fault
 @fault(
     "parts-160-is-two",
     "a GSM-7 text of exactly 160 septets is counted as 2 parts",
-    "sms-parts/GSM-7 single part (160 septets)",
-    "success-invariants/sms-parts",
+    ids.gsm7_single_part_rule(PART_SIZES),
+    ids.SUCCESS_SMS_PARTS,
 )
 class PartsAt160(Behaviour):
     def count_parts(self, text: str) -> PartCount:
@@ -31,8 +32,8 @@ class PartsAt160(Behaviour):
 @fault(
     "parts-single-153",
     "the single-part GSM-7 limit is 153, not 160",
-    "sms-parts/GSM-7 single part (160 septets)",
-    "success-invariants/sms-parts",
+    ids.gsm7_single_part_rule(PART_SIZES),
+    ids.SUCCESS_SMS_PARTS,
 )
 class PartsSingle153(Behaviour):
     def count_parts(self, text: str) -> PartCount:
@@ -45,8 +46,8 @@ class PartsSingle153(Behaviour):
 @fault(
     "parts-multi-160",
     "multipart GSM-7 is packed 160 septets a part, not 153",
-    "sms-parts/GSM-7 multipart (153 septets a part)",
-    "success-invariants/sms-parts",
+    ids.gsm7_multipart_rule(PART_SIZES),
+    ids.SUCCESS_SMS_PARTS,
 )
 class PartsMulti160(Behaviour):
     def count_parts(self, text: str) -> PartCount:
@@ -59,8 +60,8 @@ class PartsMulti160(Behaviour):
 @fault(
     "parts-extension-costs-one",
     "extension characters cost one septet, not two",
-    "sms-parts/GSM-7 extension characters cost 2 septets",
-    "success-invariants/sms-parts",
+    ids.PARTS_GSM7_EXTENSION,
+    ids.SUCCESS_SMS_PARTS,
 )
 class ExtensionCostsOne(Behaviour):
     def count_parts(self, text: str) -> PartCount:
@@ -71,8 +72,8 @@ class ExtensionCostsOne(Behaviour):
 @fault(
     "parts-capped-at-3",
     "a GSM-7 text of more than 3 parts is counted (and charged) as 3",
-    "sms-parts/sweep",
-    "success-invariants/sms-parts",
+    ids.PARTS_SWEEP,
+    ids.SUCCESS_SMS_PARTS,
 )
 class PartsCappedAt3(Behaviour):
     def count_parts(self, text: str) -> PartCount:
@@ -83,8 +84,8 @@ class PartsCappedAt3(Behaviour):
 @fault(
     "gsm-table-has-c-cedilla",
     "a lower-case c with cedilla (not in GSM-7, only the capital is) is sent as GSM-7",
-    "sms-parts/sweep",
-    "success-invariants/sms-parts",
+    ids.PARTS_SWEEP,
+    ids.SUCCESS_SMS_PARTS,
 )
 class CCedillaIsGsm(Behaviour):
     def count_parts(self, text: str) -> PartCount:
@@ -94,8 +95,8 @@ class CCedillaIsGsm(Behaviour):
 @fault(
     "parts-ucs2-68-from-part-4",
     "UCS-2 texts of more than 3 parts are packed 68 units a part",
-    "sms-parts/sweep",
-    "success-invariants/sms-parts",
+    ids.PARTS_SWEEP,
+    ids.SUCCESS_SMS_PARTS,
 )
 class Ucs2Packs68Late(Behaviour):
     def count_parts(self, text: str) -> PartCount:
@@ -108,8 +109,8 @@ class Ucs2Packs68Late(Behaviour):
 @fault(
     "parts-escape-split",
     "escape pairs may straddle a part (ceil of septets / 153)",
-    "sms-parts/GSM-7 escape pair never split at 153",
-    "success-invariants/sms-parts",
+    ids.gsm7_escape_pair_rule(PART_SIZES),
+    ids.SUCCESS_SMS_PARTS,
 )
 class EscapeSplit(Behaviour):
     def count_parts(self, text: str) -> PartCount:
@@ -122,8 +123,8 @@ class EscapeSplit(Behaviour):
 @fault(
     "parts-ucs2-single-67",
     "the single-part UCS-2 limit is 67, not 70",
-    "sms-parts/UCS-2 single part (70 units)",
-    "success-invariants/sms-parts",
+    ids.ucs2_single_part_rule(PART_SIZES),
+    ids.SUCCESS_SMS_PARTS,
 )
 class Ucs2Single67(Behaviour):
     def count_parts(self, text: str) -> PartCount:
@@ -136,8 +137,8 @@ class Ucs2Single67(Behaviour):
 @fault(
     "parts-ucs2-multi-70",
     "multipart UCS-2 is packed 70 units a part, not 67",
-    "sms-parts/UCS-2 multipart (67 units a part)",
-    "success-invariants/sms-parts",
+    ids.ucs2_multipart_rule(PART_SIZES),
+    ids.SUCCESS_SMS_PARTS,
 )
 class Ucs2Multi70(Behaviour):
     def count_parts(self, text: str) -> PartCount:
@@ -150,8 +151,8 @@ class Ucs2Multi70(Behaviour):
 @fault(
     "parts-code-points",
     "UCS-2 counts code points, so an emoji costs one unit",
-    "sms-parts/UCS-2 emoji cost 2 units",
-    "success-invariants/sms-parts",
+    ids.PARTS_UCS2_EMOJI,
+    ids.SUCCESS_SMS_PARTS,
 )
 class CodePoints(Behaviour):
     def count_parts(self, text: str) -> PartCount:
@@ -166,8 +167,8 @@ class CodePoints(Behaviour):
 @fault(
     "parts-surrogate-split",
     "surrogate pairs may straddle a part (ceil of units / 67)",
-    "sms-parts/UCS-2 surrogate pair never split at 67",
-    "success-invariants/sms-parts",
+    ids.ucs2_surrogate_pair_rule(PART_SIZES),
+    ids.SUCCESS_SMS_PARTS,
 )
 class SurrogateSplit(Behaviour):
     def count_parts(self, text: str) -> PartCount:
@@ -180,8 +181,8 @@ class SurrogateSplit(Behaviour):
 @fault(
     "parts-ascii-only-gsm",
     "only ASCII is GSM-7: accented GSM letters force UCS-2",
-    "sms-parts/GSM-7 national characters (basic table)",
-    "success-invariants/sms-parts",
+    ids.PARTS_GSM7_NATIONAL,
+    ids.SUCCESS_SMS_PARTS,
 )
 class AsciiOnlyGsm(Behaviour):
     def count_parts(self, text: str) -> PartCount:
@@ -193,8 +194,8 @@ class AsciiOnlyGsm(Behaviour):
 @fault(
     "parts-backtick-is-gsm",
     "the backtick is taken for GSM-7 (it is not in the table)",
-    "sms-parts/GSM-7 vs UCS-2: a backtick is not GSM-7",
-    "success-invariants/sms-parts",
+    ids.PARTS_BACKTICK_NOT_GSM7,
+    ids.SUCCESS_SMS_PARTS,
 )
 class BacktickGsm(Behaviour):
     def count_parts(self, text: str) -> PartCount:

@@ -8,15 +8,16 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import replace
 
+from contract_tests import ids
 from mockserver import Behaviour, PartCount
 from mockserver.parts import GSM7_BASIC, pack
-from tests.faults.base import Catalog
+from tests.faults.base import PART_SIZES, Catalog
 
 catalog = Catalog()
 fault = catalog.fault
 
 
-PARTS = ("sms-parts/sweep", "success-invariants/sms-parts")
+PARTS = (ids.PARTS_SWEEP, ids.SUCCESS_SMS_PARTS)
 _EXT = frozenset("\f^{}\\[~]|€")
 _GSM = frozenset(GSM7_BASIC) | _EXT
 
@@ -60,7 +61,7 @@ class NfcBeforeCount(Behaviour):
 @fault(
     "parts-crlf-one-septet",
     "line endings are normalised before encoding: CR LF costs one septet, not two",
-    "sms-parts/GSM-7 CR LF is two septets",
+    ids.PARTS_CR_LF,
 )
 class CrlfOneSeptet(Behaviour):
     def count_parts(self, text: str) -> PartCount:
@@ -75,7 +76,7 @@ def _is_ri(ch: str) -> bool:
     "parts-flags-never-split",
     "a flag (two regional indicators, 4 UTF-16 units) is kept whole in one part: only"
     " surrogate pairs are indivisible",
-    "sms-parts/UCS-2 a flag may be split at 67",
+    ids.ucs2_flag_rule(PART_SIZES),
 )
 class FlagsNeverSplit(Behaviour):
     def count_parts(self, text: str) -> PartCount:
@@ -98,7 +99,7 @@ class FlagsNeverSplit(Behaviour):
 @fault(
     "parts-zwj-sequence-never-split",
     "an emoji ZWJ sequence (👩‍💻: woman, ZWJ, laptop) is kept whole in one part",
-    "sms-parts/UCS-2 a ZWJ sequence may be split at 67",
+    ids.ucs2_zwj_rule(PART_SIZES),
 )
 class ZwjNeverSplit(Behaviour):
     def count_parts(self, text: str) -> PartCount:
@@ -120,7 +121,7 @@ class ZwjNeverSplit(Behaviour):
 @fault(
     "parts-capital-c-cedilla-not-gsm",
     "the table has ç at 0x09 instead of Ç, so a capital C with cedilla forces UCS-2",
-    "sms-parts/GSM-7 national characters (basic table)",
+    ids.PARTS_GSM7_NATIONAL,
     *PARTS,
 )
 class CapitalCedillaNotGsm(Behaviour):
@@ -141,7 +142,7 @@ class EuroAt0x24(Behaviour):
 @fault(
     "parts-ucs2-extension-costs-two",
     "in a UCS-2 text the GSM extension characters ({ } [ ] ~ | ^ \\ €) still cost 2 units",
-    "sms-parts/UCS-2 extension characters cost 1 unit",
+    ids.PARTS_UCS2_EXTENSION,
 )
 class Ucs2ExtensionTwo(Behaviour):
     def count_parts(self, text: str) -> PartCount:
@@ -156,7 +157,7 @@ class Ucs2ExtensionTwo(Behaviour):
     "parts-encoding-from-first-160",
     "the encoding is chosen from the first 160 characters only: a non-GSM character after"
     " them is sent (and counted) as one GSM-7 septet",
-    "sms-parts/GSM-7 vs UCS-2: the whole text decides",
+    ids.PARTS_WHOLE_TEXT_DECIDES,
 )
 class EncodingFromHead(Behaviour):
     def count_parts(self, text: str) -> PartCount:
@@ -170,7 +171,7 @@ class EncodingFromHead(Behaviour):
     "parts-trailing-space-not-counted",
     "trailing white space is dropped before the text is encoded (TrimEnd), though"
     " MessageText keeps it",
-    "sms-parts/GSM-7 trailing white space counts",
+    ids.PARTS_TRAILING_WHITE_SPACE,
 )
 class TrailingSpaceFree(Behaviour):
     def count_parts(self, text: str) -> PartCount:
@@ -181,7 +182,7 @@ class TrailingSpaceFree(Behaviour):
     "parts-lone-surrogate-500",
     "UTF-16 units are counted by encoding the text to UTF-16, which raises on a lone"
     " surrogate (\\ud83d, valid JSON): 500",
-    "response/not-a-server-error",
+    ids.NOT_A_SERVER_ERROR,
 )
 class LoneSurrogate500(Behaviour):
     def count_parts(self, text: str) -> PartCount:
@@ -195,7 +196,7 @@ class LoneSurrogate500(Behaviour):
 @fault(
     "parts-form-feed-not-gsm",
     "form feed is missing from the extension table: a text with \\f is UCS-2",
-    "sms-parts/GSM-7 euro sign and form feed",
+    ids.PARTS_EVERY_EXTENSION_CHARACTER,
     *PARTS,
 )
 class FormFeedNotGsm(Behaviour):
@@ -207,7 +208,7 @@ class FormFeedNotGsm(Behaviour):
     "parts-non-ascii-gsm-escaped",
     "every non-ASCII character of the basic table (£ ¥ è é Δ Ä ...) is taken for an"
     " extension character and costs 2 septets",
-    "sms-parts/GSM-7 national characters (basic table)",
+    ids.PARTS_GSM7_NATIONAL,
     *PARTS,
 )
 class NonAsciiEscaped(Behaviour):

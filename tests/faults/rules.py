@@ -9,6 +9,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from contract_tests import ids
 from mockserver import Behaviour, Failure, SendContext
 from tests.faults.base import Catalog
 
@@ -53,9 +54,9 @@ def _emails_reached(account: Any, number: str, channel: int) -> tuple[str, ...]:
     "email-plus-tag-is-phone",
     "a quick recipient is taken for a phone number when its key contains '+', so an "
     "address like a+tag@example.com is sent an SMS (channel 0) or refused (channel 1)",
-    "acceptance/recipient-resolution",
-    "success-invariants/fixture-counts",
-    "properties/valid-requests-accepted",
+    ids.ACCEPT_RECIPIENT_RESOLUTION,
+    ids.FIXTURE_COUNTS,
+    ids.PROPERTY_VALID_REQUESTS_ACCEPTED,
 )
 class EmailPlusTagIsPhone(Behaviour):
     def check_invalid_recipient(self, ctx: SendContext) -> Failure | None:
@@ -84,7 +85,7 @@ class EmailPlusTagIsPhone(Behaviour):
     "emails-group-case-sensitive",
     "a group member's address is de-duplicated against the quick recipients case-sensitively "
     "(ANN@EXAMPLE.COM as quick recipient plus the group with ann@example.com: 2 e-mails)",
-    "success-invariants/fixture-counts",
+    ids.FIXTURE_COUNTS,
 )
 class EmailsGroupCaseSensitive(Behaviour):
     def check_invalid_recipient(self, ctx: SendContext) -> Failure | None:
@@ -110,9 +111,9 @@ class EmailsGroupCaseSensitive(Behaviour):
     "numbers-quick-vs-group-not-deduped",
     "a group member's number is de-duplicated against contacts and other groups but not "
     "against the quick recipients: it is charged twice",
-    "success-invariants/fixture-counts",
-    "success-invariants/sms-parts",
-    "success-invariants/standard-ids",
+    ids.FIXTURE_COUNTS,
+    ids.SUCCESS_SMS_PARTS,
+    ids.STANDARD_IDS,
 )
 class NumbersQuickVsGroup(Behaviour):
     def price(self, ctx: SendContext) -> int:
@@ -134,7 +135,7 @@ class NumbersQuickVsGroup(Behaviour):
     "emails-contact-vs-group-not-deduped",
     "an address reached by a contact named directly and again through its group counts "
     "twice in NoOfEmails",
-    "success-invariants/fixture-counts",
+    ids.FIXTURE_COUNTS,
 )
 class EmailsContactVsGroup(Behaviour):
     def build_success(self, ctx: SendContext) -> dict[str, Any]:
@@ -156,8 +157,8 @@ class EmailsContactVsGroup(Behaviour):
     "group-default-channel-sms-only",
     "channel 0 on a group reaches members by SMS only: a member with only an e-mail "
     "address is skipped instead of e-mailed",
-    "success-invariants/fixture-counts",
-    "acceptance/recipient-resolution",
+    ids.FIXTURE_COUNTS,
+    ids.ACCEPT_RECIPIENT_RESOLUTION,
 )
 class GroupDefaultSmsOnly(Behaviour):
     def check_invalid_recipient(self, ctx: SendContext) -> Failure | None:
@@ -173,7 +174,7 @@ class GroupDefaultSmsOnly(Behaviour):
 @fault(
     "contact-default-channel-both",
     "channel 0 on a contact that has a number and an address sends both an SMS and an e-mail",
-    "success-invariants/fixture-counts",
+    ids.FIXTURE_COUNTS,
 )
 class ContactDefaultBoth(Behaviour):
     def check_invalid_recipient(self, ctx: SendContext) -> Failure | None:
@@ -196,8 +197,8 @@ class ContactDefaultBoth(Behaviour):
     "contact-channel-3-partial",
     "channel 3 on a contact named directly that has only one of number and address sends "
     "on the one it has instead of InvalidRecipient",
-    "error-codes/InvalidRecipient",
-    "success-invariants/accepted-invalid",
+    ids.INVALID_RECIPIENT,
+    ids.ACCEPTED_INVALID,
 )
 class ContactChannel3Partial(Behaviour):
     def check_invalid_recipient(self, ctx: SendContext) -> Failure | None:
@@ -227,7 +228,7 @@ class ContactChannel3Partial(Behaviour):
     "placeholders-by-position",
     "placeholder values are used in the order the client wrote them, matched to the "
     "placeholders in the order they appear in the text (not by number)",
-    "success-invariants/message-text",
+    ids.MESSAGE_TEXT,
 )
 class PlaceholdersByPosition(Behaviour):
     def message_text(self, ctx: SendContext) -> str:
@@ -246,7 +247,7 @@ class PlaceholdersByPosition(Behaviour):
 @fault(
     "template-guid-case-sensitive",
     "template IDs compare case-sensitively (an upper-case GUID is UnknownTemplate)",
-    "acceptance/guid-case",
+    ids.ACCEPT_GUID_CASE,
 )
 class TemplateGuidCase(Behaviour):
     def check_unknown_template(self, ctx: SendContext) -> Failure | None:
@@ -261,7 +262,7 @@ class TemplateGuidCase(Behaviour):
     "order-template-before-recipients",
     "the template (UnknownTemplate, MissingPlaceholder) is loaded and checked before the "
     "recipients are resolved",
-    "order/UnknownContact-before-UnknownTemplate",
+    ids.order_rule(ids.UNKNOWN_CONTACT, ids.UNKNOWN_TEMPLATE),
 )
 class TemplateBeforeRecipients(Behaviour):
     def rule_methods(self) -> list[Callable[[SendContext], Failure | None]]:
@@ -277,7 +278,7 @@ class TemplateBeforeRecipients(Behaviour):
 @fault(
     "content-trimmed",
     "Content is trimmed of leading and trailing white space before it is sent and counted",
-    "success-invariants/message-text",
+    ids.MESSAGE_TEXT,
 )
 class ContentTrimmed(Behaviour):
     def message_text(self, ctx: SendContext) -> str:
@@ -291,8 +292,8 @@ class ContentTrimmed(Behaviour):
 @fault(
     "sender-no-letter-accepted",
     "an alphanumeric Sender needs only a non-blank character, not a letter: '12 34' is accepted",
-    "error-codes/InvalidSender",
-    "success-invariants/accepted-invalid",
+    ids.INVALID_SENDER,
+    ids.ACCEPTED_INVALID,
 )
 class SenderNoLetter(Behaviour):
     def check_invalid_sender(self, ctx: SendContext) -> Failure | None:
@@ -309,8 +310,8 @@ class SenderNoLetter(Behaviour):
 @fault(
     "reference-counts-utf8-bytes",
     "Reference is limited to 64 UTF-8 bytes, so 64 accented characters are InvalidReference",
-    "acceptance/options",
-    "properties/valid-requests-accepted",
+    ids.ACCEPT_OPTIONS,
+    ids.PROPERTY_VALID_REQUESTS_ACCEPTED,
 )
 class ReferenceBytes(Behaviour):
     def check_invalid_reference(self, ctx: SendContext) -> Failure | None:
@@ -333,8 +334,8 @@ def _drop_offset(value: Any) -> Any:
 @fault(
     "expiry-ignores-offset",
     "ExpiryDate and DateToSend are compared as wall-clock times, ignoring their UTC offsets",
-    "error-codes/InvalidExpiry",
-    "success-invariants/accepted-invalid",
+    ids.INVALID_EXPIRY,
+    ids.ACCEPTED_INVALID,
 )
 class ExpiryIgnoresOffset(Behaviour):
     def check_invalid_expiry(self, ctx: SendContext) -> Failure | None:
@@ -356,7 +357,7 @@ class ExpiryIgnoresOffset(Behaviour):
     "recurring-options-checked-when-not-recurring",
     "RecurringOptions are checked for every Type: a Standard message whose (ignored) "
     "RecurringOptions have Range 1 and no OccurrencesEnd is MissingRecurringOptions",
-    "acceptance/options",
+    ids.ACCEPT_OPTIONS,
 )
 class RecurringCheckedAlways(Behaviour):
     def check_missing_recurring_options(self, ctx: SendContext) -> Failure | None:
@@ -379,7 +380,7 @@ class RecurringCheckedAlways(Behaviour):
 @fault(
     "schedule-days-zero-refused",
     "PatternScheduleDays 0 (every day) is refused as MissingRecurringOptions (no day chosen)",
-    "acceptance/result",
+    ids.ACCEPT_RESULT,
 )
 class ScheduleDaysZero(Behaviour):
     def check_missing_recurring_options(self, ctx: SendContext) -> Failure | None:

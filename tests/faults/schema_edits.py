@@ -8,6 +8,7 @@ either way, so it is a variant the suite must pass.
 
 from __future__ import annotations
 
+from contract_tests.ids import RuleId
 from tests.faults.base import Catalog
 from tests.faults.fields_base import (
     ACCEPTS,
@@ -21,7 +22,7 @@ from tests.faults.fields_base import (
     edited,
 )
 
-CONFORMING: tuple[str, ...] = ()
+CONFORMING: tuple[RuleId, ...] = ()
 _PROPS = f"{SCHEMAS}/MessageOptionsV2/properties"
 _EMAIL = r"[^@\x00-\x20\x7f]+@[^@\x00-\x20\x7f]+"
 _LOWER_GUID = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?!\n)$"

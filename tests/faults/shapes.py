@@ -11,6 +11,7 @@ import json
 from dataclasses import replace
 from typing import Any
 
+from contract_tests import ids
 from mockserver import Behaviour, Failure, MockState, SendContext
 from mockserver.http import Answer, HttpRequest, Send, encode_json
 from tests.faults.base import Catalog
@@ -137,8 +138,8 @@ class BareAnswer(Answer):
     "head-answered-200",
     "HEAD on any path (the send path and /Token included) gets 200 with an empty body, as"
     " a load balancer's health-check handler answers, not 405 with Allow: POST",
-    "transport/MethodNotAllowed",
-    "schemathesis/unsupported_method",
+    ids.METHOD_NOT_ALLOWED,
+    ids.schemathesis_rule("unsupported_method"),
 )
 class Head200(Behaviour):
     async def handle(self, request: HttpRequest) -> Answer | None:
@@ -154,8 +155,8 @@ class Head200(Behaviour):
     "accept-q-values-ignored",
     "text/json is answered whenever 'text/json' appears in Accept, whatever its q: "
     "'text/json;q=0' and 'application/json, text/json;q=0.1' get text/json",
-    "transport/accept-negotiation",
-    "response/media-type",
+    ids.ACCEPT_NEGOTIATION,
+    ids.RESPONSE_MEDIA_TYPE,
 )
 class AcceptSubstring(Behaviour):
     def negotiate(self, request: HttpRequest) -> str:
@@ -167,8 +168,8 @@ class AcceptSubstring(Behaviour):
     "text-json-not-on-415",
     "Accept: text/json is honoured except on 415 (the media-type filter answers before"
     " content negotiation, always application/json)",
-    "transport/accept-negotiation",
-    "response/media-type",
+    ids.ACCEPT_NEGOTIATION,
+    ids.RESPONSE_MEDIA_TYPE,
 )
 class TextJsonNot415(Behaviour):
     def error_answer(self, failure: Failure, media_type: str) -> Answer:
@@ -181,8 +182,8 @@ class TextJsonNot415(Behaviour):
     "text-json-not-on-413",
     "Accept: text/json is honoured except on 413 (the body-size limit answers before"
     " content negotiation, always application/json)",
-    "transport/accept-negotiation",
-    "response/media-type",
+    ids.ACCEPT_NEGOTIATION,
+    ids.RESPONSE_MEDIA_TYPE,
 )
 class TextJsonNot413(Behaviour):
     def error_answer(self, failure: Failure, media_type: str) -> Answer:
@@ -195,8 +196,8 @@ class TextJsonNot413(Behaviour):
     "text-json-not-on-402",
     "Accept: text/json is honoured except on 402 (the billing layer writes its own"
     " application/json answer)",
-    "transport/accept-negotiation",
-    "response/media-type",
+    ids.ACCEPT_NEGOTIATION,
+    ids.RESPONSE_MEDIA_TYPE,
 )
 class TextJsonNot402(Behaviour):
     def error_answer(self, failure: Failure, media_type: str) -> Answer:
@@ -209,8 +210,8 @@ class TextJsonNot402(Behaviour):
     "text-json-counts-as-numbers",
     "the text/json formatter is configured apart from the application/json one and writes"
     " the Detail counts as JSON numbers (text/json answers not the same JSON)",
-    "response/envelope-schema",
-    "transport/accept-negotiation",
+    ids.ENVELOPE_SCHEMA,
+    ids.ACCEPT_NEGOTIATION,
 )
 class TextJsonCountsNumbers(Behaviour):
     async def handle_send(self, request: HttpRequest, media_type: str) -> Answer | None:
@@ -231,9 +232,9 @@ class TextJsonCountsNumbers(Behaviour):
 @fault(
     "utf8-bom-in-answers",
     "every JSON answer starts with a UTF-8 byte order mark (RFC 8259 8.1: must not)",
-    "response/utf-8",
-    "response/envelope-schema",
-    "token/token-schema",
+    ids.RESPONSE_UTF8,
+    ids.ENVELOPE_SCHEMA,
+    ids.TOKEN_SCHEMA,
 )
 class Utf8Bom(Behaviour):
     async def handle(self, request: HttpRequest) -> Answer | None:
@@ -244,9 +245,9 @@ class Utf8Bom(Behaviour):
     "answer-in-request-charset",
     "a request sent as UTF-16 or UTF-32 is answered in that charset "
     "(application/json; charset=utf-16), not UTF-8 (RFC 8259 8.1)",
-    "response/utf-8",
-    "response/media-type",
-    "response/envelope-schema",
+    ids.RESPONSE_UTF8,
+    ids.RESPONSE_MEDIA_TYPE,
+    ids.ENVELOPE_SCHEMA,
 )
 class AnswerInRequestCharset(Behaviour):
     async def handle(self, request: HttpRequest) -> Answer | None:
@@ -264,8 +265,8 @@ class AnswerInRequestCharset(Behaviour):
     "content-length-counts-characters",
     "the JSON is written as raw UTF-8 (non-ASCII not escaped) but Content-Length is the"
     " length of the text in characters, so an answer with non-ASCII text is cut short",
-    "response/no-answer",
-    "response/envelope-schema",
+    ids.NO_ANSWER,
+    ids.ENVELOPE_SCHEMA,
 )
 class ContentLengthChars(Behaviour):
     async def handle(self, request: HttpRequest) -> Answer | None:
@@ -276,8 +277,8 @@ class ContentLengthChars(Behaviour):
     "latin1-answers",
     "answers are written in ISO-8859-1 (a servlet container's default) and labelled"
     " charset=ISO-8859-1: é is one byte 0xE9, an emoji becomes '?'",
-    "response/envelope-schema",
-    "success-invariants/message-text",
+    ids.ENVELOPE_SCHEMA,
+    ids.MESSAGE_TEXT,
 )
 class Latin1Answers(Behaviour):
     async def handle(self, request: HttpRequest) -> Answer | None:
@@ -294,7 +295,7 @@ class Latin1Answers(Behaviour):
     "www-authenticate-only-when-missing",
     "the 401 carries WWW-Authenticate only when the Authorization header is missing, not"
     " for a wrong scheme, a malformed, unknown or expired token",
-    "response/www-authenticate",
+    ids.WWW_AUTHENTICATE,
 )
 class ChallengeOnlyWhenMissing(Behaviour):
     def check_auth(self, request: HttpRequest) -> Failure | None:

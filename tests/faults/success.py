@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from contract_tests import ids
 from mockserver import Behaviour, Failure, SendContext
 from mockserver.http import HttpRequest
 from mockserver.instants import instant_of, parse_instant
@@ -16,7 +17,7 @@ catalog = Catalog()
 fault = catalog.fault
 
 
-@fault("success-missing-field", "the 200 lacks Detail.NoOfEmails", "response/envelope-schema")
+@fault("success-missing-field", "the 200 lacks Detail.NoOfEmails", ids.ENVELOPE_SCHEMA)
 class MissingField(Behaviour):
     def build_success(self, ctx: SendContext) -> dict[str, Any]:
         payload = super().build_success(ctx)
@@ -27,7 +28,7 @@ class MissingField(Behaviour):
 @fault(
     "success-counts-as-integers",
     "the counts are JSON numbers, not strings",
-    "response/envelope-schema",
+    ids.ENVELOPE_SCHEMA,
 )
 class CountsAsIntegers(Behaviour):
     def build_success(self, ctx: SendContext) -> dict[str, Any]:
@@ -37,7 +38,7 @@ class CountsAsIntegers(Behaviour):
         return payload
 
 
-@fault("success-error-not-null", "a 200 carries an empty Error object", "response/envelope-schema")
+@fault("success-error-not-null", "a 200 carries an empty Error object", ids.ENVELOPE_SCHEMA)
 class ErrorNotNull(Behaviour):
     def build_success(self, ctx: SendContext) -> dict[str, Any]:
         payload = super().build_success(ctx)
@@ -45,9 +46,7 @@ class ErrorNotNull(Behaviour):
         return payload
 
 
-@fault(
-    "result-always-sent", "Result is Sent even for a scheduled message", "success-invariants/result"
-)
+@fault("result-always-sent", "Result is Sent even for a scheduled message", ids.SUCCESS_RESULT)
 class AlwaysSent(Behaviour):
     def result(self, ctx: SendContext) -> str:
         return "Sent"
@@ -56,7 +55,7 @@ class AlwaysSent(Behaviour):
 @fault(
     "message-text-ignores-template",
     "MessageText is Content even when a template is used",
-    "success-invariants/message-text",
+    ids.MESSAGE_TEXT,
 )
 class TextIgnoresTemplate(Behaviour):
     def build_success(self, ctx: SendContext) -> dict[str, Any]:
@@ -68,7 +67,7 @@ class TextIgnoresTemplate(Behaviour):
 @fault(
     "quick-count-all-recipients",
     "NoOfQuickRecipients counts every recipient",
-    "success-invariants/quick-recipient-count",
+    ids.QUICK_RECIPIENT_COUNT,
 )
 class QuickCountsAll(Behaviour):
     def build_success(self, ctx: SendContext) -> dict[str, Any]:
@@ -82,7 +81,7 @@ class QuickCountsAll(Behaviour):
 @fault(
     "contacts-count-groups-twice",
     "a contact named directly and by its group counts twice",
-    "success-invariants/fixture-counts",
+    ids.FIXTURE_COUNTS,
 )
 class ContactsTwice(Behaviour):
     def build_success(self, ctx: SendContext) -> dict[str, Any]:
@@ -98,7 +97,7 @@ class ContactsTwice(Behaviour):
 @fault(
     "emails-case-sensitive",
     "e-mail addresses are de-duplicated case-sensitively",
-    "success-invariants/fixture-counts",
+    ids.FIXTURE_COUNTS,
 )
 class EmailsCaseSensitive(Behaviour):
     def check_invalid_recipient(self, ctx: SendContext) -> Failure | None:
@@ -112,9 +111,9 @@ class EmailsCaseSensitive(Behaviour):
 @fault(
     "numbers-not-deduplicated",
     "a number reached twice is charged twice",
-    "success-invariants/fixture-counts",
-    "success-invariants/sms-parts",
-    "success-invariants/credits-arithmetic",
+    ids.FIXTURE_COUNTS,
+    ids.SUCCESS_SMS_PARTS,
+    ids.CREDITS_ARITHMETIC,
 )
 class NumbersTwice(Behaviour):
     def price(self, ctx: SendContext) -> int:
@@ -131,7 +130,7 @@ class NumbersTwice(Behaviour):
 @fault(
     "user-id-wrong",
     "Identification.UserId is the client id upper-cased",
-    "success-invariants/user-id",
+    ids.USER_ID,
 )
 class WrongUserId(Behaviour):
     def build_success(self, ctx: SendContext) -> dict[str, Any]:
@@ -143,8 +142,8 @@ class WrongUserId(Behaviour):
 @fault(
     "text-json-ignored",
     "Accept: text/json still gets application/json",
-    "transport/accept-negotiation",
-    "response/media-type",
+    ids.ACCEPT_NEGOTIATION,
+    ids.RESPONSE_MEDIA_TYPE,
 )
 class TextJsonIgnored(Behaviour):
     def negotiate(self, request: HttpRequest) -> str:
@@ -153,7 +152,7 @@ class TextJsonIgnored(Behaviour):
 
 # -- Result across offsets and eras -------------------------------------------------------
 
-RESULT = ("success-invariants/result",)
+RESULT = (ids.SUCCESS_RESULT,)
 
 
 def _send_at(ctx: SendContext) -> tuple[int, int] | None:
@@ -240,7 +239,7 @@ class ResultRecurringFromDate(Behaviour):
 
 # -- the Detail counts --------------------------------------------------------------------
 
-COUNTS = ("success-invariants/quick-recipient-count",)
+COUNTS = (ids.QUICK_RECIPIENT_COUNT,)
 
 
 def _set_detail(payload: dict[str, Any], name: str, value: int) -> dict[str, Any]:
@@ -277,7 +276,7 @@ class QuickCountAfterDedupe(Behaviour):
     "contacts-count-quick-numbers-in-book",
     "a quick recipient whose number or address belongs to an address-book contact counts"
     " in NoOfContacts",
-    "success-invariants/fixture-counts",
+    ids.FIXTURE_COUNTS,
 )
 class ContactsCountQuickInBook(Behaviour):
     def build_success(self, ctx: SendContext) -> dict[str, Any]:
@@ -294,7 +293,7 @@ class ContactsCountQuickInBook(Behaviour):
     "contacts-count-skipped-members",
     "NoOfContacts counts every member of a named group, even those skipped for lacking the"
     " asked channel",
-    "success-invariants/fixture-counts",
+    ids.FIXTURE_COUNTS,
 )
 class ContactsCountSkipped(Behaviour):
     def build_success(self, ctx: SendContext) -> dict[str, Any]:
@@ -307,7 +306,7 @@ class ContactsCountSkipped(Behaviour):
 @fault(
     "contacts-count-per-channel",
     "NoOfContacts counts deliveries: a contact reached by SMS and e-mail (channel 3) counts twice",
-    "success-invariants/fixture-counts",
+    ids.FIXTURE_COUNTS,
 )
 class ContactsPerChannel(Behaviour):
     def build_success(self, ctx: SendContext) -> dict[str, Any]:
@@ -327,7 +326,7 @@ class ContactsPerChannel(Behaviour):
     "result-advanced-future-sent",
     "an Advanced message (Type 0) with a future DateToSend says Sent (Result is worked out "
     "only on the Standard path)",
-    "success-invariants/result",
+    ids.SUCCESS_RESULT,
 )
 class ResultAdvancedSent(Behaviour):
     def result(self, ctx: SendContext) -> str:
@@ -338,7 +337,7 @@ class ResultAdvancedSent(Behaviour):
     "result-7-digits-sent-now",
     "a DateToSend with 7 fractional digits does not parse in the scheduler and is sent now "
     "(Result Sent even when it is in the future)",
-    "success-invariants/result",
+    ids.SUCCESS_RESULT,
 )
 class Result7Digits(Behaviour):
     def result(self, ctx: SendContext) -> str:

@@ -11,6 +11,7 @@ from dataclasses import replace
 from typing import Any
 from urllib.parse import urlencode
 
+from contract_tests import ids
 from mockserver import Behaviour, Failure, MockState
 from mockserver.http import Answer, HttpRequest
 from tests.faults.base import Catalog
@@ -20,7 +21,7 @@ fault = catalog.fault
 variant = catalog.variant
 
 
-@fault("token-cacheable", "token answers lack Cache-Control: no-store", "token/cache-control")
+@fault("token-cacheable", "token answers lack Cache-Control: no-store", ids.TOKEN_CACHE_CONTROL)
 class TokenCacheable(Behaviour):
     async def token(self, request: HttpRequest, media_type: str) -> Answer | None:
         answer = await super().token(request, media_type)
@@ -29,9 +30,7 @@ class TokenCacheable(Behaviour):
         return replace(answer, headers=tuple(h for h in answer.headers if h[0] != "Cache-Control"))
 
 
-@fault(
-    "token-basic-unsupported", "client credentials by HTTP Basic are refused", "token/token-issued"
-)
+@fault("token-basic-unsupported", "client credentials by HTTP Basic are refused", ids.TOKEN_ISSUED)
 class NoBasic(Behaviour):
     @staticmethod
     def client_credentials(request: HttpRequest, form: Any) -> tuple[str, str] | str:
@@ -43,7 +42,7 @@ class NoBasic(Behaviour):
 @fault(
     "token-wrong-error",
     "a wrong secret is invalid_grant, not invalid_client",
-    "token/invalid_client",
+    ids.TOKEN_INVALID_CLIENT,
 )
 class WrongTokenError(Behaviour):
     def token_error(self, error: str, description: str) -> Answer:
@@ -52,7 +51,7 @@ class WrongTokenError(Behaviour):
         )
 
 
-@fault("token-expires-in-seconds-wrong", "expires_in is 3600, not 28800", "token/token-schema")
+@fault("token-expires-in-seconds-wrong", "expires_in is 3600, not 28800", ids.TOKEN_SCHEMA)
 class ShortToken(Behaviour):
     async def token(self, request: HttpRequest, media_type: str) -> Answer | None:
         answer = await super().token(request, media_type)
@@ -68,7 +67,7 @@ class ShortToken(Behaviour):
     "token-basic-wrong-secret-401",
     "a wrong secret sent by HTTP Basic is 401 invalid_client with WWW-Authenticate: Basic"
     " (RFC 6749 allows it; the contract says 400)",
-    "token/invalid_client",
+    ids.TOKEN_INVALID_CLIENT,
 )
 class TokenBasic401(Behaviour):
     async def token(self, request: HttpRequest, media_type: str) -> Answer | None:
@@ -91,7 +90,7 @@ class TokenBasic401(Behaviour):
 @fault(
     "token-basic-not-url-decoded",
     "HTTP Basic client credentials are not form-url-decoded (RFC 6749 section 2.3.1)",
-    "token/token-issued",
+    ids.TOKEN_ISSUED,
 )
 class TokenBasicNotDecoded(Behaviour):
     @staticmethod
@@ -121,7 +120,7 @@ class TokenBasicNotDecoded(Behaviour):
     "token-form-charset-refused",
     "POST /Token with 'application/x-www-form-urlencoded; charset=UTF-8' is invalid_request"
     " (the media type is compared as a whole string)",
-    "token/token-issued",
+    ids.TOKEN_ISSUED,
 )
 class TokenFormCharset(Behaviour):
     async def token(self, request: HttpRequest, media_type: str) -> Answer | None:
@@ -177,8 +176,8 @@ class _FormFromJson:
     "token-json-body-accepted",
     "POST /Token with a JSON body {grant_type, client_id, client_secret} issues a token"
     " (the decision token-media-type: a body that is not a form is refused, nothing issued)",
-    "token/rfc6749",
-    "token/invalid_request",
+    ids.TOKEN_RFC6749,
+    ids.TOKEN_INVALID_REQUEST,
 )
 class TokenJsonAccepted(Behaviour):
     async def token(self, request: HttpRequest, media_type: str) -> Answer | None:
@@ -199,7 +198,7 @@ class TokenJsonAccepted(Behaviour):
 @fault(
     "token-cache-control-no-cache",
     "token answers say Cache-Control: no-cache (revalidate) instead of no-store",
-    "token/cache-control",
+    ids.TOKEN_CACHE_CONTROL,
 )
 class TokenNoCache(Behaviour):
     async def token(self, request: HttpRequest, media_type: str) -> Answer | None:
@@ -216,9 +215,9 @@ class TokenNoCache(Behaviour):
     "token-errors-in-envelope",
     "token errors are answered 400 in the 2SMS envelope ({Error: {ErrorCode: BadRequest,"
     " ErrorReason: 'invalid_client: ...'}}) by the global error filter, not the RFC 6749 shape",
-    "token/invalid_client",
-    "token/invalid_request",
-    "token/unsupported_grant_type",
+    ids.TOKEN_INVALID_CLIENT,
+    ids.TOKEN_INVALID_REQUEST,
+    ids.TOKEN_UNSUPPORTED_GRANT_TYPE,
 )
 class TokenErrorsEnvelope(Behaviour):
     def token_error(self, error: str, description: str) -> Answer:
@@ -234,9 +233,9 @@ class TokenErrorsEnvelope(Behaviour):
     "second-token-revokes-first",
     "issuing a token revokes the client's earlier tokens (one live token per client), so"
     " a token is refused long before its 8 hours",
-    "auth/Unauthorized",
-    "acceptance/public-example",
-    "token/token-works",
+    ids.AUTH_UNAUTHORIZED,
+    ids.ACCEPT_PUBLIC_EXAMPLE,
+    ids.TOKEN_WORKS,
 )
 class SecondTokenRevokes(Behaviour):
     async def token(self, request: HttpRequest, media_type: str) -> Answer | None:
@@ -255,7 +254,7 @@ class SecondTokenRevokes(Behaviour):
     "first-token-only",
     "the send endpoint accepts only the first token the client was ever issued (a cached"
     " 'current token' that later grants never replace)",
-    "token/token-works",
+    ids.TOKEN_WORKS,
 )
 class FirstTokenOnly(Behaviour):
     def __init__(self, state: MockState) -> None:
