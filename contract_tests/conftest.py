@@ -26,7 +26,8 @@ from pathlib import Path
 
 import pytest
 
-from contract_tests.runner import DEFAULT_PROFILE, SuiteResult, run_suite
+from contract_tests.runner import DEFAULT_PROFILE, run_suite
+from contract_tests.verdict import SuiteResult
 from twosms_contract.errors import ContractKitError
 
 

@@ -15,7 +15,7 @@ import jinja2
 
 from contract_tests.coverage import KIND_TITLES, KINDS
 from contract_tests.report import _http_text, _one_line, curl_command, python_snippet
-from contract_tests.runner import RuleResult, SuiteResult
+from contract_tests.verdict import RuleResult, SuiteResult
 
 _MAX_OTHERS = 20
 _ANSWER_BYTES = 2000

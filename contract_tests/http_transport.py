@@ -1,5 +1,5 @@
 """The suite's HTTP transport for a live server: the requests httpx builds, sent by urllib3's
-connection pool.
+connection pool; and the raw request, for what httpx will not write.
 
 The session keeps httpx's API (its request building, headers, timeouts and errors), but a
 run sends thousands of small requests one after the other, and on loopback httpcore's own
@@ -12,6 +12,9 @@ ones the session tells apart.
 
 from __future__ import annotations
 
+import http.client
+import socket
+import ssl
 import threading
 from collections.abc import Iterable
 from typing import Any, cast
@@ -97,3 +100,29 @@ def _httpx_error(exc: HTTPError, request: httpx.Request) -> httpx.TransportError
     if isinstance(exc, ProtocolError):
         return httpx.RemoteProtocolError(text, request=request)
     return httpx.NetworkError(text, request=request)
+
+
+def raw_exchange(
+    url: httpx.URL,
+    method: str,
+    lines: list[tuple[bytes, bytes]],
+    body: bytes,
+    *,
+    timeout: float,
+) -> tuple[int, tuple[tuple[str, str], ...], bytes]:
+    """One request written exactly as given (`Session.raw_request`: what httpx refuses to
+    write), on a socket of its own that closes after the answer: status, headers, body."""
+    port = url.port or (443 if url.scheme == "https" else 80)
+    sock = socket.create_connection((url.host, port), timeout=timeout)
+    try:
+        if url.scheme == "https":
+            sock = ssl.create_default_context().wrap_socket(sock, server_hostname=url.host)
+        head = b"%s %s HTTP/1.1\r\n" % (method.encode("ascii"), url.raw_path)
+        head += b"".join(name + b": " + value + b"\r\n" for name, value in lines)
+        sock.sendall(head + b"Connection: close\r\n\r\n" + body)
+        response = http.client.HTTPResponse(sock, method=method)
+        response.begin()
+        answer = response.read()
+        return response.status, tuple(response.getheaders()), answer
+    finally:
+        sock.close()

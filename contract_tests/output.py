@@ -12,7 +12,7 @@ from twosms_contract.errors import ContractKitError
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from contract_tests.runner import SuiteResult
+    from contract_tests.verdict import SuiteResult
 
 
 #: The report options, the same for `test` and `merge-reports`: (option, dest, metavar, help).

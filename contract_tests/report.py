@@ -18,7 +18,7 @@ from xml.etree import ElementTree
 
 from contract_tests.core import BoundaryObservation, RecordedRequest, Violation
 from contract_tests.coverage import KIND_TITLES, KINDS, CoverageMap
-from contract_tests.runner import RuleResult, SuiteResult
+from contract_tests.verdict import RuleResult, SuiteResult
 
 REDACTED = "<redacted>"
 IN_PROCESS_HOST = "http://testserver"

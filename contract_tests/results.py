@@ -25,8 +25,8 @@ from contract_tests.core import (
 )
 from contract_tests.coverage import CoverageMap
 from contract_tests.report import REDACTED, redact_body
-from contract_tests.runner import SuiteResult, join
 from contract_tests.shards import WHOLE_RUN, Shard, ShardError
+from contract_tests.verdict import SuiteResult, join
 
 FORMAT = "twosms-contract-result/1"
 
@@ -139,7 +139,7 @@ def from_json(data: Any) -> SuiteResult:
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         found = data.get("format") if isinstance(data, dict) else type(data).__name__
         raise ValueError(f"format is {found!r}, expected {FORMAT!r}")
-    from contract_tests.runner import RuleResult
+    from contract_tests.verdict import RuleResult
 
     rules = []
     for item in data["rules"]:

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import http.client
 import json
-import socket
-import ssl
 import threading
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -29,6 +27,7 @@ from contract_tests.core import (
     RecordedResponse,
     Violation,
 )
+from contract_tests.http_transport import PooledTransport, raw_exchange
 from contract_tests.observer import Observer
 from twosms_contract.errors import ContractKitError
 from twosms_contract.fixtures import Account
@@ -117,8 +116,6 @@ class Session:
         cls, base_url: str, *, account: Account, spec: Spec, timeout: float = 10.0, **kwargs: Any
     ) -> Session:
         """Over HTTP to a live server."""
-        from contract_tests.http_transport import PooledTransport
-
         client = httpx.Client(
             base_url=base_url.rstrip("/"), timeout=timeout, transport=PooledTransport()
         )
@@ -130,8 +127,6 @@ class Session:
     def reconnect(self) -> None:
         """A client of its own for a forked process over HTTP, leaving the connections it
         inherited to the parent (they are not closed here: that would end them there)."""
-        from contract_tests.http_transport import PooledTransport
-
         old = self.client
         self.client = httpx.Client(
             base_url=old.base_url, timeout=old.timeout, transport=PooledTransport()
@@ -324,8 +319,8 @@ class Session:
                 answer_headers = (("x-no-answer", f"RemoteProtocolError: {broken}"),)
         else:
             try:
-                status, answer_headers, answer_body = self._raw_over_socket(
-                    url, method, lines, body
+                status, answer_headers, answer_body = raw_exchange(
+                    url, method, lines, body, timeout=self.client.timeout.read or 10.0
                 )
             except (TimeoutError, ConnectionRefusedError) as exc:
                 silence = httpx.ReadTimeout if isinstance(exc, TimeoutError) else httpx.ConnectError
@@ -341,25 +336,6 @@ class Session:
         )
         self._seen(exchange)
         return exchange
-
-    def _raw_over_socket(
-        self, url: httpx.URL, method: str, lines: list[tuple[bytes, bytes]], body: bytes
-    ) -> tuple[int, tuple[tuple[str, str], ...], bytes]:
-        timeout = self.client.timeout.read or 10.0
-        port = url.port or (443 if url.scheme == "https" else 80)
-        sock = socket.create_connection((url.host, port), timeout=timeout)
-        try:
-            if url.scheme == "https":
-                sock = ssl.create_default_context().wrap_socket(sock, server_hostname=url.host)
-            head = b"%s %s HTTP/1.1\r\n" % (method.encode("ascii"), url.raw_path)
-            head += b"".join(name + b": " + value + b"\r\n" for name, value in lines)
-            sock.sendall(head + b"Connection: close\r\n\r\n" + body)
-            response = http.client.HTTPResponse(sock, method=method)
-            response.begin()
-            answer = response.read()
-            return response.status, tuple(response.getheaders()), answer
-        finally:
-            sock.close()
 
     def _exchange(
         self, method: str, path: str, payload: Any, headers: Mapping[str, str]

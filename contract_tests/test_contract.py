@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from contract_tests.runner import RuleResult, SuiteResult, known_rules
+from contract_tests.runner import known_rules
+from contract_tests.verdict import RuleResult, SuiteResult
 
 KNOWN = known_rules()
 

@@ -11,8 +11,9 @@ import httpx
 
 from contract_tests import ids
 from contract_tests.html_report import html_report
-from contract_tests.runner import rule_id, run_suite
+from contract_tests.runner import run_suite
 from contract_tests.session import Session
+from contract_tests.verdict import rule_id
 from mockserver import Behaviour, Failure, create_app
 from mockserver.http import HttpRequest
 from mockserver.testing import public_request

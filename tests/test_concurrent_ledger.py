@@ -11,8 +11,9 @@ from contract_tests import ids
 from contract_tests.core import RecordedRequest, RecordedResponse
 from contract_tests.ids import RuleId
 from contract_tests.observer import Observer, Span
-from contract_tests.runner import SuiteResult, run_suite
+from contract_tests.runner import run_suite
 from contract_tests.session import Session
+from contract_tests.verdict import SuiteResult
 from mockserver import Behaviour, create_app
 from tests.faults import FAULTS
 from tests.faults.base import BehaviourFactory

@@ -22,8 +22,9 @@ from typing import Any
 import pytest
 
 from contract_tests import ids
-from contract_tests.runner import SuiteResult, run_suite
+from contract_tests.runner import run_suite
 from contract_tests.session import Session
+from contract_tests.verdict import SuiteResult
 from mockserver import Behaviour, Failure, MockState, create_app
 from tests.faults import FAULTS, VARIANTS, Variant
 from twosms_contract.fixtures import load_account

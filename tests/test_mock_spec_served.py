@@ -14,7 +14,8 @@ import pytest
 
 from contract_tests import ids
 from contract_tests.cli import open_session
-from contract_tests.runner import SuiteResult, run_suite
+from contract_tests.runner import run_suite
+from contract_tests.verdict import SuiteResult
 from mockserver import Behaviour, Failure, MockState, create_app
 from mockserver.http import Answer, HttpRequest
 from mockserver.instances import instance_for

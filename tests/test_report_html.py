@@ -15,7 +15,8 @@ from contract_tests.core import Exchange, RecordedRequest, RecordedResponse
 from contract_tests.coverage import KINDS, CoverageRecorder
 from contract_tests.html_report import html_report
 from contract_tests.report import junit_xml, markdown_report
-from contract_tests.runner import known_rules, rule_id
+from contract_tests.runner import known_rules
+from contract_tests.verdict import rule_id
 from tests.test_suite_report import _result
 from twosms_contract.spec import Spec, load_spec
 from twosms_kit.cli import main

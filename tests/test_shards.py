@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 
 from contract_tests.results import from_json, load, merge, to_json
-from contract_tests.runner import SuiteResult, run_suite
+from contract_tests.runner import run_suite
 from contract_tests.session import Session
 from contract_tests.shards import Shard, ShardError, Unit
+from contract_tests.verdict import SuiteResult
 from mockserver import Behaviour, create_app
 from tests.faults import FAULTS
 from tests.faults.base import BehaviourFactory

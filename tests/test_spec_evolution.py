@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 
 from contract_tests import ids
-from contract_tests.runner import SuiteResult, run_suite
+from contract_tests.runner import run_suite
 from contract_tests.session import Session
+from contract_tests.verdict import SuiteResult
 from generator.runtime import client_package
 from mockserver import create_app
 from mockserver.testing import MockClient, public_request

@@ -17,7 +17,8 @@ import uvicorn
 
 from contract_tests import cli as suite_cli
 from contract_tests import ids
-from contract_tests.runner import DEFAULT_PROFILE, PROFILES, rule_id
+from contract_tests.runner import DEFAULT_PROFILE, PROFILES
+from contract_tests.verdict import rule_id
 from mockserver import Behaviour, Failure, create_app
 from mockserver.http import HttpRequest
 from tests.repo import ROOT as REPO_ROOT

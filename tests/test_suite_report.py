@@ -13,7 +13,7 @@ from contract_tests.report import (
     python_snippet,
     redact_body,
 )
-from contract_tests.runner import RuleResult, SuiteResult, rule_id
+from contract_tests.verdict import RuleResult, SuiteResult, rule_id
 
 TOKEN = "s3cr3t-t0ken-value"
 SEND = RecordedRequest(

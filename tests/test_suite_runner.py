@@ -12,9 +12,10 @@ from contract_tests import ids
 from contract_tests.core import Outcome, RecordedRequest, Violation
 from contract_tests.probe import Probe
 from contract_tests.probes import all_probes, registry
-from contract_tests.runner import PROFILES, aggregate, known_rules, run_suite
+from contract_tests.runner import PROFILES, known_rules, run_suite
 from contract_tests.schema_run import BUILTIN_CHECKS
 from contract_tests.session import Session
+from contract_tests.verdict import aggregate
 from mockserver import Behaviour, create_app
 from mockserver.http import Answer, HttpRequest
 from twosms_contract.fixtures import load_account
