@@ -222,6 +222,17 @@ def sweep_families(max_parts: int, sizes: PartSizes) -> list[tuple[str, list[str
     return [(SWEEP_FAMILIES[key], texts[key]) for key in SWEEP_FAMILIES]
 
 
+@functools.lru_cache(maxsize=4)
+def _sweep_plan(max_parts: int, sizes: PartSizes) -> dict[str, tuple[list[str], int, int]]:
+    """Each family's texts, the parts they cost, and the whole sweep's: once per run's
+    sweep, not once per family."""
+    counter = counter_for(sizes)
+    families = sweep_families(max_parts, sizes)
+    cost = {name: sum(counter.encode(text).parts for text in texts) for name, texts in families}
+    total = sum(cost.values())
+    return {name: (texts, cost[name], total) for name, texts in families}
+
+
 def _sweep(key: str) -> Callable[[Session], Iterator[Violation]]:
     """The probe of one family of the sweep (see `sweep_families`)."""
     return functools.partial(_sweep_family, key)
@@ -236,11 +247,9 @@ def _sweep_family(key: str, session: Session) -> Iterator[Violation]:
     quarter = (balance if balance is not None else session.account.balance) // 4
     sizes = session.spec.terms.parts
     counter = counter_for(sizes)
-    families = sweep_families(session.sweep_parts, sizes)
-    cost = {name: sum(counter.encode(text).parts for text in texts) for name, texts in families}
     family = SWEEP_FAMILIES[key]
-    texts = dict(families)[family]
-    budget = quarter * cost[family] // max(1, sum(cost.values()))
+    texts, cost, total = _sweep_plan(session.sweep_parts, sizes)[family]
+    budget = quarter * cost // max(1, total)
     for text in texts:
         expected = counter.encode(text)
         if expected.parts > budget:
