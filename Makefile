@@ -45,7 +45,7 @@ test: setup
 	$(BIN)/mypy
 	$(BIN)/twosms-contract lint
 	$(BIN)/twosms-contract generate --check
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 --dist loadfile
 
 generate: setup
 	$(BIN)/twosms-contract generate

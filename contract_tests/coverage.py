@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -151,6 +152,7 @@ class CoverageRecorder:
         self.send_path = send_path
         self.sweep_parts = sweep_parts
         self.counts: Counter[tuple[str, str]] = Counter()
+        self._lock = threading.Lock()
         self._fields = dict(_request_fields(spec))  # path -> pointer
         self._enums = {
             path: spec.terms.field(path).enum or () for path in self._fields if path != ()
@@ -200,6 +202,10 @@ class CoverageRecorder:
     # -- recording --------------------------------------------------------------------------
 
     def record(self, exchange: Exchange) -> None:
+        with self._lock:  # probes may run side by side (`stages.ProbeStage`)
+            self._record(exchange)
+
+    def _record(self, exchange: Exchange) -> None:
         request, response = exchange.request, exchange.response
         path = urlsplit(request.url).path
         method = request.method.upper()

@@ -18,7 +18,9 @@ class Probe:
     it must make at least one request, and count them in `session.cases`. A `last` probe
     runs after every stage of a run (the exact-balance probe, which spends every credit).
     A `whole_account` probe (the ledger's) needs the account to itself: a sharded run runs
-    it in shard 1 only (`contract_tests.shards`); a `last` probe is one too.
+    it in shard 1 only (`contract_tests.shards`); a `last` probe is one too. `concurrent`
+    probes (those that judge only their own answers, whatever is sent beside them) may run
+    side by side over HTTP, each on a connection of its own (`stages.ProbeStage`).
     """
 
     id: str
@@ -28,3 +30,4 @@ class Probe:
     run: Callable[[Session], Iterable[Violation]]
     last: bool = False
     whole_account: bool = False
+    concurrent: bool = False

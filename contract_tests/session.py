@@ -84,6 +84,7 @@ class Session:
         self.app: Any = None  # the ASGI app of an in-process session, None over HTTP
         self.cases = 0
         self._count_lock = threading.Lock()
+        self._mine = threading.local()  # each thread's own count and last exchange
         self.observer = Observer()  # the one writer of what the run has seen
         self.log: list[Exchange] = []
         self.boundaries: list[BoundaryObservation] = []
@@ -247,8 +248,7 @@ class Session:
             # reported against the rule being probed (status 0 means "no answer").
             return self._unanswered(recorded, exc)
         self.timeouts_in_a_row = 0
-        with self._count_lock:
-            self.cases += 1
+        self._count()
         exchange = Exchange(
             request=recorded,
             response=RecordedResponse(status=status, headers=answer_headers, body=answer_body),
@@ -272,8 +272,7 @@ class Session:
     def _unanswered(self, recorded: RecordedRequest, exc: Exception) -> Exchange:
         """Record a request that got no answer (see `note_timeout`)."""
         self.note_timeout(exc)
-        with self._count_lock:
-            self.cases += 1
+        self._count()
         failed = RecordedResponse(
             status=NO_ANSWER,
             headers=(("x-no-answer", f"{type(exc).__name__}: {exc}"),),
@@ -328,8 +327,7 @@ class Session:
             except (OSError, http.client.HTTPException) as exc:
                 status, answer_body = NO_ANSWER, b""
                 answer_headers = (("x-no-answer", f"{type(exc).__name__}: {exc}"),)
-        with self._count_lock:
-            self.cases += 1
+        self._count()
         exchange = Exchange(
             request=recorded,
             response=RecordedResponse(status=status, headers=answer_headers, body=answer_body),
@@ -384,7 +382,23 @@ class Session:
             self.coverage.record(exchange)  # sent by another engine (Schemathesis, client)
         return self.observer.observe(self, exchange)
 
+    def _count(self) -> None:
+        with self._count_lock:
+            self.cases += 1
+        self._mine.cases = self.thread_cases + 1
+
+    @property
+    def thread_cases(self) -> int:
+        """The requests this thread has sent (a probe's, where probes run side by side)."""
+        return getattr(self._mine, "cases", 0)
+
+    @property
+    def thread_last(self) -> Exchange | None:
+        """The last exchange this thread sent."""
+        return getattr(self._mine, "last", None)
+
     def _seen(self, exchange: Exchange) -> None:
         """Log an exchange this session sent and count it in the coverage map."""
+        self._mine.last = exchange
         self.log.append(exchange)
         self.coverage.record(exchange)

@@ -10,14 +10,15 @@ Schemathesis stage counts the cases Schemathesis sent, in its own sessions or pr
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import httpx
 
 from contract_tests import ids
-from contract_tests.core import Outcome, Progress, Violation
+from contract_tests.core import Exchange, Outcome, Progress, Violation
 from contract_tests.forked import ForkedResult, ForkedStage
 from contract_tests.observer import Span
 from contract_tests.probe import Probe
@@ -69,8 +70,16 @@ class ProbeStage:
     announced: bool = True
 
     def run(self, run: Run) -> Tally:
+        # Over HTTP, the probes marked `concurrent` run side by side: the server works on
+        # one while this process judges another. In process the app runs in this thread.
         run.outcomes.extend(
-            run_probes(run.session, self.probes, run.progress, base=run.extra_cases)
+            run_probes(
+                run.session,
+                self.probes,
+                run.progress,
+                base=run.extra_cases,
+                side_by_side=run.app is None,
+            )
         )
         return Tally()
 
@@ -254,41 +263,64 @@ def silence(session: Session) -> Outcome:
     )
 
 
+#: How many `concurrent` probes run side by side over HTTP.
+PROBE_THREADS = 2
+
+
 def run_probes(
-    session: Session, probes: Iterable[Probe], progress: Progress, *, base: int
+    session: Session,
+    probes: Sequence[Probe],
+    progress: Progress,
+    *,
+    base: int,
+    side_by_side: bool = False,
 ) -> list[Outcome]:
-    outcomes = []
-    for probe in probes:
-        if session.silent is not None:
-            break  # every request would go unanswered: the runner names it once
-        before = session.cases
-        try:
-            violations = list(probe.run(session))
-        except (httpx.ConnectError, TargetError):
-            raise
-        except Exception as exc:  # the server's answer broke the probe: it cannot pass
-            violations = [
-                Violation(
-                    check=probe.check,
-                    rule=probe.rule,
-                    message=f"probe {probe.id} could not judge the answer: {exc!r}",
-                    received=_last_answer(session),
-                    expected=probe.description,
-                    request=session.log[-1].request if session.log else None,
-                    response=session.log[-1].response if session.log else None,
-                )
-            ]
-        outcomes.append(
-            Outcome(probe.check, probe.rule, cases=session.cases - before, violations=violations)
-        )
+    """Each probe's outcome, in the order given; with `side_by_side`, each run of
+    consecutive `concurrent` probes in `PROBE_THREADS` threads (a keep-alive connection
+    each, from the session's pool), the others one after the other."""
+    outcomes: list[Outcome] = []
+    index = 0
+    while index < len(probes) and session.silent is None:
+        end = index + 1
+        if side_by_side and probes[index].concurrent:
+            while end < len(probes) and probes[end].concurrent:
+                end += 1
+        if end - index > 1:
+            with ThreadPoolExecutor(max_workers=PROBE_THREADS) as pool:
+                outcomes += pool.map(functools.partial(_run_probe, session), probes[index:end])
+        else:
+            outcomes.append(_run_probe(session, probes[index]))
         progress.advance(session.cases + base)
+        index = end
     return outcomes
 
 
-def _last_answer(session: Session) -> str:
-    if not session.log:
+def _run_probe(session: Session, probe: Probe) -> Outcome:
+    before = session.thread_cases
+    try:
+        violations = list(probe.run(session))
+    except (httpx.ConnectError, TargetError):
+        raise
+    except Exception as exc:  # the server's answer broke the probe: it cannot pass
+        last = session.thread_last
+        violations = [
+            Violation(
+                check=probe.check,
+                rule=probe.rule,
+                message=f"probe {probe.id} could not judge the answer: {exc!r}",
+                received=_answer_text(last),
+                expected=probe.description,
+                request=last.request if last else None,
+                response=last.response if last else None,
+            )
+        ]
+    return Outcome(probe.check, probe.rule, session.thread_cases - before, violations)
+
+
+def _answer_text(exchange: Exchange | None) -> str:
+    if exchange is None:
         return "(no answer)"
-    response = session.log[-1].response
+    response = exchange.response
     return f"{response.status} {response.body[:200].decode('utf-8', 'replace')}"
 
 

@@ -5,14 +5,19 @@ after it (`contract_tests.runner`)."""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+
 import pytest
 
 from contract_tests import ids
-from contract_tests.core import RecordedRequest, RecordedResponse
+from contract_tests.core import RecordedRequest, RecordedResponse, Violation
 from contract_tests.ids import RuleId
 from contract_tests.observer import Observer, Span
+from contract_tests.probe import Probe
 from contract_tests.runner import run_suite
 from contract_tests.session import Session
+from contract_tests.stages import run_probes
 from contract_tests.verdict import SuiteResult
 from mockserver import Behaviour, create_app
 from tests.faults import FAULTS
@@ -100,3 +105,39 @@ def test_over_http_a_ledger_broken_across_the_window_is_named(name: str) -> None
     fault = next(f for f in FAULTS if f.name == name)
     result = _http_run(fault.behaviour)
     assert ids.LEDGER_CONTINUITY in {(r.check, r.rule) for r in result.failed}
+
+
+def test_concurrent_probes_run_side_by_side_each_counted_on_its_own() -> None:
+    """Over HTTP, consecutive `concurrent` probes share out between threads; each outcome
+    counts its own requests, and the outcomes keep the probes' order."""
+    threads: dict[str, set[int]] = {}
+
+    def sends(name: str, count: int) -> Probe:
+        def run(session: Session) -> Iterator[Violation]:
+            for _ in range(count):
+                threads.setdefault(name, set()).add(threading.get_ident())
+                session.request("GET", "/")
+            return iter(())
+
+        return Probe(name, "check", name, "sends", run, concurrent=name != "serial")
+
+    probes = [sends("a", 30), sends("b", 20), sends("c", 10), sends("serial", 5)]
+    with served(create_app(spec=SPEC, account=ACCOUNT)) as url:
+        session = Session.for_url(url, account=ACCOUNT, spec=SPEC)
+        assert session.token  # fetched (and counted) before the probes, as a run's preflight
+        try:
+            outcomes = run_probes(session, probes, _Quiet(), base=0, side_by_side=True)
+        finally:
+            session.close()
+    assert [(o.rule, o.cases) for o in outcomes] == [("a", 30), ("b", 20), ("c", 10), ("serial", 5)]
+    assert session.cases == 66  # the token's request and the probes'
+    assert len(set().union(*(threads[n] for n in "abc"))) == 2  # side by side
+    assert threads["serial"] == {threading.get_ident()}  # in the stage's own thread
+
+
+class _Quiet:
+    def stage(self, name: str) -> None:
+        pass
+
+    def advance(self, cases: int) -> None:
+        pass

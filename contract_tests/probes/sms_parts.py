@@ -302,6 +302,7 @@ def parts_probes(_spec: Spec) -> list[Probe]:
                 f"The sweep, {family}, up to several parts (a two-unit character across the "
                 "multipart boundaries), by one SMS each.",
                 _sweep(key),
+                concurrent=True,
             )
             for key, family in SWEEP_FAMILIES.items()
         ),
