@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, given, settings
 from schemathesis.config import SchemathesisConfig
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
@@ -35,7 +35,15 @@ def _schema(mode: str) -> Any:
 
 
 CaseTest = Callable[[Any], None]
-positive_cases: Callable[[CaseTest], CaseTest] = _schema("positive").parametrize()
+POSITIVE = _schema("positive")
+# One test per operation of the spec, each with an id of its own (Schemathesis's own
+# parametrization names them all alike, and pytest-xdist would run only one of them).
+OPERATIONS = [
+    (method.upper(), path)
+    for path, item in SPEC.document["paths"].items()
+    for method in item
+    if method in {"get", "put", "post", "delete", "patch", "head", "options", "trace"}
+]
 # /Token's form schema has no required field and only strings: no negative case exists.
 negative_cases: Callable[[CaseTest], CaseTest] = (
     _schema("negative").include(path="/api/v2/sms/messages").parametrize()
@@ -51,12 +59,16 @@ def _headers(case: Any) -> dict[str, str]:
     return {"Authorization": f"Bearer {TOKEN}"} if case.path != "/Token" else {}
 
 
-@positive_cases
-@_SETTINGS
-def test_positive_cases_conform(case: Any) -> None:
-    response = case.call(headers=_headers(case))
-    case.validate_response(response, excluded_checks=EXCLUDED)
-    assert response.status_code < 500
+@pytest.mark.parametrize(("method", "path"), OPERATIONS, ids=[f"{m} {p}" for m, p in OPERATIONS])
+def test_positive_cases_conform(method: str, path: str) -> None:
+    @_SETTINGS
+    @given(case=POSITIVE[path][method].as_strategy())
+    def conforms(case: Any) -> None:
+        response = case.call(headers=_headers(case))
+        case.validate_response(response, excluded_checks=EXCLUDED)
+        assert response.status_code < 500
+
+    conforms()
 
 
 @negative_cases
