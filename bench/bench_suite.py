@@ -185,6 +185,9 @@ def _run(peer: Peer, workdir: Path) -> Sample:
     match = pattern.search(flat)
     if match is None:
         raise SystemExit(f"{peer.name} ({peer.settings}): no case count in\n{text[-2000:]}")
+    if peer.kind == "ours" and "conforms to the contract" not in flat:
+        # a run that reports the mock broken measured something else: no sample
+        raise SystemExit(f"{peer.name} ({peer.settings}): the mock did not conform\n{text[-3000:]}")
     stages = {}
     if peer.kind == "ours":
         summary = flat[match.start() :]

@@ -78,6 +78,11 @@ class Observer:
             self.seen.spans = []
             return self.seen.last_post_transaction
 
+    @property
+    def in_window(self) -> bool:
+        """True between `open_window` and `close_window`."""
+        return self.seen.spans is not None
+
     def close_window(self) -> list[Span]:
         """The debits kept since `open_window`; 200s are chained one by one again."""
         with self.seen.lock:

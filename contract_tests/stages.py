@@ -286,12 +286,29 @@ def run_probes(
             while end < len(probes) and probes[end].concurrent:
                 end += 1
         if end - index > 1:
-            with ThreadPoolExecutor(max_workers=PROBE_THREADS) as pool:
-                outcomes += pool.map(functools.partial(_run_probe, session), probes[index:end])
+            outcomes += _side_by_side(session, probes[index:end])
         else:
             outcomes.append(_run_probe(session, probes[index]))
         progress.advance(session.cases + base)
         index = end
+    return outcomes
+
+
+def _side_by_side(session: Session, probes: Sequence[Probe]) -> list[Outcome]:
+    """The probes in `PROBE_THREADS` threads. Their sends interleave, so the ledger of the
+    group is judged over all of them at its end (`Observer.judge_window`), unless a wider
+    window is open already (Schemathesis forked beside the probes), which judges them."""
+    observer = session.observer
+    wider = observer.in_window
+    start = None if wider else observer.open_window()
+    try:
+        with ThreadPoolExecutor(max_workers=PROBE_THREADS) as pool:
+            outcomes = list(pool.map(functools.partial(_run_probe, session), probes))
+    finally:
+        spans = [] if wider else observer.close_window()
+    if not wider:
+        found = observer.judge_window(start, spans, {})
+        outcomes.append(Outcome(*ids.LEDGER_CONTINUITY, cases=len(spans), violations=found))
     return outcomes
 
 

@@ -81,12 +81,12 @@ def test_inside_a_window_each_200_is_kept_not_chained() -> None:
     assert observer.close_window() == [] and observer.seen.spans is None
 
 
-def _http_run(behaviour: BehaviourFactory) -> SuiteResult:
+def _http_run(behaviour: BehaviourFactory, *, parallel: bool = True) -> SuiteResult:
     app = create_app(spec=SPEC, account=ACCOUNT, behaviour=behaviour)
     with served(app) as url:
         session = Session.for_url(url, account=ACCOUNT, spec=SPEC)
         try:
-            result = run_suite(session, profile="quick", seed=11, parallel=True)
+            result = run_suite(session, profile="quick", seed=11, parallel=parallel)
         finally:
             session.close()
     return result
@@ -98,6 +98,14 @@ def test_over_http_schemathesis_runs_beside_the_probes_and_a_conforming_server_p
     assert any("forked process" in note for note in result.notes)
     continuity = result.rule(*ids.LEDGER_CONTINUITY)
     assert continuity is not None and continuity.cases > 0
+
+
+def test_over_http_serial_the_side_by_side_probes_are_judged_as_one_window() -> None:
+    """The sweep's families run side by side in threads even with every stage in series:
+    their interleaved debits must not read as a broken ledger."""
+    result = _http_run(Behaviour, parallel=False)
+    assert result.conforms, [(r.id, r.minimal) for r in result.failed]
+    assert not any("forked process" in note for note in result.notes)
 
 
 @pytest.mark.parametrize("name", ["ledger-pre-is-start"])
@@ -129,7 +137,13 @@ def test_concurrent_probes_run_side_by_side_each_counted_on_its_own() -> None:
             outcomes = run_probes(session, probes, _Quiet(), base=0, side_by_side=True)
         finally:
             session.close()
-    assert [(o.rule, o.cases) for o in outcomes] == [("a", 30), ("b", 20), ("c", 10), ("serial", 5)]
+    assert [(o.rule, o.cases) for o in outcomes] == [
+        ("a", 30),
+        ("b", 20),
+        ("c", 10),
+        (ids.LEDGER_CONTINUITY.rule, 0),  # the group's ledger, judged at its end (no 200s)
+        ("serial", 5),
+    ]
     assert session.cases == 66  # the token's request and the probes'
     assert len(set().union(*(threads[n] for n in "abc"))) == 2  # side by side
     assert threads["serial"] == {threading.get_ident()}  # in the stage's own thread
