@@ -23,8 +23,9 @@ Layout (each module small, one job; `state` imports no behaviour):
   (`rule_methods`), and `check_nobody_left` after invalid-recipient; `resolve` computes
   who the recipients reach once, as a frozen `Reach`.
 - `steps`: the accepted send: `message_text`, `count_parts` (one frozen `Message`),
-  `price`, `result`, `check_balance`, `issue_ids`, `build_success`, `record`; `send`.
-  `context`: `SendContext`, `Reach`, `Message`.
+  `price`, `result`, `check_balance` (a `Debit`), `issue_ids` (an `Issued`),
+  `build_success`, `record`; `send` sets each value on the context once.
+  `context`: `SendContext`, `Reach`, `Message`, `Issued`.
 - `token`: `POST /Token` (`token`, `client_credentials`, `token_error`).
 - `operations`: every other operation of the spec (`serve_operation`: `check_security`,
   `check_scheme`, `read_operation_body`, `check_operation_request`, `spec_answer`).
@@ -67,7 +68,7 @@ from twosms_contract.lazy import lazy_attributes
 if TYPE_CHECKING:
     from mockserver.app import SANDBOX_PATH, create_app
     from mockserver.behaviour import Behaviour
-    from mockserver.context import SendContext
+    from mockserver.context import Issued, SendContext
     from mockserver.core import Failure
     from mockserver.parts import PartCount, PartCounter, PartRules
     from mockserver.state import MockState
@@ -76,6 +77,7 @@ __all__ = [
     "SANDBOX_PATH",
     "Behaviour",
     "Failure",
+    "Issued",
     "MockState",
     "PartCount",
     "PartCounter",
@@ -93,6 +95,7 @@ _HOMES = {
     "Behaviour": "mockserver.behaviour",
     "Failure": "mockserver.core",
     "SendContext": "mockserver.context",
+    "Issued": "mockserver.context",
     "PartCount": "mockserver.parts",
     "PartCounter": "mockserver.parts",
     "PartRules": "mockserver.parts",

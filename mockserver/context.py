@@ -7,11 +7,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from mockserver.core import Failure
 from mockserver.ledger import Debit
 from mockserver.parts import PartCount
+
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,14 +37,24 @@ class Message:
     count: PartCount
 
 
+@dataclass(frozen=True, slots=True)
+class Issued:
+    """The message IDs an accepted send issued (`issue_ids`): a list per SMS number for a
+    Standard message, one advanced ID otherwise."""
+
+    standard: Mapping[str, list[str]] = field(default_factory=dict)
+    advanced: str | None = None
+
+
 @dataclass(slots=True)
 class SendContext:
     """One send request as it goes through the business rules and the steps after them.
 
     `body` is the schema-valid request; `recipients` and `options` its maps. `sms`,
     `emails` and `contacts` are who the send reaches (the invalid-recipient rule adds its
-    `Reach` to them; an override may add more); `message` is set once the rules pass;
-    `credits`, `result`, `debit` and the IDs by the steps that compute them.
+    `Reach` to them; an override may add more). Once the rules pass, `Behaviour.send` sets
+    what the steps return, each once: `message`, `credits`, `result`, `debit`, `issued`
+    (reading one before it is set is a LookupError, setting it twice an AttributeError).
     """
 
     body: dict[str, Any]
@@ -50,12 +62,11 @@ class SendContext:
     sms: dict[str, None] = field(default_factory=dict)  # distinct numbers, in order
     emails: dict[str, str] = field(default_factory=dict)  # lower-case -> as first given
     contacts: dict[str, None] = field(default_factory=dict)  # distinct contacts reached
-    credits: int = 0
-    debit: Debit | None = None
-    standard_ids: dict[str, list[str]] = field(default_factory=dict)
-    advanced_id: str | None = None
-    result: str = "Sent"
     _message: Message | None = None
+    _credits: int | None = None
+    _result: str | None = None
+    _debit: Debit | None = None
+    _issued: Issued | None = None
 
     type: int = field(init=False)
     recipients: Mapping[str, Any] = field(init=False)  # the three maps of `Contacts`
@@ -82,24 +93,50 @@ class SendContext:
         for contact in reach.contacts:
             contacts.setdefault(contact, None)
 
-    def debited(self) -> Debit:
-        """The debit of an accepted send (`check_balance` takes it)."""
-        if self.debit is None:
-            raise LookupError("SendContext.debit: the balance has not been debited")
-        return self.debit
-
     @property
     def message(self) -> Message:
-        """The message, once the business rules have passed (`Behaviour.send` makes it)."""
-        if self._message is None:
-            raise LookupError("SendContext.message: the business rules have not passed yet")
-        return self._message
+        """The text and its parts (`message_text`, `count_parts`)."""
+        return _got(self._message, "message")
 
     @message.setter
     def message(self, message: Message) -> None:
-        if self._message is not None:
-            raise AttributeError("SendContext.message is set once")
-        self._message = message
+        self._message = _once(self._message, message, "message")
+
+    @property
+    def credits(self) -> int:
+        """What the send costs (`price`)."""
+        return _got(self._credits, "credits")
+
+    @credits.setter
+    def credits(self, credits: int) -> None:
+        self._credits = _once(self._credits, credits, "credits")
+
+    @property
+    def result(self) -> str:
+        """ "Sent" or "Scheduled" (`result`)."""
+        return _got(self._result, "result")
+
+    @result.setter
+    def result(self, result: str) -> None:
+        self._result = _once(self._result, result, "result")
+
+    @property
+    def debit(self) -> Debit:
+        """The balance before and after (`check_balance`)."""
+        return _got(self._debit, "debit")
+
+    @debit.setter
+    def debit(self, debit: Debit) -> None:
+        self._debit = _once(self._debit, debit, "debit")
+
+    @property
+    def issued(self) -> Issued:
+        """The message IDs (`issue_ids`)."""
+        return _got(self._issued, "issued")
+
+    @issued.setter
+    def issued(self, issued: Issued) -> None:
+        self._issued = _once(self._issued, issued, "issued")
 
     @property
     def text(self) -> str:
@@ -110,3 +147,15 @@ class SendContext:
     def count(self) -> PartCount | None:
         """The message's parts (None before the rules have passed)."""
         return self._message.count if self._message is not None else None
+
+
+def _got(value: _T | None, name: str) -> _T:
+    if value is None:
+        raise LookupError(f"SendContext.{name} is not computed yet")
+    return value
+
+
+def _once(old: _T | None, new: _T, name: str) -> _T:
+    if old is not None:
+        raise AttributeError(f"SendContext.{name} is set once")
+    return new

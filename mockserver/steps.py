@@ -7,9 +7,10 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from mockserver.context import Message, SendContext
+from mockserver.context import Issued, Message, SendContext
 from mockserver.core import Failure
 from mockserver.instants import instant_of, parse_instant
+from mockserver.ledger import Debit
 from mockserver.parts import PartCount
 from mockserver.rules import _PLACEHOLDER, BusinessRules
 from mockserver.sandbox import SentMessage
@@ -29,10 +30,11 @@ class SendSteps(BusinessRules):
         ctx.message = Message(text, self.count_parts(text))
         ctx.credits = self.price(ctx)
         ctx.result = self.result(ctx)
-        failure = self.check_balance(ctx)
-        if failure is not None:
-            return failure
-        self.issue_ids(ctx)
+        debit = self.check_balance(ctx)
+        if isinstance(debit, Failure):
+            return debit
+        ctx.debit = debit
+        ctx.issued = self.issue_ids(ctx)
         payload = self.build_success(ctx)
         self.record(ctx)
         return payload
@@ -59,25 +61,24 @@ class SendSteps(BusinessRules):
         at = parse_instant(when) if isinstance(when, str) else None
         return "Scheduled" if at is not None and at > instant_of(ctx.now) else "Sent"
 
-    def check_balance(self, ctx: SendContext) -> Failure | None:
+    def check_balance(self, ctx: SendContext) -> Debit | Failure:
         """Debit the credits in one step with the check, or 402 with nothing sent."""
         debit = self.state.ledger.debit(ctx.credits)
         if debit is None:
             return self.fail(
                 "balance", f"CreditsUsed: {ctx.credits} needed, balance {self.state.ledger.balance}"
             )
-        ctx.debit = debit
-        return None
+        return debit
 
-    def issue_ids(self, ctx: SendContext) -> None:
+    def issue_ids(self, ctx: SendContext) -> Issued:
+        """A list of IDs per SMS number, one per part (Standard), or one advanced ID."""
         if ctx.type == 1:
             ids, parts = self.state.ids, ctx.message.count.parts
-            ctx.standard_ids = {number: ids.standard(parts) for number in ctx.sms}
-        else:
-            ctx.advanced_id = self.state.ids.advanced()
+            return Issued(standard={number: ids.standard(parts) for number in ctx.sms})
+        return Issued(advanced=self.state.ids.advanced())
 
     def build_success(self, ctx: SendContext) -> dict[str, Any]:
-        debit = ctx.debited()
+        debit, issued = ctx.debit, ctx.issued
         quick = ctx.recipients.get("QuickRecipients", {})
         return {
             "Error": None,
@@ -86,8 +87,8 @@ class SendSteps(BusinessRules):
                 "Result": ctx.result,
                 "Detail": {
                     "IDs": {
-                        "AdvancedMessageID": ctx.advanced_id,
-                        "StandardMessageIDs": ctx.standard_ids,
+                        "AdvancedMessageID": issued.advanced,
+                        "StandardMessageIDs": dict(issued.standard),
                     },
                     "NoOfContacts": str(len(ctx.contacts)),
                     "NoOfQuickRecipients": str(len(quick)),
@@ -118,8 +119,8 @@ class SendSteps(BusinessRules):
                 emails=tuple(ctx.emails.values()),
                 contacts=tuple(ctx.contacts),
                 credits=ctx.credits,
-                standard_message_ids=ctx.standard_ids,
-                advanced_message_id=ctx.advanced_id,
+                standard_message_ids=dict(ctx.issued.standard),
+                advanced_message_id=ctx.issued.advanced,
                 sender=options.get("Sender"),
                 reference=options.get("Reference"),
                 date_to_send=options.get("DateToSend"),

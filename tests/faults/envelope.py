@@ -10,7 +10,7 @@ from dataclasses import replace
 from typing import Any, ClassVar
 
 from contract_tests import ids
-from mockserver import Behaviour, Failure, MockState, SendContext
+from mockserver import Behaviour, Failure, Issued, MockState, SendContext
 from mockserver.behaviour import _reach
 from mockserver.http import Answer, HttpRequest
 from tests.faults.base import Catalog
@@ -224,10 +224,11 @@ class IdsNullScheduled(Behaviour):
     ids.STANDARD_IDS,
 )
 class StandardIdsEmptyScheduled(Behaviour):
-    def issue_ids(self, ctx: SendContext) -> None:
-        super().issue_ids(ctx)
+    def issue_ids(self, ctx: SendContext) -> Issued:
+        issued = super().issue_ids(ctx)
         if ctx.type == 1 and ctx.result == "Scheduled":
-            ctx.standard_ids = {number: [] for number in ctx.sms}
+            return replace(issued, standard={number: [] for number in ctx.sms})
+        return issued
 
 
 @fault(
@@ -237,10 +238,9 @@ class StandardIdsEmptyScheduled(Behaviour):
     ids.SUCCESS_ADVANCED_IDS,
 )
 class RecurringNoAdvancedId(Behaviour):
-    def issue_ids(self, ctx: SendContext) -> None:
-        super().issue_ids(ctx)
-        if ctx.type == 2:
-            ctx.advanced_id = None
+    def issue_ids(self, ctx: SendContext) -> Issued:
+        issued = super().issue_ids(ctx)
+        return replace(issued, advanced=None) if ctx.type == 2 else issued
 
 
 @fault(
@@ -250,10 +250,11 @@ class RecurringNoAdvancedId(Behaviour):
     ids.STANDARD_IDS,
 )
 class StandardEmailOnlyAdvanced(Behaviour):
-    def issue_ids(self, ctx: SendContext) -> None:
-        super().issue_ids(ctx)
+    def issue_ids(self, ctx: SendContext) -> Issued:
+        issued = super().issue_ids(ctx)
         if ctx.type == 1 and not ctx.sms:
-            ctx.advanced_id = self.state.ids.advanced()
+            return replace(issued, advanced=self.state.ids.advanced())
+        return issued
 
 
 @fault(

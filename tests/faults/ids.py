@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import time
 import uuid
+from dataclasses import replace
 from typing import Any
 
 from contract_tests import ids
-from mockserver import Behaviour, SendContext
+from mockserver import Behaviour, Issued, SendContext
 from mockserver.ledger import MessageIds
 from tests.faults.base import PART_SIZES, Catalog
 from tests.faults.ledger import _TOKEN, _PerToken
@@ -20,14 +21,13 @@ fault = catalog.fault
 
 @fault("ids-reused", "message IDs restart at 1 for every response", ids.UNIQUE_IDS)
 class IdsReused(Behaviour):
-    def issue_ids(self, ctx: SendContext) -> None:
-        super().issue_ids(ctx)
-        if ctx.standard_ids:
-            n = 0
-            for number in ctx.standard_ids:
-                size = len(ctx.standard_ids[number])
-                ctx.standard_ids[number] = [f"{i:010d}" for i in range(n + 1, n + size + 1)]
-                n += size
+    def issue_ids(self, ctx: SendContext) -> Issued:
+        issued = super().issue_ids(ctx)
+        standard, n = {}, 0
+        for number, listed in issued.standard.items():
+            standard[number] = [f"{i:010d}" for i in range(n + 1, n + len(listed) + 1)]
+            n += len(listed)
+        return replace(issued, standard=standard)
 
 
 @fault(
@@ -38,10 +38,9 @@ class IdsReused(Behaviour):
     ids.STANDARD_IDS,
 )
 class OneIdPerRecipient(Behaviour):
-    def issue_ids(self, ctx: SendContext) -> None:
-        super().issue_ids(ctx)
-        if ctx.standard_ids:
-            ctx.standard_ids = {k: v[:1] for k, v in ctx.standard_ids.items()}
+    def issue_ids(self, ctx: SendContext) -> Issued:
+        issued = super().issue_ids(ctx)
+        return replace(issued, standard={k: v[:1] for k, v in issued.standard.items()})
 
 
 @fault(
@@ -50,10 +49,9 @@ class OneIdPerRecipient(Behaviour):
     ids.STANDARD_IDS,
 )
 class AdvancedOnStandard(Behaviour):
-    def issue_ids(self, ctx: SendContext) -> None:
-        super().issue_ids(ctx)
-        if ctx.type == 1:
-            ctx.advanced_id = str(uuid.uuid4())
+    def issue_ids(self, ctx: SendContext) -> Issued:
+        issued = super().issue_ids(ctx)
+        return replace(issued, advanced=str(uuid.uuid4())) if ctx.type == 1 else issued
 
 
 @fault(
@@ -62,10 +60,12 @@ class AdvancedOnStandard(Behaviour):
     ids.SUCCESS_ADVANCED_IDS,
 )
 class StandardOnAdvanced(Behaviour):
-    def issue_ids(self, ctx: SendContext) -> None:
-        super().issue_ids(ctx)
-        if ctx.type != 1 and ctx.count is not None:
-            ctx.standard_ids = {n: self.state.ids.standard(ctx.count.parts) for n in ctx.sms}
+    def issue_ids(self, ctx: SendContext) -> Issued:
+        issued = super().issue_ids(ctx)
+        if ctx.type == 1:
+            return issued
+        parts = ctx.message.count.parts
+        return replace(issued, standard={n: self.state.ids.standard(parts) for n in ctx.sms})
 
 
 @fault(
@@ -75,10 +75,11 @@ class StandardOnAdvanced(Behaviour):
     ids.SUCCESS_ADVANCED_IDS,
 )
 class AdvancedNotUuid(Behaviour):
-    def issue_ids(self, ctx: SendContext) -> None:
-        super().issue_ids(ctx)
-        if ctx.advanced_id is not None:
-            ctx.advanced_id = self.state.ids.standard(1)[0]
+    def issue_ids(self, ctx: SendContext) -> Issued:
+        issued = super().issue_ids(ctx)
+        if issued.advanced is None:
+            return issued
+        return replace(issued, advanced=self.state.ids.standard(1)[0])
 
 
 # -- IDs per token and per recipient, hashed, for quick recipients only -------------------
@@ -92,12 +93,12 @@ class IdsPerToken(_PerToken):
         super().__init__(state)
         self._issuers: dict[str | None, MessageIds] = {}
 
-    def issue_ids(self, ctx: SendContext) -> None:
+    def issue_ids(self, ctx: SendContext) -> Issued:
         token = _TOKEN.get()
         issuer = self._issuers.setdefault(token, MessageIds())
         saved, self.state.ids = self.state.ids, issuer
         try:
-            super().issue_ids(ctx)
+            return super().issue_ids(ctx)
         finally:
             self.state.ids = saved
 
@@ -109,18 +110,18 @@ class IdsPerToken(_PerToken):
     *IDS,
 )
 class IdsAdvancePerRecipient(Behaviour):
-    def issue_ids(self, ctx: SendContext) -> None:
-        if ctx.type != 1 or ctx.count is None:
+    def issue_ids(self, ctx: SendContext) -> Issued:
+        if ctx.type != 1:
             return super().issue_ids(ctx)
         ids = self.state.ids
         first = ids._next
-        n = ctx.count.parts
-        ctx.standard_ids = {
+        n = ctx.message.count.parts
+        standard = {
             number: [f"{first + i * n + k:010d}" for k in range(n)]
             for i, number in enumerate(ctx.sms)
         }
         ids._next = first + len(ctx.sms)
-        return None
+        return Issued(standard=standard)
 
 
 @fault(
@@ -130,11 +131,12 @@ class IdsAdvancePerRecipient(Behaviour):
     *IDS,
 )
 class AdvancedIdHash(Behaviour):
-    def issue_ids(self, ctx: SendContext) -> None:
-        super().issue_ids(ctx)
-        if ctx.advanced_id is not None:
-            key = "|".join([ctx.text, *sorted(ctx.sms), *sorted(ctx.emails)])
-            ctx.advanced_id = str(uuid.uuid5(uuid.NAMESPACE_URL, key))
+    def issue_ids(self, ctx: SendContext) -> Issued:
+        issued = super().issue_ids(ctx)
+        if issued.advanced is None:
+            return issued
+        key = "|".join([ctx.text, *sorted(ctx.sms), *sorted(ctx.emails)])
+        return replace(issued, advanced=str(uuid.uuid5(uuid.NAMESPACE_URL, key)))
 
 
 @fault(
@@ -144,11 +146,10 @@ class AdvancedIdHash(Behaviour):
     ids.STANDARD_IDS,
 )
 class IdsOnlyQuick(Behaviour):
-    def issue_ids(self, ctx: SendContext) -> None:
-        super().issue_ids(ctx)
+    def issue_ids(self, ctx: SendContext) -> Issued:
+        issued = super().issue_ids(ctx)
         quick = ctx.recipients.get("QuickRecipients", {})
-        if ctx.standard_ids:
-            ctx.standard_ids = {k: v for k, v in ctx.standard_ids.items() if k in quick}
+        return replace(issued, standard={k: v for k, v in issued.standard.items() if k in quick})
 
 
 # -- IDs by the second, shared, keyed without + -------------------------------------------
@@ -161,10 +162,12 @@ class IdsOnlyQuick(Behaviour):
     ids.UNIQUE_IDS,
 )
 class AdvancedIdPerSecond(Behaviour):
-    def issue_ids(self, ctx: SendContext) -> None:
-        super().issue_ids(ctx)
-        if ctx.advanced_id is not None:
-            ctx.advanced_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"2sms:{int(time.time())}"))
+    def issue_ids(self, ctx: SendContext) -> Issued:
+        issued = super().issue_ids(ctx)
+        if issued.advanced is None:
+            return issued
+        second = f"2sms:{int(time.time())}"
+        return replace(issued, advanced=str(uuid.uuid5(uuid.NAMESPACE_URL, second)))
 
 
 @fault(
@@ -173,12 +176,11 @@ class AdvancedIdPerSecond(Behaviour):
     ids.UNIQUE_IDS,
 )
 class IdsShared(Behaviour):
-    def issue_ids(self, ctx: SendContext) -> None:
-        if ctx.type != 1 or ctx.count is None:
+    def issue_ids(self, ctx: SendContext) -> Issued:
+        if ctx.type != 1:
             return super().issue_ids(ctx)
-        shared = self.state.ids.standard(ctx.count.parts)
-        ctx.standard_ids = {number: list(shared) for number in ctx.sms}
-        return None
+        shared = self.state.ids.standard(ctx.message.count.parts)
+        return Issued(standard={number: list(shared) for number in ctx.sms})
 
 
 @fault(
@@ -188,6 +190,6 @@ class IdsShared(Behaviour):
     ids.ENVELOPE_SCHEMA,
 )
 class IdsKeyedWithoutPlus(Behaviour):
-    def issue_ids(self, ctx: SendContext) -> None:
-        super().issue_ids(ctx)
-        ctx.standard_ids = {k.lstrip("+"): v for k, v in ctx.standard_ids.items()}
+    def issue_ids(self, ctx: SendContext) -> Issued:
+        issued = super().issue_ids(ctx)
+        return replace(issued, standard={k.lstrip("+"): v for k, v in issued.standard.items()})

@@ -12,7 +12,7 @@ from typing import Any
 from contract_tests import ids
 from mockserver import Behaviour, Failure, SendContext
 from mockserver.http import HttpRequest
-from mockserver.ledger import Ledger
+from mockserver.ledger import Debit, Ledger
 from tests.faults.base import Catalog
 
 catalog = Catalog()
@@ -26,12 +26,12 @@ fault = catalog.fault
     ids.LEDGER_CONTINUITY,
 )
 class NotDebited(Behaviour):
-    def check_balance(self, ctx: SendContext) -> Failure | None:
-        failure = super().check_balance(ctx)
-        if ctx.debit is not None:
-            self.state.ledger.set_balance(ctx.debit.pre)
-            ctx.debit = replace(ctx.debit, post=ctx.debit.pre)
-        return failure
+    def check_balance(self, ctx: SendContext) -> Debit | Failure:
+        debit = super().check_balance(ctx)
+        if isinstance(debit, Failure):
+            return debit
+        self.state.ledger.set_balance(debit.pre)
+        return replace(debit, post=debit.pre)
 
 
 @fault(
@@ -64,7 +64,7 @@ class EmailsCharged(Behaviour):
     ids.LEDGER_INSUFFICIENT_CREDITS,
 )
 class NoBalanceCheck(Behaviour):
-    def check_balance(self, ctx: SendContext) -> Failure | None:
+    def check_balance(self, ctx: SendContext) -> Debit | Failure:
         if ctx.credits > self.state.ledger.balance:
             self.state.ledger.set_balance(ctx.credits)
         return super().check_balance(ctx)
@@ -77,11 +77,11 @@ class NoBalanceCheck(Behaviour):
     ids.LEDGER_CONTINUITY,
 )
 class RefusedButDebited(Behaviour):
-    def check_balance(self, ctx: SendContext) -> Failure | None:
-        failure = super().check_balance(ctx)
-        if failure is not None:
+    def check_balance(self, ctx: SendContext) -> Debit | Failure:
+        debit = super().check_balance(ctx)
+        if isinstance(debit, Failure):
             self.state.ledger.set_balance(self.state.ledger.balance // 2)
-        return failure
+        return debit
 
 
 @fault(
@@ -244,7 +244,7 @@ class LedgerPerToken(_PerToken):
         super().__init__(state)
         self._ledgers: dict[str | None, Ledger] = {}
 
-    def check_balance(self, ctx: SendContext) -> Failure | None:
+    def check_balance(self, ctx: SendContext) -> Debit | Failure:
         token = _TOKEN.get()
         ledger = self._ledgers.get(token)
         if ledger is None:
@@ -275,7 +275,7 @@ class AdvancedPerMessage(Behaviour):
     ids.LEDGER_EXACT_BALANCE,
 )
 class BalanceExactRefused(Behaviour):
-    def check_balance(self, ctx: SendContext) -> Failure | None:
+    def check_balance(self, ctx: SendContext) -> Debit | Failure:
         balance = self.state.ledger.balance
         if ctx.credits > 0 and ctx.credits >= balance:
             return self.fail("balance", f"CreditsUsed: {ctx.credits} needed, balance {balance}")

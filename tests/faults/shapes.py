@@ -12,7 +12,7 @@ from dataclasses import replace
 from typing import Any
 
 from contract_tests import ids
-from mockserver import Behaviour, Failure, MockState, SendContext
+from mockserver import Behaviour, Failure, Issued, MockState, SendContext
 from mockserver.http import Answer, HttpRequest, Send, encode_json
 from tests.faults.base import Catalog
 
@@ -366,7 +366,8 @@ class TokenReused(Behaviour):
 
 @variant("advanced-id-upper-case", "the AdvancedMessageID is a UUID in upper case")
 class AdvancedUpper(Behaviour):
-    def issue_ids(self, ctx: SendContext) -> None:
-        super().issue_ids(ctx)
-        if ctx.advanced_id is not None:
-            ctx.advanced_id = ctx.advanced_id.upper()
+    def issue_ids(self, ctx: SendContext) -> Issued:
+        issued = super().issue_ids(ctx)
+        if issued.advanced is None:
+            return issued
+        return replace(issued, advanced=issued.advanced.upper())

@@ -8,7 +8,7 @@ import asyncio
 import uuid
 from dataclasses import replace
 
-from mockserver import Behaviour, Failure, SendContext
+from mockserver import Behaviour, Failure, Issued, SendContext
 from mockserver.http import Answer, HttpRequest
 from tests.faults.base import Catalog
 
@@ -20,12 +20,10 @@ variant = catalog.variant
 class UuidIds(Behaviour):
     """Standard message IDs that are UUIDs rather than serial numbers."""
 
-    def issue_ids(self, ctx: SendContext) -> None:
-        super().issue_ids(ctx)
-        if ctx.standard_ids:
-            ctx.standard_ids = {
-                k: [str(uuid.uuid4()) for _ in v] for k, v in ctx.standard_ids.items()
-            }
+    def issue_ids(self, ctx: SendContext) -> Issued:
+        issued = super().issue_ids(ctx)
+        uuids = {k: [str(uuid.uuid4()) for _ in v] for k, v in issued.standard.items()}
+        return replace(issued, standard=uuids)
 
 
 @variant("reworded-reasons", "other wording of every reason (each still names its field)")
