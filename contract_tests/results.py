@@ -130,7 +130,11 @@ def load(path: Path) -> SuiteResult:
         raise ShardError(f"{path}: not JSON ({exc})") from None
     try:
         return from_json(data)
-    except (KeyError, TypeError, ValueError) as exc:
+    except KeyError as exc:
+        raise ShardError(
+            f"{path}: not a result of `twosms-contract test --json` (no {exc} in it)"
+        ) from None
+    except (TypeError, ValueError) as exc:
         raise ShardError(f"{path}: not a result of `twosms-contract test --json` ({exc})") from None
 
 
