@@ -174,7 +174,7 @@ UNSUPPORTED_MEDIA_TYPE = "UnsupportedMediaType"
 # -- schema validation -------------------------------------------------------------------
 
 VALIDATION_ERROR = RuleId(VALIDATION, "ValidationError")
-VALIDATION_FIRST_TEN = RuleId(VALIDATION, "ValidationError-first-ten")
+VALIDATION_FIRST_LISTED = RuleId(VALIDATION, "ValidationError-first-listed")
 VALIDATION_LISTS_ALL = RuleId(VALIDATION, "ValidationError-lists-all")
 VALIDATION_REASON = RuleId(VALIDATION, "ValidationError-reason")
 FIELD_CONSTRAINTS = RuleId(VALIDATION, "field-constraints")

@@ -132,7 +132,7 @@ EDITS = [
         "errors-listed-lowered",
         "    validationErrorsListed: 10\n",
         "    validationErrorsListed: 5\n",
-        ids.VALIDATION_FIRST_TEN.key,
+        ids.VALIDATION_FIRST_LISTED.key,
     ),
     Edit(
         "check-order-changed",

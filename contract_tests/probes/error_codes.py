@@ -80,8 +80,9 @@ def _recurring(**recurring: Any) -> dict[str, Any]:
     return base_request(Type=2, Options={"RecurringOptions": recurring})
 
 
-def error_code_probes(_spec: Spec) -> list[Probe]:
-    """One probe per business rule: breaking only it gets its 400 code, naming the field."""
+def error_code_probes(spec: Spec) -> list[Probe]:
+    """One probe per business rule: breaking only it gets its code and status, naming the
+    field."""
     table: list[tuple[str, str, Build, Sequence[str] | Callable[[Session], Sequence[str]]]] = [
         (
             "no-recipients-empty-contacts",
@@ -301,7 +302,8 @@ def error_code_probes(_spec: Spec) -> list[Probe]:
             request=build,
             code=code,
             names=names,
-            description=f"Breaking only the {code} rule gets 400 {code}, naming the field.",
+            description=f"Breaking only the {code} rule gets {spec.terms.status(code)} {code}, "
+            "naming the field.",
         )
         for probe_id, code, build, names in table
     ]

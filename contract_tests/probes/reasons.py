@@ -63,7 +63,7 @@ def _lists_each_violation(session: Session) -> Iterator[Violation]:
         )
 
 
-def _first_ten(session: Session) -> Iterator[Violation]:
+def _first_listed(session: Session) -> Iterator[Violation]:
     """More violations than the reason lists (`x-contract.limits.validationErrorsListed`):
     numbers each with a channel outside the enum, one violation at each path."""
     listed = session.spec.terms.limits.validation_errors_listed
@@ -73,7 +73,7 @@ def _first_ten(session: Session) -> Iterator[Violation]:
         session,
         base_request(Contacts={"QuickRecipients": dict.fromkeys(keys, outside)}),
         check=VALIDATION,
-        rule=ids.VALIDATION_FIRST_TEN.rule,
+        rule=ids.VALIDATION_FIRST_LISTED.rule,
         code="ValidationError",
     )
     yield from found
@@ -83,7 +83,7 @@ def _first_ten(session: Session) -> Iterator[Violation]:
     if len(named) != listed:
         yield violation(
             exchange,
-            *ids.VALIDATION_FIRST_TEN,
+            *ids.VALIDATION_FIRST_LISTED,
             f"the reason names {len(named)} of the {len(keys)} violations",
             reason[:400],
             f"the first {listed} violations, each by its key",
@@ -166,8 +166,9 @@ def _reason_paths(session: Session) -> Iterator[Violation]:
             )
 
 
-def reason_probes(_spec: Spec) -> list[Probe]:
+def reason_probes(spec: Spec) -> list[Probe]:
     """What the ErrorReason of a business rule and of a ValidationError says."""
+    listed = spec.terms.limits.validation_errors_listed
     return [
         Probe(
             id="error-reason-names-value",
@@ -177,12 +178,12 @@ def reason_probes(_spec: Spec) -> list[Probe]:
             run=_reason_values,
         ),
         Probe(
-            id="validation-reason-first-ten",
+            id="validation-reason-first-listed",
             check=VALIDATION,
-            rule=ids.VALIDATION_FIRST_TEN.rule,
-            description="With fifteen violations, the reason lists the first ten (each key by its "
-            "value).",
-            run=_first_ten,
+            rule=ids.VALIDATION_FIRST_LISTED.rule,
+            description=f"With {listed + 5} violations, the reason lists the first {listed} "
+            "(each key by its value).",
+            run=_first_listed,
         ),
         Probe(
             id="validation-reason-paths",

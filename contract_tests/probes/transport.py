@@ -203,6 +203,8 @@ def _malformed_http_run(session: Session) -> Iterator[Violation]:
 
 
 def transport_probes(spec: Spec) -> list[Probe]:
+    limit = spec.terms.limits.max_body_bytes
+    too_large = spec.terms.status("PayloadTooLarge")
     return [
         Probe(
             "malformed-http",
@@ -217,7 +219,7 @@ def transport_probes(spec: Spec) -> list[Probe]:
         Probe(
             "body-size-boundary",
             *ids.PAYLOAD_TOO_LARGE,
-            "1 MiB is accepted, 1 MiB + 1 byte is 413.",
+            f"A body of {limit} bytes is accepted, {limit + 1} bytes is {too_large}.",
             _size_run,
         ),
         refusal(
@@ -226,7 +228,8 @@ def transport_probes(spec: Spec) -> list[Probe]:
             rule=ids.PAYLOAD_TOO_LARGE.rule,
             request=lambda s: Raw(content=oversized(s), headers=JSON_HEADERS, chunked=True),
             code="PayloadTooLarge",
-            description="A body over 1 MiB sent chunked (no Content-Length) is 413 too.",
+            description=f"A body over {limit} bytes sent chunked (no Content-Length) is "
+            f"{too_large} too.",
         ),
         Probe(
             "method-head",

@@ -62,7 +62,7 @@ class StaticReasons(Behaviour):
     "validation-reason-uncapped",
     "a ValidationError reason lists every violation (no cap at the first ten): a body with"
     " thousands of bad keys gets a reason of hundreds of kilobytes",
-    ids.VALIDATION_FIRST_TEN,
+    ids.VALIDATION_FIRST_LISTED,
     ids.VALIDATION_REASON,
     ids.VALIDATION_LISTS_ALL,
 )
