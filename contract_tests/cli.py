@@ -74,7 +74,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--expired-token",
         metavar="TOKEN",
         help="a token the server issued that has expired, for the 401-on-expiry probe (a live "
-        "server's tokens last 8 hours, so without it that probe runs only on the embedded mock)",
+        "server's tokens last as long as the spec's token lifetime, hours, so without it that "
+        "probe runs only on the embedded mock)",
     )
     add_spec_option(parser, help="the spec the suite judges by (and the embedded mock serves)")
     add_fixtures_option(parser)

@@ -51,7 +51,7 @@ def _non_ascii_run(session: Session) -> Iterator[Violation]:
         )
 
 
-def auth_probes(_spec: Spec) -> list[Probe]:
+def auth_probes(spec: Spec) -> list[Probe]:
     cases: list[tuple[str, Any, str]] = [
         ("no-token", lambda s: None, "no Authorization header"),
         (
@@ -96,8 +96,9 @@ def auth_probes(_spec: Spec) -> list[Probe]:
             rule=ids.AUTH_EXPIRED_TOKEN.rule,
             request=lambda s: _send_with(f"Bearer {s.expired_token}") if s.expired_token else None,
             code="Unauthorized",
-            description="A send with an expired token gets 401 (n/a over HTTP without "
-            "--expired-token: a live server's tokens last 8 hours).",
+            description="A send with an expired token gets "
+            f"{spec.terms.status('Unauthorized')} (n/a over HTTP without --expired-token: a "
+            f"live server's tokens last {spec.terms.limits.token_lifetime_seconds} s).",
         )
     )
     probes.append(
