@@ -194,12 +194,14 @@ class SchemathesisStage:
             seconds = max(seconds, result.seconds)
         run.extra_cases += sent
         if run.app is None:  # over HTTP: one account, several senders
-            observer = run.session.observer
-            spans += observer.close_window()
-            found = observer.judge_window(self.window_start, spans, others)
-            for rule in (ids.LEDGER_CONTINUITY, ids.UNIQUE_IDS):
-                mine = [v for v in found if (v.check, v.rule) == rule]
-                run.outcomes.append(Outcome(*rule, cases=len(spans), violations=mine))
+            spans += run.session.observer.close_window()
+            run.outcomes += _window_outcomes(
+                run.session,
+                self.window_start,
+                spans,
+                others,
+                (ids.LEDGER_CONTINUITY, ids.UNIQUE_IDS),
+            )
         run.notes.append(
             f"Schemathesis ran in {len(self.forked)} forked "
             f"process{'es' if len(self.forked) > 1 else ''} beside the other "
@@ -307,9 +309,24 @@ def _side_by_side(session: Session, probes: Sequence[Probe]) -> list[Outcome]:
     finally:
         spans = [] if wider else observer.close_window()
     if not wider:
-        found = observer.judge_window(start, spans, {})
-        outcomes.append(Outcome(*ids.LEDGER_CONTINUITY, cases=len(spans), violations=found))
+        outcomes += _window_outcomes(session, start, spans, {}, (ids.LEDGER_CONTINUITY,))
     return outcomes
+
+
+def _window_outcomes(
+    session: Session,
+    start: int | None,
+    spans: list[Span],
+    others: dict[str, str],
+    rules: tuple[ids.RuleId, ...],
+) -> list[Outcome]:
+    """One outcome per rule of `rules` for a concurrent window (`Observer.judge_window`:
+    its debits, and the IDs other processes saw, `others`)."""
+    found = session.observer.judge_window(start, spans, others)
+    return [
+        Outcome(*rule, cases=len(spans), violations=[v for v in found if (v.check, v.rule) == rule])
+        for rule in rules
+    ]
 
 
 def _run_probe(session: Session, probe: Probe) -> Outcome:

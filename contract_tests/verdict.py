@@ -105,7 +105,7 @@ def aggregate(outcomes: Iterable[Outcome]) -> list[RuleResult]:
     for outcome in outcomes:
         key = (outcome.check, outcome.rule)
         result = merged.setdefault(key, RuleResult(outcome.check, outcome.rule))
-        result.cases += outcome.cases
+        result.counted += outcome.cases
         for violation in outcome.violations:
             vkey = (violation.check, violation.rule)
             if vkey != key:  # a probe may find a violation of another rule on its way
@@ -113,11 +113,7 @@ def aggregate(outcomes: Iterable[Outcome]) -> list[RuleResult]:
                 _add(other, violation, seen.setdefault(vkey, set()))
                 continue
             _add(result, violation, seen.setdefault(key, set()))
-    for result in merged.values():
-        result.violations.sort(key=_request_size)
-        result.counted = result.cases
-        result.cases = max(result.cases, result.occurrences)
-    return sorted(merged.values(), key=lambda r: (r.check, r.rule))
+    return _finished(merged)
 
 
 def join(results: Iterable[RuleResult]) -> list[RuleResult]:
@@ -133,6 +129,12 @@ def join(results: Iterable[RuleResult]) -> list[RuleResult]:
             _add(result, violation, seen.setdefault(key, set()))
         result.occurrences = occurrences
         result.counted += part.counted
+    return _finished(merged)
+
+
+def _finished(merged: dict[tuple[str, str], RuleResult]) -> list[RuleResult]:
+    """The merged results by check and rule, each's violations smallest request first, its
+    cases at least its violations."""
     for result in merged.values():
         result.violations.sort(key=_request_size)
         result.cases = max(result.counted, result.occurrences)
