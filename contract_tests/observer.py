@@ -106,7 +106,7 @@ class Observer:
                 found.append(
                     _span_violation(
                         span,
-                        f"with {len(spans)} sends from several processes at once, this "
+                        f"with {len(spans)} sends side by side (processes or threads), this "
                         f"debit from {span.pre} does not start where another ended",
                         f"PreTransaction {balance}",
                     )
