@@ -15,7 +15,6 @@ from __future__ import annotations
 import http.client
 import socket
 import ssl
-import threading
 from collections.abc import Iterable
 from typing import Any, cast
 
@@ -38,14 +37,10 @@ class PooledTransport(httpx.BaseTransport):
 
     def __init__(self, *, maxsize: int = 8) -> None:
         self._pools = urllib3.PoolManager(maxsize=maxsize, block=False, retries=False)
-        self._lock = threading.Lock()
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         url = request.url
-        with self._lock:
-            pool = self._pools.connection_from_host(
-                url.host, port=url.port, scheme=url.scheme.lower()
-            )
+        pool = self._pools.connection_from_host(url.host, port=url.port, scheme=url.scheme.lower())
         timeouts: dict[str, Any] = request.extensions.get("timeout", {})
         timeout = urllib3.Timeout(connect=timeouts.get("connect"), read=timeouts.get("read"))
         headers = urllib3.HTTPHeaderDict()

@@ -37,11 +37,14 @@ def redact_headers(headers: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
             lowered not in _HEADERS_KEPT and not lowered.startswith("x-")
         ):
             continue
-        if lowered == "authorization":
-            scheme, _, credentials = value.partition(" ")
-            value = f"{scheme} {REDACTED}" if credentials else value
-        kept.append((key, value))
+        kept.append((key, redact_authorization(value) if lowered == "authorization" else value))
     return kept
+
+
+def redact_authorization(value: str) -> str:
+    """An Authorization header's value with its credentials hidden (`Bearer <redacted>`)."""
+    scheme, _, credentials = value.partition(" ")
+    return f"{scheme} {REDACTED}" if credentials else value
 
 
 def redact_body(body: bytes | None) -> bytes | None:

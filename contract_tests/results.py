@@ -24,7 +24,7 @@ from contract_tests.core import (
     Violation,
 )
 from contract_tests.coverage import CoverageMap
-from contract_tests.report import REDACTED, redact_body
+from contract_tests.report import redact_authorization, redact_body
 from contract_tests.shards import WHOLE_RUN, Shard, ShardError
 from contract_tests.verdict import SuiteResult, join
 
@@ -87,7 +87,10 @@ def _violation(violation: Violation) -> dict[str, Any]:
         else {
             "method": request.method,
             "url": request.url,
-            "headers": [[k, _hidden(k, v)] for k, v in request.headers],
+            "headers": [
+                [k, redact_authorization(v) if k.lower() == "authorization" else v]
+                for k, v in request.headers
+            ],
             **_body(redact_body(request.body)),
         },
         "response": None
@@ -98,13 +101,6 @@ def _violation(violation: Violation) -> dict[str, Any]:
             **_body(response.body),
         },
     }
-
-
-def _hidden(name: str, value: str) -> str:
-    if name.lower() != "authorization":
-        return value
-    scheme, _, credentials = value.partition(" ")
-    return f"{scheme} {REDACTED}" if credentials else value
 
 
 def _body(body: bytes | None) -> dict[str, Any]:
