@@ -157,7 +157,7 @@ def print_summary(result: SuiteResult, console: Console) -> None:
         console.print(first.message, markup=False)
         console.print(f"    Received: {_short(first.received)}", markup=False)
         console.print(f"    Expected: {_short(first.expected)}", markup=False)
-    for note in result.notes:
+    for note in result.shown_notes:
         console.print(f"note: {note}", markup=False)
     passed = sum(rule.verdict == "passed" for rule in result.rules)
     stages = ", ".join(

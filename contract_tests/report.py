@@ -221,9 +221,9 @@ def markdown_report(result: SuiteResult) -> str:
     lines += _boundary_table(result.boundaries)
     if result.coverage is not None:
         lines += ["", *coverage_markdown(result.coverage)]
-    if result.notes:
+    if result.shown_notes:
         lines += ["", "## Notes", ""]
-        lines += [f"- {note}" for note in result.notes]
+        lines += [f"- {note}" for note in result.shown_notes]
     return "\n".join(lines) + "\n"
 
 

@@ -228,7 +228,7 @@ def merge(results: Sequence[tuple[str, SuiteResult]]) -> SuiteResult:
     ]
     for result in ordered:
         for note in result.notes:
-            if note not in notes and not note.startswith(f"shard {result.shard} of the run"):
+            if note not in notes:
                 notes.append(note)
     boundaries: list[BoundaryObservation] = []
     for result in ordered:

@@ -127,10 +127,6 @@ def run_suite(
         run.notes.append(describe_example_db(session.example_db_name))
     chosen = PROFILES[profile]
     plan, units, mine = _plan(session, chosen, max_examples, stages, probes, spend_balance, shard)
-    if shard.count > 1:
-        run.notes.append(
-            f"shard {shard} of the run (seed {seed}): {len(mine)} of its {len(units)} units"
-        )
     stage_cases: dict[str, int] = {}
     stage_seconds: dict[str, float] = {}
     started = time.perf_counter()

@@ -79,6 +79,15 @@ class SuiteResult:
         return not self.failed
 
     @property
+    def shown_notes(self) -> list[str]:
+        """The notes as the reports show them: a shard's own line first, read from `shard`,
+        `units` and `plan` (it is not a stored note, so that merging has none to drop)."""
+        if self.shard.count <= 1:
+            return list(self.notes)
+        line = f"shard {self.shard} of the run (seed {self.seed}): {len(self.units)} of its"
+        return [f"{line} {len(self.plan)} units", *self.notes]
+
+    @property
     def cases_per_second(self) -> float:
         return self.cases / self.seconds if self.seconds > 0 else 0.0
 

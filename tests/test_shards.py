@@ -151,6 +151,13 @@ def test_merge_reports_joins_the_shards_into_one_verdict_and_reports(
     assert "2 shards of one run" in printed and "conforms to the contract" in printed
     merged = load(out)
     assert merged.shards == 2 and merged.units == merged.plan
+    # Each shard's report says which shard it is, from its data; the merged one says none.
+    for index, path in enumerate(shard_files, start=1):
+        shard = load(path)
+        assert shard.shown_notes[0].startswith(f"shard {index}/2 of the run (seed {SEED}): ")
+        assert f"of its {len(shard.plan)} units" in shard.shown_notes[0]
+        assert not any(note.startswith("shard ") for note in shard.notes)
+    assert not any(note.startswith("shard ") for note in merged.shown_notes)
     assert "<testsuite" in junit.read_text() and "<html" in html.read_text().lower()
 
 
