@@ -15,11 +15,14 @@ from __future__ import annotations
 import http.client
 import socket
 import ssl
+import time
 from collections.abc import Iterable
 from typing import Any, cast
 
 import httpx
 import urllib3
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import (
     ConnectTimeoutError,
     HTTPError,
@@ -29,6 +32,71 @@ from urllib3.exceptions import (
     SSLError,
 )
 
+_HOLD_AT_MOST = 65536  # a body larger than this goes out in pieces, as http.client sends it
+# A kept-alive connection idle for longer is closed before it is used again, and the request
+# goes on a new one: a server closes idle connections after a timeout of its own (uvicorn's
+# is 5 s), and a request sent just as it does meets a reset. Over HTTP the suite's main
+# process idles while the forked Schemathesis window runs, then sends the ledger probes.
+_IDLE_AT_MOST = 2.0
+
+
+class _OneWrite:
+    """A request in one write, on a connection not idle for too long (`_IDLE_AT_MOST`).
+
+    http.client sends the head and each piece of the body with a `send` of its own; on
+    loopback each is a TCP segment and a wake-up of the server, which reads the head without
+    the body. While `request` runs, what it sends is held and written at its end in one call
+    (`_HOLD_AT_MOST` bytes at most at a time), still inside `request`, so that urllib3 treats
+    a server that stops reading as it always does.
+    """
+
+    _held: list[bytes]
+    _holding = False
+    _sent_at = 0.0
+
+    def request(self, *args: Any, **kwargs: Any) -> None:
+        now = time.monotonic()
+        if now - self._sent_at > _IDLE_AT_MOST and getattr(self, "sock", None) is not None:
+            self.close()  # type: ignore[attr-defined]  # http.client connects again on send
+        self._sent_at = now
+        self._held, self._holding = [], True
+        try:
+            super().request(*args, **kwargs)  # type: ignore[misc]
+        finally:
+            self._holding = False
+        self._write()
+
+    def send(self, data: Any) -> None:
+        if self._holding and isinstance(data, bytes):
+            self._held.append(data)
+            if sum(map(len, self._held)) > _HOLD_AT_MOST:
+                self._write()
+            return
+        self._write()
+        super().send(data)  # type: ignore[misc]
+
+    def _write(self) -> None:
+        held = getattr(self, "_held", None)
+        if held:
+            self._held = []
+            super().send(b"".join(held))  # type: ignore[misc]
+
+
+class _Connection(_OneWrite, HTTPConnection):
+    pass
+
+
+class _SecureConnection(_OneWrite, HTTPSConnection):
+    pass
+
+
+class _Pool(HTTPConnectionPool):
+    ConnectionCls = _Connection
+
+
+class _SecurePool(HTTPSConnectionPool):
+    ConnectionCls = _SecureConnection
+
 
 class PooledTransport(httpx.BaseTransport):
     """An httpx transport over `urllib3.PoolManager` (keep-alive, a pool per host, up to
@@ -37,8 +105,25 @@ class PooledTransport(httpx.BaseTransport):
 
     def __init__(self, *, maxsize: int = 8) -> None:
         self._pools = urllib3.PoolManager(maxsize=maxsize, block=False, retries=False)
+        self._pools.pool_classes_by_scheme = {"http": _Pool, "https": _SecurePool}
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
+        status, headers, content, reason = self._send(request)
+        return httpx.Response(
+            status,
+            headers=headers,
+            stream=httpx.ByteStream(content),
+            request=request,
+            extensions={"http_version": b"HTTP/1.1", "reason_phrase": reason},
+        )
+
+    def exchange(self, request: httpx.Request) -> tuple[int, tuple[tuple[str, str], ...], bytes]:
+        """Send one request without an httpx client round (auth, redirects, cookies, the
+        response stream): status, headers as httpx merges them, and the undecoded body."""
+        status, headers, content, _ = self._send(request)
+        return status, tuple(httpx.Headers(headers).items()), content
+
+    def _send(self, request: httpx.Request) -> tuple[int, list[tuple[str, str]], bytes, bytes]:
         url = request.url
         pool = self._pools.connection_from_host(url.host, port=url.port, scheme=url.scheme.lower())
         timeouts: dict[str, Any] = request.extensions.get("timeout", {})
@@ -68,16 +153,8 @@ class PooledTransport(httpx.BaseTransport):
                 answer.release_conn()
         except HTTPError as exc:
             raise _httpx_error(exc, request) from exc
-        return httpx.Response(
-            answer.status,
-            headers=list(answer.headers.items()),
-            stream=httpx.ByteStream(content),
-            request=request,
-            extensions={
-                "http_version": b"HTTP/1.1",
-                "reason_phrase": (answer.reason or "").encode("latin-1", "replace"),
-            },
-        )
+        reason = (answer.reason or "").encode("latin-1", "replace")
+        return answer.status, list(answer.headers.items()), content, reason
 
     def close(self) -> None:
         self._pools.clear()

@@ -91,6 +91,7 @@ class Session:
         self.sweep_parts = 4  # how far the SMS part sweep goes (the profile sets it)
         self._urls: dict[str, httpx.URL] = {}  # path -> the full URL, parsed once
         self._caller: ASGICaller | None = None  # in process: the app, called directly
+        self._pooled: PooledTransport | None = None  # over HTTP: the pool, called directly
         self.timeouts_in_a_row = 0
         self.silent: str | None = None  # why the server is taken to have stopped answering
         # The contract coverage map: told of every exchange the session sees (`_seen`).
@@ -117,10 +118,11 @@ class Session:
         cls, base_url: str, *, account: Account, spec: Spec, timeout: float = 10.0, **kwargs: Any
     ) -> Session:
         """Over HTTP to a live server."""
-        client = httpx.Client(
-            base_url=base_url.rstrip("/"), timeout=timeout, transport=PooledTransport()
-        )
-        return cls(client, account=account, spec=spec, **kwargs)
+        pooled = PooledTransport()
+        client = httpx.Client(base_url=base_url.rstrip("/"), timeout=timeout, transport=pooled)
+        session = cls(client, account=account, spec=spec, **kwargs)
+        session._pooled = pooled
+        return session
 
     def close(self) -> None:
         self.client.close()
@@ -129,8 +131,9 @@ class Session:
         """A client of its own for a forked process over HTTP, leaving the connections it
         inherited to the parent (they are not closed here: that would end them there)."""
         old = self.client
+        self._pooled = PooledTransport()
         self.client = httpx.Client(
-            base_url=old.base_url, timeout=old.timeout, transport=PooledTransport()
+            base_url=old.base_url, timeout=old.timeout, transport=self._pooled
         )
         self._urls.clear()
 
@@ -340,16 +343,21 @@ class Session:
     ) -> tuple[int, tuple[tuple[str, str], ...], bytes]:
         """Send one request: status, headers (as httpx merges them) and body of the answer.
 
-        In process, the request httpx would send (its default headers, Host, Content-Length
-        or chunked) goes straight to the app (`ASGICaller`): no client round of auth,
-        redirects and response streams for each of the thousands of requests of a run.
+        The request httpx would send (its default headers, Host, Content-Length or chunked)
+        goes straight to the app in process (`ASGICaller`), or to urllib3's pool over HTTP
+        (`PooledTransport.exchange`): no client round of auth, redirects, cookies and
+        response streams for each of the thousands of requests of a run. A session over
+        another client (a transport of a test's own) sends through that client.
         """
-        if self._caller is None:
+        if self._caller is None and self._pooled is None:
             response = self.client.request(method, path, content=payload, headers=headers)
             return response.status_code, tuple(response.headers.items()), response.content
         request = self.client.build_request(
             method, self._url(path), content=payload, headers=headers
         )
+        if self._pooled is not None:
+            return self._pooled.exchange(request)
+        assert self._caller is not None
         chunks = [bytes(chunk) for chunk in request.stream]  # type: ignore[union-attr]
         answer = self._caller.call(request.method, str(request.url), request.headers.raw, chunks)
         broken = answer.framing_error()

@@ -169,3 +169,104 @@ def test_a_server_that_closes_without_answering_is_a_remote_protocol_error() -> 
         pytest.raises(httpx.RemoteProtocolError),
     ):
         client.get(url + "/")
+
+
+def _recorder(reads: list[bytes], connections: list[int]) -> Callable[[socket.socket], None]:
+    """A keep-alive server that answers each request with 204 and records, per request,
+    what its first `recv` got (and how many connections it accepted)."""
+
+    def handle(conn: socket.socket) -> None:
+        connections.append(1)
+        with conn:
+            while True:
+                first = conn.recv(1 << 20)
+                if not first:
+                    return
+                data = first
+                while b"\r\n\r\n" not in data:
+                    data += conn.recv(1 << 20)
+                head, _, body = data.partition(b"\r\n\r\n")
+                lines = head.lower().split(b"\r\n")
+                if b"transfer-encoding: chunked" in lines:
+                    while not body.endswith(b"0\r\n\r\n"):
+                        body += conn.recv(1 << 20)
+                length = next(
+                    (
+                        int(line.split(b":")[1])
+                        for line in lines
+                        if line.startswith(b"content-length:")
+                    ),
+                    0,
+                )
+                while len(body) < length:
+                    body += conn.recv(1 << 20)
+                reads.append(first)
+                conn.sendall(b"HTTP/1.1 204 No Content\r\n\r\n")
+
+    return handle
+
+
+def test_a_request_goes_out_in_one_write() -> None:
+    """http.client writes the head and the body apart: two segments and two wake-ups of the
+    server. The transport writes them in one call, so the server's first read has both."""
+    reads: list[bytes] = []
+    body = json.dumps({"Content": "é" * 300}).encode()
+    with (
+        _socket_server(_recorder(reads, [])) as url,
+        httpx.Client(transport=PooledTransport(), timeout=2) as client,
+    ):
+        for _ in range(3):
+            answer = client.post(url + "/send", content=body)
+            assert answer.status_code == 204
+    assert len(reads) == 3
+    assert all(read.startswith(b"POST /send HTTP/1.1\r\n") for read in reads)
+    assert all(read.endswith(b"\r\n\r\n" + body) for read in reads)
+
+
+def test_a_large_or_chunked_body_arrives_whole() -> None:
+    reads: list[bytes] = []
+    body = b"x" * 300_000  # more than one write holds
+    with (
+        _socket_server(_recorder(reads, [])) as url,
+        httpx.Client(transport=PooledTransport(), timeout=5) as client,
+    ):
+        assert client.post(url + "/big", content=body).status_code == 204
+        assert client.post(url + "/chunked", content=_chunks(b"abcdefghijklmnop")).status_code
+    assert len(reads) == 2
+
+
+def test_a_connection_idle_too_long_is_not_used_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A server closes a kept-alive connection after an idle timeout of its own; a request
+    sent as it does meets a reset. The transport reuses a connection only while it is
+    fresh (`_IDLE_AT_MOST`), then opens a new one."""
+    import time
+
+    from contract_tests import http_transport
+
+    monkeypatch.setattr(http_transport, "_IDLE_AT_MOST", 0.2)
+    connections: list[int] = []
+    with (
+        _socket_server(_recorder([], connections)) as url,
+        httpx.Client(transport=PooledTransport(), timeout=2) as client,
+    ):
+        for _ in range(3):
+            assert client.get(url + "/").status_code == 204
+        assert len(connections) == 1  # kept alive
+        time.sleep(0.3)
+        assert client.get(url + "/").status_code == 204
+        assert len(connections) == 2  # idle too long: a new connection
+
+
+def test_exchange_answers_as_the_client_does(base_url: str) -> None:
+    """`exchange` (the session's path, no client round) reads what `handle_request` does,
+    headers merged as httpx merges them."""
+    transport = PooledTransport()
+    with httpx.Client(base_url=base_url, transport=transport) as client:
+        request = client.build_request("POST", "/Token", data={"grant_type": "password"})
+        status, headers, body = transport.exchange(request)
+        answer = client.post("/Token", data={"grant_type": "password"})
+    assert status == answer.status_code and body == answer.content
+    drop = {"date", "server"}
+    assert [(k, v) for k, v in headers if k not in drop] == [
+        (k, v) for k, v in answer.headers.items() if k not in drop
+    ]
