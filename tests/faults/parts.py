@@ -58,6 +58,21 @@ class PartsMulti160(Behaviour):
 
 
 @fault(
+    "parts-second-part-one-short-overflows",
+    "an off-by-one in the fill check of the second part: a GSM-7 text of two parts whose"
+    " second part is one septet short of full is counted (and charged) as three",
+    ids.gsm7_second_part_rule(PART_SIZES),
+)
+class SecondPartOneShort(Behaviour):
+    def count_parts(self, text: str) -> PartCount:
+        count = super().count_parts(text)
+        one_short = 2 * PART_SIZES.gsm7_multi - 1
+        if count.encoding == "GSM-7" and count.parts == 2 and count.units == one_short:
+            return replace(count, parts=3)
+        return count
+
+
+@fault(
     "parts-extension-costs-one",
     "extension characters cost one septet, not two",
     ids.PARTS_GSM7_EXTENSION,
