@@ -13,7 +13,7 @@ import pytest
 from contract_tests import ids
 from contract_tests.probes import all_probes
 from contract_tests.probes.ledger import exact_balance_probe
-from contract_tests.properties import run_properties
+from contract_tests.properties import BREAKERS, one_rule_broken, run_properties
 from contract_tests.session import Session
 from mockserver import Behaviour, Failure, MockState, SendContext, create_app
 from tests.faults import FAULTS, VARIANTS, Fault, RacyLedger, Variant
@@ -118,6 +118,65 @@ def test_nobody_left_is_probed_where_the_account_allows_it(
     finally:
         session.close()
     assert bool(violations) is caught, violations
+
+
+# -- the one-rule-broken property, rule by rule -------------------------------------------
+# In the catalog's run the property draws among all its breakers, 25 examples: whether it
+# draws a given one is chance, and the rule's own probe names a catalog fault first. Here
+# each rule it breaks has a server that skips that rule, and the property alone must name it.
+
+
+def _unchecked(*methods: str) -> type[Behaviour]:
+    """A mock whose checks `methods` (each taking one value) always pass."""
+
+    class Unchecked(Behaviour):
+        pass
+
+    for name in methods:
+        setattr(Unchecked, name, lambda self, value: None)
+    return Unchecked
+
+
+class _NumberByEmail(Behaviour):
+    """A quick number asked for by e-mail (channel 1 or 3) is sent an SMS."""
+
+    def check_invalid_recipient(self, ctx: SendContext) -> Failure | None:
+        quick = ctx.body["Contacts"].get("QuickRecipients", {})
+        ctx.body["Contacts"]["QuickRecipients"] = {
+            k: (2 if k.startswith("+") and v in (1, 3) else v) for k, v in quick.items()
+        }
+        return super().check_invalid_recipient(ctx)
+
+
+#: For each code the property breaks a rule of, a server that does not check that rule.
+PROPERTY_FAULTS: dict[str, Callable[[MockState], Behaviour]] = {
+    ids.VALIDATION_ERROR.rule: _unchecked("check_schema"),
+    ids.NO_RECIPIENTS.rule: _unchecked("check_no_recipients", "check_nobody_left"),
+    ids.UNKNOWN_CONTACT.rule: _unchecked("check_unknown_contact"),
+    ids.UNKNOWN_GROUP.rule: _unchecked("check_unknown_group"),
+    ids.INVALID_RECIPIENT.rule: _NumberByEmail,
+    ids.NO_CONTENT.rule: _unchecked("check_no_content"),
+    ids.UNKNOWN_TEMPLATE.rule: _unchecked("check_unknown_template"),
+    ids.INVALID_SENDER.rule: _unchecked("check_invalid_sender"),
+    ids.INVALID_REFERENCE.rule: _unchecked("check_invalid_reference"),
+    ids.MISSING_RECURRING_OPTIONS.rule: _unchecked("check_missing_recurring_options"),
+}
+
+
+def test_every_rule_the_property_breaks_has_a_fault() -> None:
+    assert sorted(PROPERTY_FAULTS) == sorted(breaker.code for breaker in BREAKERS)
+
+
+@pytest.mark.parametrize("code", list(PROPERTY_FAULTS))
+def test_the_one_rule_broken_property_names_a_rule_the_server_skips(code: str) -> None:
+    app = create_app(spec=SPEC, account=ACCOUNT, behaviour=PROPERTY_FAULTS[code])
+    session = Session.for_app(app, account=ACCOUNT, spec=SPEC)
+    try:
+        outcome = one_rule_broken(session, max_examples=200, seed_value=1)
+    finally:
+        session.close()
+    named = {(v.check, v.rule) for v in outcome.violations}
+    assert ids.one_rule_broken(code) in named, sorted(named)
 
 
 @pytest.mark.slow

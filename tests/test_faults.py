@@ -1,6 +1,6 @@
 """Proof that the whole suite catches faults: the mock passes, each broken variant fails.
 
-`tests/faults/` breaks the mock in some 360 ways (and holds its conforming variants) and
+`tests/faults/` breaks the mock in some 390 ways (and holds its conforming variants) and
 `test_fault_catalog.py` runs the probes and properties against each. Here the *runner*
 (`run_suite`, what `twosms-contract test` runs) is run against:
 
@@ -10,11 +10,16 @@
 - catalog faults that Schemathesis alone must catch, with its own checks or through the
   contract's response rules it applies to every send (`Session.observe`); and one fault
   the catalog lacks because only generated data reaches it (a 500 on a port out of range);
+- a fault that only the operations' security probes reach (the catalog's in-process run
+  leaves those probes out: `contract_tests.probes.all_probes`);
 - catalog faults that the generated client, end to end, must catch.
+
+`test_fault_catalog.py` counts the rules these faults expect as expected by a fault.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -22,10 +27,12 @@ from typing import Any
 import pytest
 
 from contract_tests import ids
+from contract_tests.core import SEND_OPERATION
 from contract_tests.runner import run_suite
 from contract_tests.session import Session
 from contract_tests.verdict import SuiteResult
 from mockserver import Behaviour, Failure, MockState, create_app
+from mockserver.http import Answer, HttpRequest
 from tests.faults import FAULTS, VARIANTS, Variant
 from twosms_contract.fixtures import load_account
 from twosms_contract.spec import load_spec
@@ -150,6 +157,12 @@ SCHEMATHESIS_FAULTS = [
         ids.schemathesis_rule("status_code_conformance").key,
         ids.schemathesis_rule("negative_data_rejection").key,
     ),
+    # POST /Token is judged by its documented responses in Schemathesis's run only.
+    _from_catalog(
+        "token-answer-text-plain",
+        ids.schemathesis_rule("content_type_conformance").key,
+        ids.operation_response_rule("getToken").key,
+    ),
     # The contract's own response rules, applied to Schemathesis's responses (`observe`).
     _from_catalog("credits-not-debited", ids.CREDITS_ARITHMETIC.key),
     SchemathesisFault(
@@ -175,6 +188,74 @@ def assert_caught_with_reproduction(fault: SchemathesisFault, result: SuiteResul
     for rule in result.failed:
         first = rule.minimal
         assert first is not None and first.response is not None, rule
+
+
+# -- faults of the operations' security probes, which the catalog's in-process run leaves out
+
+
+def _first_example(operation_id: str) -> Any:
+    """The first example of the operation's JSON request body, as the spec writes it."""
+    path, method = SPEC.terms.operation(operation_id)
+    body = SPEC.deref(SPEC.document["paths"][path][method.lower()]["requestBody"])
+    examples = body["content"]["application/json"]["examples"]
+    return SPEC.deref(next(iter(examples.values())))["value"]
+
+
+class _WithToken:
+    """The request, its body already read, as if it carried `token`."""
+
+    def __init__(self, request: HttpRequest, body: bytes, token: str) -> None:
+        self._request, self._body, self._token = request, body, token
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._request, name)
+
+    def header(self, name: str) -> str | None:
+        if name == "authorization":
+            return f"Bearer {self._token}"
+        return self._request.header(name)
+
+    async def read_body(self, cap: int, declared: int | None) -> bytes:
+        return self._body
+
+
+class ExampleWithoutToken(Behaviour):
+    """The request the spec documents as the send's example is a demo answered without a
+    token (a sandbox shortcut for the docs' test number left on in production); every
+    other request without a token is 401, so only the security probe sends it."""
+
+    example = _first_example(SEND_OPERATION)
+
+    async def handle_send(self, request: HttpRequest, media_type: str) -> Answer | None:
+        refused = self.check_auth(request)
+        if refused is None or self.check_media_type(request) is not None:
+            return await super().handle_send(request, media_type)
+        body = await self.read_body(request)
+        if body is None:
+            return None
+        try:
+            demo = isinstance(body, bytes) and json.loads(body) == self.example
+        except ValueError:
+            demo = False
+        if not demo:
+            return self.error_answer(refused, media_type)
+        token = self.state.tokens.issue(self.state.account.client_id).value
+        return await super().handle_send(_WithToken(request, body, token), media_type)  # type: ignore[arg-type]
+
+
+OPERATION_FAULTS = [
+    ("example-without-token", ExampleWithoutToken, ids.operation_security_rule(SEND_OPERATION)),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "behaviour", "rule"), OPERATION_FAULTS, ids=[n for n, _, _ in OPERATION_FAULTS]
+)
+def test_the_operations_security_probe_catches_the_fault(
+    name: str, behaviour: Callable[[MockState], Behaviour], rule: ids.RuleId
+) -> None:
+    result = run_against(behaviour, stages=("probes",))
+    assert rule.key in failed(result), f"{name}: the run failed {sorted(failed(result))}"
 
 
 # -- faults the generated client end to end must catch ------------------------------------

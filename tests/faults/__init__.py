@@ -26,6 +26,7 @@ from tests.faults import (
     http_media,
     ids,
     ledger,
+    order,
     parts,
     parts_unicode,
     rules,
@@ -48,6 +49,8 @@ CATALOGS: tuple[Catalog, ...] = (
     # the business rules and their error codes
     rules.catalog,
     codes.catalog,
+    # the order of checks: two broken at once, the earlier answers
+    order.catalog,
     # request validation, one constraint at a time
     schema_edits.catalog,
     fields_ints.catalog,

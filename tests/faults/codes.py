@@ -202,6 +202,24 @@ class GroupMemberRefused(Behaviour):
 
 
 @fault(
+    "duplicate-recipient-refused",
+    "a quick recipient that a contact or group named in the same request also reaches is"
+    " refused as InvalidRecipient ('already a recipient'), not sent once",
+    ids.ACCEPT_DE_DUPLICATION,
+)
+class DuplicateRecipientRefused(Behaviour):
+    def check_invalid_recipient(self, ctx: SendContext) -> Failure | None:
+        named = {k: v for k, v in ctx.recipients.items() if k != "QuickRecipients"}
+        reach = self.resolve(named)
+        for key in ctx.recipients.get("QuickRecipients", {}):
+            if key in reach.sms or key.lower() in reach.emails:
+                return self.fail(
+                    "invalid-recipient", f"$.Contacts.QuickRecipients[{key!r}]: already a recipient"
+                )
+        return super().check_invalid_recipient(ctx)
+
+
+@fault(
     "channel-unchecked",
     "an e-mail address asked for by SMS is accepted",
     ids.INVALID_RECIPIENT,

@@ -10,7 +10,7 @@ from dataclasses import replace
 from typing import Any
 
 from contract_tests import ids
-from mockserver import Behaviour, Failure, SendContext
+from mockserver import Behaviour, Failure, MockState, SendContext
 from mockserver.http import HttpRequest
 from mockserver.ledger import Debit, Ledger
 from tests.faults.base import Catalog
@@ -81,6 +81,28 @@ class RefusedButDebited(Behaviour):
         debit = super().check_balance(ctx)
         if isinstance(debit, Failure):
             self.state.ledger.set_balance(self.state.ledger.balance // 2)
+        return debit
+
+
+@fault(
+    "ledger-repeat-send-refused",
+    "a flood guard refuses a send to the same two or more quick-recipient numbers as the"
+    " accepted send just before it (whatever its text) as a ValidationError",
+    ids.LEDGER_SERIES,
+)
+class RepeatSendRefused(Behaviour):
+    def __init__(self, state: MockState) -> None:
+        super().__init__(state)
+        self.last: tuple[str, ...] = ()
+
+    def check_balance(self, ctx: SendContext) -> Debit | Failure:
+        quick = ctx.recipients.get("QuickRecipients", {})
+        numbers = tuple(sorted(key for key in quick if key.startswith("+")))
+        if len(numbers) > 1 and numbers == self.last:
+            return self.fail("schema", "$.Contacts: the same numbers as the send before")
+        debit = super().check_balance(ctx)
+        if not isinstance(debit, Failure):
+            self.last = numbers
         return debit
 
 

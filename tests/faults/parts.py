@@ -8,7 +8,8 @@ import math
 from dataclasses import replace
 
 from contract_tests import ids
-from mockserver import Behaviour, PartCount
+from mockserver import Behaviour, Failure, PartCount, SendContext
+from mockserver.ledger import Debit
 from tests.faults.base import PART_SIZES, Catalog
 
 catalog = Catalog()
@@ -55,6 +56,40 @@ class PartsMulti160(Behaviour):
         if count.encoding == "GSM-7" and count.units > 160:
             return replace(count, parts=math.ceil(count.units / 160))
         return count
+
+
+@fault(
+    "parts-second-part-one-short-overflows",
+    "an off-by-one in the fill check of the second part: a GSM-7 text of two parts whose"
+    " second part is one septet short of full is counted (and charged) as three",
+    ids.gsm7_second_part_rule(PART_SIZES),
+)
+class SecondPartOneShort(Behaviour):
+    def count_parts(self, text: str) -> PartCount:
+        count = super().count_parts(text)
+        one_short = 2 * PART_SIZES.gsm7_multi - 1
+        if count.encoding == "GSM-7" and count.parts == 2 and count.units == one_short:
+            return replace(count, parts=3)
+        return count
+
+
+# TS 23.040's concatenation header counts the parts in one octet: a server that sends each
+# message as one concatenated SMS cannot send more.
+_UDH_MAX_PARTS = 255
+
+
+@fault(
+    "parts-over-255-refused",
+    f"a text of more than {_UDH_MAX_PARTS} parts (the most one concatenation header can"
+    " count) is refused as a ValidationError, though the contract sets no such limit",
+    ids.ACCEPT_SMS_PARTS,
+)
+class PartsOver255Refused(Behaviour):
+    def check_balance(self, ctx: SendContext) -> Debit | Failure:
+        parts = ctx.message.count.parts
+        if parts > _UDH_MAX_PARTS:
+            return self.fail("schema", f"$.Content: {parts} parts, at most {_UDH_MAX_PARTS}")
+        return super().check_balance(ctx)
 
 
 @fault(

@@ -1,15 +1,16 @@
 """Faults of SMS part counting beyond the basics: look-alike characters, CR LF, flags and
 ZWJ sequences, extension characters in UCS-2, the alphabet of the whole text, trailing
-white space, lone surrogates.
+white space, lone surrogates, texts the message store cannot keep.
 """
 
 from __future__ import annotations
 
 import unicodedata
 from dataclasses import replace
+from typing import Any
 
 from contract_tests import ids
-from mockserver import Behaviour, PartCount
+from mockserver import Behaviour, Failure, PartCount
 from mockserver.parts import GSM7_BASIC, pack
 from tests.faults.base import PART_SIZES, Catalog
 
@@ -191,6 +192,20 @@ class LoneSurrogate500(Behaviour):
             units = len(text.encode("utf-16-le")) // 2
             return replace(count, units=units)
         return count
+
+
+@fault(
+    "text-outside-bmp-refused",
+    "a Content with a character outside the Basic Multilingual Plane (an emoji) is refused"
+    " as a ValidationError: the message store keeps 3-byte UTF-8 only (MySQL's utf8mb3)",
+    ids.PARTS_VALID_TEXT_ACCEPTED,
+)
+class AstralTextRefused(Behaviour):
+    def check_schema(self, instance: Any) -> Failure | None:
+        content = instance.get("Content") if isinstance(instance, dict) else None
+        if isinstance(content, str) and any(ord(ch) > 0xFFFF for ch in content):
+            return self.fail("schema", "$.Content: characters outside the BMP are not supported")
+        return super().check_schema(instance)
 
 
 @fault(

@@ -30,6 +30,20 @@ class TokenCacheable(Behaviour):
         return replace(answer, headers=tuple(h for h in answer.headers if h[0] != "Cache-Control"))
 
 
+@fault(
+    "token-answer-text-plain",
+    "token answers (the token and the RFC 6749 errors) say Content-Type: text/plain, the"
+    " framework's default for a string body, though the JSON in them is right",
+    ids.TOKEN_MEDIA_TYPE,
+)
+class TokenTextPlain(Behaviour):
+    async def token(self, request: HttpRequest, media_type: str) -> Answer | None:
+        answer = await super().token(request, media_type)
+        if answer is None:
+            return None
+        return replace(answer, media_type="text/plain; charset=utf-8")
+
+
 @fault("token-basic-unsupported", "client credentials by HTTP Basic are refused", ids.TOKEN_ISSUED)
 class NoBasic(Behaviour):
     @staticmethod
