@@ -109,6 +109,9 @@ LEDGER_EXACT_BALANCE = RuleId(LEDGER, "exact-balance")
 # -- the Hypothesis properties -------------------------------------------------------------
 
 PROPERTY_VALID_REQUESTS_ACCEPTED = RuleId(PROPERTIES, "valid-requests-accepted")
+# The property over every breaker at once (its cases); each breaker's own rule is made by
+# `one_rule_broken(code)` below.
+PROPERTY_ONE_RULE_BROKEN = RuleId(PROPERTIES, "one-rule-broken")
 
 # -- the response rules of every answer (`invariants`) -----------------------------------
 

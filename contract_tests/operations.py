@@ -181,6 +181,21 @@ def documented_response(
     return None
 
 
+def response_media_types(spec: Spec, operation_id: str, status: int) -> tuple[str, ...]:
+    """The media types the spec documents for one operation's answer of `status` (none for
+    a status it does not document)."""
+    operation = next(op for op in spec_operations(spec) if op.operation_id == operation_id)
+    documented = documented_response(spec, operation, status)
+    content = documented[0].get("content") or {} if documented is not None else {}
+    return tuple(str(name) for name in content)
+
+
+def media_documented(kind: str, documented: tuple[str, ...]) -> bool:
+    """Whether the media type `kind` (a Content-Type's, parameters ignored) is one of
+    `documented` (ranges like `application/*` match)."""
+    return any(_media_matches(media_type_of(kind), name) for name in documented)
+
+
 def response_findings(
     spec: Spec, operation: SpecOperation, exchange: Exchange
 ) -> list[tuple[str, str, str]]:

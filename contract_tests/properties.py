@@ -217,7 +217,7 @@ def valid_requests_accepted(
 
 
 def one_rule_broken(session: Session, *, max_examples: int, seed_value: int | None) -> Outcome:
-    outcome = Outcome(PROPERTIES, "one-rule-broken")
+    outcome = Outcome(*ids.PROPERTY_ONE_RULE_BROKEN)
     last: list[Violation] = []
 
     @st.composite
@@ -258,7 +258,14 @@ def one_rule_broken(session: Session, *, max_examples: int, seed_value: int | No
 #: Every property, by name, in run order (a shard of a run takes some of them).
 PROPERTY_RUNS: tuple[tuple[str, Callable[..., Outcome]], ...] = (
     (ids.PROPERTY_VALID_REQUESTS_ACCEPTED.rule, valid_requests_accepted),
-    ("one-rule-broken", one_rule_broken),
+    (ids.PROPERTY_ONE_RULE_BROKEN.rule, one_rule_broken),
+)
+
+#: Every rule the properties can report (`runner.known_rules`).
+RULES: tuple[ids.RuleId, ...] = (
+    ids.PROPERTY_VALID_REQUESTS_ACCEPTED,
+    ids.PROPERTY_ONE_RULE_BROKEN,
+    *(ids.one_rule_broken(breaker.code) for breaker in BREAKERS),
 )
 
 

@@ -250,7 +250,7 @@ def known_rules(
     rules = {(probe.check, probe.rule) for probe in (probes or registry(spec))}
     rules.update(operation_rules(spec))
     rules.update(invariants.RULES)
-    rules.update(getattr(properties, "RULES", ()))
+    rules.update(properties.RULES)
     rules.update(client_run.RULES)
     rules.update((SCHEMATHESIS, name) for name in BUILTIN_CHECKS)
     return sorted(rules)

@@ -29,6 +29,9 @@ NO_FAULT: dict[str, str] = {
     # The boundary probe's own name: it reports each boundary by the boundary's name and a
     # refused text as sms-parts/valid-text-accepted, never under this rule.
     ids.PARTS_BOUNDARIES.key: "never reported: the boundary probe names each boundary",
+    # The property's own name: it counts the cases of every breaker and reports a server
+    # that misses one under that breaker's rule (`ids.one_rule_broken(code)`), never here.
+    ids.PROPERTY_ONE_RULE_BROKEN.key: "never reported: the property names each code",
     # It judges the generated models reading and writing back a valid request before
     # anything is sent: no server behaviour reaches it.
     ids.CLIENT_MODEL_READS_VALID_REQUEST.key: "judges the generated models, not the server",

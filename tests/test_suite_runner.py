@@ -12,6 +12,7 @@ from contract_tests import ids
 from contract_tests.core import Outcome, RecordedRequest, Violation
 from contract_tests.probe import Probe
 from contract_tests.probes import all_probes, registry
+from contract_tests.properties import BREAKERS
 from contract_tests.runner import PROFILES, known_rules, run_suite
 from contract_tests.schema_run import BUILTIN_CHECKS
 from contract_tests.session import Session
@@ -160,11 +161,18 @@ def test_a_server_that_stops_answering_is_named_in_seconds() -> None:
 def test_every_rule_a_run_can_report_is_a_constant_of_ids() -> None:
     """Every (check, rule) known before a run is a constant of `contract_tests.ids`, or one
     made there from the spec's names (the order of two checks, an operation, a
-    Schemathesis check)."""
+    Schemathesis check, the property's rule for one code)."""
     constants = set(ids.constants().values())
     made_from_spec = {ids.ORDER, ids.OPERATION, ids.SCHEMATHESIS}
-    loose = [r for r in known_rules() if r not in constants and r[0] not in made_from_spec]
+    broken = f"{ids.PROPERTY_ONE_RULE_BROKEN.rule}/"
+    by_code = {r for r in known_rules() if r == ids.one_rule_broken(r[1].removeprefix(broken))}
+    loose = [
+        r
+        for r in known_rules()
+        if r not in constants and r[0] not in made_from_spec and r not in by_code
+    ]
     assert loose == []
+    assert len(by_code) == len(BREAKERS)
     orders = [r for r in known_rules() if r[0] == ids.ORDER]
     assert all(ids.order_rule(*r[1].split("-before-")) == r for r in orders), orders
 

@@ -10,7 +10,8 @@ from typing import Any
 from urllib.parse import quote_plus, urlencode
 
 from contract_tests import ids
-from contract_tests.core import Exchange, Violation, violation
+from contract_tests.core import TOKEN_OPERATION, Exchange, Violation, violation
+from contract_tests.operations import media_documented, media_type_of, response_media_types
 from contract_tests.probe import Probe
 from contract_tests.probes.base import Raw, base_request, expect_refusal, json_bytes, refusal
 from contract_tests.session import Session
@@ -239,14 +240,15 @@ def _check_token_answer(
             cache or "(none)",
             "Cache-Control: no-store",
         )
-    media = (response.header("content-type") or "").split(";")[0].strip().lower()
-    if media != "application/json":
+    media = media_type_of(response.header("content-type"))
+    documented = response_media_types(session.spec, TOKEN_OPERATION, response.status)
+    if documented and not media_documented(media, documented):
         yield violation(
             exchange,
             *ids.TOKEN_MEDIA_TYPE,
-            f"the token answer to {what} is not JSON",
+            f"the token answer to {what} is not of a media type the spec documents for it",
             media or "(none)",
-            "application/json",
+            " or ".join(documented),
         )
     try:
         body = json.loads(response.body)
