@@ -21,11 +21,13 @@ Layout (each module small, one job; `state` imports no behaviour):
   `check_schema`. `jsonread`: the JSON reader (no NaN, Infinity, too long numbers).
 - `rules`: one `check_<rule>` per business rule of `x-contract.checks`, in the spec's order
   (`rule_methods`), and `check_nobody_left` after invalid-recipient; `resolve` computes
-  who the recipients reach once, as a frozen `Reach`.
+  who the recipients reach once, a frozen `Reach` (or the invalid-recipient `Failure`),
+  which invalid-recipient sets on the context (`ctx.reach`).
 - `steps`: the accepted send: `message_text`, `count_parts` (one frozen `Message`),
   `price`, `result`, `check_balance` (a `Debit`), `issue_ids` (an `Issued`),
   `build_success`, `record`; `send` sets each value on the context once.
-  `context`: `SendContext`, `Reach`, `Message`, `Issued`.
+  `context`: `SendContext` (each value set once, a `SetOnce`; `recipients` and `options`
+  read from the body), `Reach`, `Message`, `Issued`.
 - `token`: `POST /Token` (`token`, `client_credentials`, `token_error`).
 - `operations`: every other operation of the spec (`serve_operation`: `check_security`,
   `check_scheme`, `read_operation_body`, `check_operation_request`, `spec_answer`).
@@ -68,7 +70,7 @@ from twosms_contract.lazy import lazy_attributes
 if TYPE_CHECKING:
     from mockserver.app import SANDBOX_PATH, create_app
     from mockserver.behaviour import Behaviour
-    from mockserver.context import Issued, SendContext
+    from mockserver.context import Issued, Reach, SendContext
     from mockserver.core import Failure
     from mockserver.parts import PartCount, PartCounter, PartRules
     from mockserver.state import MockState
@@ -82,6 +84,7 @@ __all__ = [
     "PartCount",
     "PartCounter",
     "PartRules",
+    "Reach",
     "SendContext",
     "create_app",
 ]
@@ -96,6 +99,7 @@ _HOMES = {
     "Failure": "mockserver.core",
     "SendContext": "mockserver.context",
     "Issued": "mockserver.context",
+    "Reach": "mockserver.context",
     "PartCount": "mockserver.parts",
     "PartCounter": "mockserver.parts",
     "PartRules": "mockserver.parts",

@@ -1,32 +1,83 @@
 """One send request as the business rules and the steps after them see it, and the values
-they compute once: `Reach` (who the recipients reach) and `Message` (the text and its
-parts), both frozen."""
+they compute once, each frozen: `Reach` (who the recipients reach), `Message` (the text and
+its parts), `Issued` (the message IDs). `SetOnce` is how `SendContext` keeps each."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar, cast, overload
 
-from mockserver.core import Failure
 from mockserver.ledger import Debit
 from mockserver.parts import PartCount
 
 _T = TypeVar("_T")
+_K = TypeVar("_K")
+_V = TypeVar("_V")
+
+
+class SetOnce(Generic[_T]):
+    """An attribute set once: reading it before it is set is a LookupError, setting it again
+    an AttributeError, each naming it (`SendContext.debit`).
+
+    The value lives in the instance's `__dict__` under the attribute's own name; a data
+    descriptor is looked up before that dict, so the entry is reached only through here."""
+
+    __slots__ = ("label", "name")
+
+    def __init__(self) -> None:
+        self.name = self.label = "?"  # until `__set_name__`
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name, self.label = name, f"{owner.__name__}.{name}"
+
+    @overload
+    def __get__(self, obj: None, owner: type | None = None) -> SetOnce[_T]: ...
+
+    @overload
+    def __get__(self, obj: object, owner: type | None = None) -> _T: ...
+
+    def __get__(self, obj: object | None, owner: type | None = None) -> SetOnce[_T] | _T:
+        if obj is None:
+            return self
+        try:
+            return cast(_T, obj.__dict__[self.name])
+        except KeyError:
+            raise LookupError(f"{self.label} is not computed yet") from None
+
+    def __set__(self, obj: object, value: _T) -> None:
+        values = obj.__dict__
+        if self.name in values:
+            raise AttributeError(f"{self.label} is set once")
+        values[self.name] = value
 
 
 @dataclass(frozen=True, slots=True)
 class Reach:
-    """What a send's recipient maps resolve to (`BusinessRules.resolve`), computed once:
-    the distinct SMS numbers and e-mail addresses (lower-case -> as first given), in order,
-    the contacts reached, and the first recipient named directly that the asked channel
-    cannot reach (`refusal`, the invalid-recipient failure) if any."""
+    """Who a send's recipient maps reach (`BusinessRules.resolve`), computed once: the
+    distinct SMS numbers and e-mail addresses (lower-case -> as first given), in order, and
+    the contacts reached."""
 
     sms: Mapping[str, None] = field(default_factory=dict)  # distinct numbers, in order
     emails: Mapping[str, str] = field(default_factory=dict)  # lower-case -> as first given
     contacts: Mapping[str, None] = field(default_factory=dict)
-    refusal: Failure | None = None
+
+    def joined(self, other: Reach) -> Reach:
+        """Who this reaches, then whom `other` reaches besides (each once, an address as
+        first given): a new value, for an override of `resolve` that reaches more."""
+        return Reach(
+            _union(self.sms, other.sms),
+            _union(self.emails, other.emails),
+            _union(self.contacts, other.contacts),
+        )
+
+
+def _union(first: Mapping[_K, _V], then: Mapping[_K, _V]) -> dict[_K, _V]:
+    merged = dict(first)
+    for key, value in then.items():
+        merged.setdefault(key, value)
+    return merged
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,116 +97,61 @@ class Issued:
     advanced: str | None = None
 
 
-@dataclass(slots=True)
 class SendContext:
     """One send request as it goes through the business rules and the steps after them.
 
-    `body` is the schema-valid request; `recipients` and `options` its maps. `sms`,
-    `emails` and `contacts` are who the send reaches (the invalid-recipient rule adds its
-    `Reach` to them; an override may add more). Once the rules pass, `Behaviour.send` sets
-    what the steps return, each once: `message`, `credits`, `result`, `debit`, `issued`
-    (reading one before it is set is a LookupError, setting it twice an AttributeError).
+    Every value is set once (`SetOnce`): `body` (the schema-valid request) and `now` when
+    the context is made; `reach` by the invalid-recipient rule (what `resolve` returns);
+    once the rules pass, what `Behaviour.send`'s steps return: `message`, `credits`,
+    `result`, `debit`, `issued`. `type`, `recipients` and `options` are read from the body
+    and cannot be set. So an override that breaks a rule or a step returns another value
+    (another `Reach`, another price) instead of writing to the context.
     """
 
-    body: dict[str, Any]
-    now: datetime
-    sms: dict[str, None] = field(default_factory=dict)  # distinct numbers, in order
-    emails: dict[str, str] = field(default_factory=dict)  # lower-case -> as first given
-    contacts: dict[str, None] = field(default_factory=dict)  # distinct contacts reached
-    _message: Message | None = None
-    _credits: int | None = None
-    _result: str | None = None
-    _debit: Debit | None = None
-    _issued: Issued | None = None
+    body = SetOnce[Mapping[str, Any]]()
+    now = SetOnce[datetime]()
+    reach = SetOnce[Reach]()  # who the recipients reach (`check_invalid_recipient`)
+    message = SetOnce[Message]()  # the text and its parts (`message_text`, `count_parts`)
+    credits = SetOnce[int]()  # what the send costs (`price`)
+    result = SetOnce[str]()  # "Sent" or "Scheduled" (`result`)
+    debit = SetOnce[Debit]()  # the balance before and after (`check_balance`)
+    issued = SetOnce[Issued]()  # the message IDs (`issue_ids`)
 
-    type: int = field(init=False)
-    recipients: Mapping[str, Any] = field(init=False)  # the three maps of `Contacts`
-    options: Mapping[str, Any] = field(init=False)
+    def __init__(self, body: Mapping[str, Any], now: datetime) -> None:
+        self.body, self.now = body, now
 
-    def __post_init__(self) -> None:
-        # The body has passed the schema: Type is 0, 1 or 2 (maybe 2.0), the rest objects.
-        self.type = int(self.body["Type"])
-        contacts, options = self.body.get("Contacts"), self.body.get("Options")
-        self.recipients = contacts if isinstance(contacts, dict) else {}
-        self.options = options if isinstance(options, dict) else {}
+    def __repr__(self) -> str:
+        return f"SendContext({vars(self)!r})"
 
-    def add_reach(self, reach: Reach) -> None:
-        """Count what `reach` reaches among who the send reaches (each once)."""
-        sms, emails, contacts = self.sms, self.emails, self.contacts
-        if not sms and not emails and not contacts:  # the usual case: nobody added before
-            self.sms, self.emails = dict(reach.sms), dict(reach.emails)
-            self.contacts = dict(reach.contacts)
-            return
-        for number in reach.sms:
-            sms.setdefault(number, None)
-        for folded, address in reach.emails.items():
-            emails.setdefault(folded, address)
-        for contact in reach.contacts:
-            contacts.setdefault(contact, None)
+    # The body has passed the schema: Type is 0, 1 or 2 (maybe 2.0), the maps objects.
 
     @property
-    def message(self) -> Message:
-        """The text and its parts (`message_text`, `count_parts`)."""
-        return _got(self._message, "message")
-
-    @message.setter
-    def message(self, message: Message) -> None:
-        self._message = _once(self._message, message, "message")
+    def type(self) -> int:
+        return int(self.body["Type"])
 
     @property
-    def credits(self) -> int:
-        """What the send costs (`price`)."""
-        return _got(self._credits, "credits")
-
-    @credits.setter
-    def credits(self, credits: int) -> None:
-        self._credits = _once(self._credits, credits, "credits")
+    def recipients(self) -> Mapping[str, Any]:
+        """The three maps of `Contacts` (QuickRecipients, ContactID, GroupID)."""
+        contacts = self.body.get("Contacts")
+        return contacts if isinstance(contacts, dict) else {}
 
     @property
-    def result(self) -> str:
-        """ "Sent" or "Scheduled" (`result`)."""
-        return _got(self._result, "result")
-
-    @result.setter
-    def result(self, result: str) -> None:
-        self._result = _once(self._result, result, "result")
-
-    @property
-    def debit(self) -> Debit:
-        """The balance before and after (`check_balance`)."""
-        return _got(self._debit, "debit")
-
-    @debit.setter
-    def debit(self, debit: Debit) -> None:
-        self._debit = _once(self._debit, debit, "debit")
-
-    @property
-    def issued(self) -> Issued:
-        """The message IDs (`issue_ids`)."""
-        return _got(self._issued, "issued")
-
-    @issued.setter
-    def issued(self, issued: Issued) -> None:
-        self._issued = _once(self._issued, issued, "issued")
+    def options(self) -> Mapping[str, Any]:
+        options = self.body.get("Options")
+        return options if isinstance(options, dict) else {}
 
     @property
     def text(self) -> str:
         """The message's text ("" before the rules have passed)."""
-        return self._message.text if self._message is not None else ""
+        try:
+            return self.message.text
+        except LookupError:
+            return ""
 
     @property
     def count(self) -> PartCount | None:
         """The message's parts (None before the rules have passed)."""
-        return self._message.count if self._message is not None else None
-
-
-def _got(value: _T | None, name: str) -> _T:
-    if value is None:
-        raise LookupError(f"SendContext.{name} is not computed yet")
-    return value
-
-
-def _once(old: _T | None, new: _T, name: str) -> _T:
-    if old is not None:
-        raise AttributeError(f"SendContext.{name} is set once")
-    return new
+        try:
+            return self.message.count
+        except LookupError:
+            return None

@@ -76,17 +76,17 @@ class BusinessRules(BehaviourCore):
 
     def check_invalid_recipient(self, ctx: SendContext) -> Failure | None:
         """A quick recipient or a contact named directly that the asked channel cannot
-        reach; else who the recipients reach (`resolve`) counts for the send."""
+        reach; else who the recipients reach (`resolve`) is the send's `reach`."""
         reach = self.resolve(ctx.recipients)
-        if reach.refusal is not None:
-            return reach.refusal
-        ctx.add_reach(reach)
+        if isinstance(reach, Failure):
+            return reach
+        ctx.reach = reach
         return None
 
     def check_nobody_left(self, ctx: SendContext) -> Failure | None:
         """The second half of no-recipients: nobody left after resolution (every group
         member lacks the asked channel). Runs after invalid-recipient (`rule_methods`)."""
-        if ctx.sms or ctx.emails:
+        if ctx.reach.sms or ctx.reach.emails:
             return None
         return self.fail(
             "no-recipients",
@@ -94,11 +94,13 @@ class BusinessRules(BehaviourCore):
             " (no group member has the asked channel)",
         )
 
-    def resolve(self, recipients: Mapping[str, Any]) -> Reach:
+    def resolve(self, recipients: Mapping[str, Any]) -> Reach | Failure:
         """Who the three maps reach: SMS numbers and e-mail addresses, each once, and the
         contacts reached; a group member without the asked channel is skipped. The first
         quick recipient or contact named directly that its channel cannot reach is the
-        `refusal`. Contacts and groups not on the account reach nobody (their own rules)."""
+        invalid-recipient failure instead. Contacts and groups not on the account reach
+        nobody (their own rules). An override that resolves otherwise returns another
+        `Reach` (`Reach.joined`, `dataclasses.replace`) or resolves other maps."""
         sms: dict[str, None] = {}
         emails: dict[str, str] = {}
         contacts: dict[str, None] = {}
@@ -106,10 +108,10 @@ class BusinessRules(BehaviourCore):
             # A number is refused an e-mail channel (1, 3), an address an SMS one (2, 3).
             if key.startswith("+"):
                 if channel in (1, 3):
-                    return Reach(refusal=self._unreachable_quick(key, channel, "a phone number"))
+                    return self._unreachable_quick(key, channel, "a phone number")
                 sms[key] = None
             elif channel in (2, 3):
-                return Reach(refusal=self._unreachable_quick(key, channel, "an e-mail address"))
+                return self._unreachable_quick(key, channel, "an e-mail address")
             else:
                 emails.setdefault(key.lower(), key)
         account = self.state.account
@@ -124,13 +126,11 @@ class BusinessRules(BehaviourCore):
                 has = [
                     n for n, v in (("phone", contact.phone), ("e-mail", contact.email)) if v
                 ] or ["nothing"]
-                return Reach(
-                    refusal=self.fail(
-                        "invalid-recipient",
-                        f"{json_path(('Contacts', 'ContactID', number))}: channel {channel}"
-                        f" ({_CHANNEL_NAMES.get(int(channel), '?')}) cannot reach contact"
-                        f" {number}, who has {' and '.join(has)}",
-                    )
+                return self.fail(
+                    "invalid-recipient",
+                    f"{json_path(('Contacts', 'ContactID', number))}: channel {channel}"
+                    f" ({_CHANNEL_NAMES.get(int(channel), '?')}) cannot reach contact"
+                    f" {number}, who has {' and '.join(has)}",
                 )
             _add(sms, emails, contacts, number, phones, addresses)
         for guid, channel in recipients.get("GroupID", {}).items():

@@ -52,7 +52,7 @@ class SendSteps(BusinessRules):
 
     def price(self, ctx: SendContext) -> int:
         """One credit per SMS part per SMS number; e-mails are free."""
-        return ctx.message.count.parts * len(ctx.sms)
+        return ctx.message.count.parts * len(ctx.reach.sms)
 
     def result(self, ctx: SendContext) -> str:
         if ctx.type == 2:
@@ -74,11 +74,11 @@ class SendSteps(BusinessRules):
         """A list of IDs per SMS number, one per part (Standard), or one advanced ID."""
         if ctx.type == 1:
             ids, parts = self.state.ids, ctx.message.count.parts
-            return Issued(standard={number: ids.standard(parts) for number in ctx.sms})
+            return Issued(standard={number: ids.standard(parts) for number in ctx.reach.sms})
         return Issued(advanced=self.state.ids.advanced())
 
     def build_success(self, ctx: SendContext) -> dict[str, Any]:
-        debit, issued = ctx.debit, ctx.issued
+        debit, issued, reach = ctx.debit, ctx.issued, ctx.reach
         quick = ctx.recipients.get("QuickRecipients", {})
         return {
             "Error": None,
@@ -90,10 +90,10 @@ class SendSteps(BusinessRules):
                         "AdvancedMessageID": issued.advanced,
                         "StandardMessageIDs": dict(issued.standard),
                     },
-                    "NoOfContacts": str(len(ctx.contacts)),
+                    "NoOfContacts": str(len(reach.contacts)),
                     "NoOfQuickRecipients": str(len(quick)),
                     "NoOfSMS": str(ctx.credits),
-                    "NoOfEmails": str(len(ctx.emails)),
+                    "NoOfEmails": str(len(reach.emails)),
                     "PreTransaction": str(debit.pre),
                     "PostTransaction": str(debit.post),
                     "CreditsUsed": str(debit.credits),
@@ -104,7 +104,7 @@ class SendSteps(BusinessRules):
 
     def record(self, ctx: SendContext) -> None:
         """Keep the accepted message in the sandbox."""
-        sandbox, message = self.state.sandbox, ctx.message
+        sandbox, message, reach = self.state.sandbox, ctx.message, ctx.reach
         options = ctx.options
         sandbox.record(
             SentMessage(
@@ -115,9 +115,9 @@ class SendSteps(BusinessRules):
                 text=message.text,
                 encoding=message.count.encoding,
                 parts=message.count.parts,
-                sms=tuple(ctx.sms),
-                emails=tuple(ctx.emails.values()),
-                contacts=tuple(ctx.contacts),
+                sms=tuple(reach.sms),
+                emails=tuple(reach.emails.values()),
+                contacts=tuple(reach.contacts),
                 credits=ctx.credits,
                 standard_message_ids=dict(ctx.issued.standard),
                 advanced_message_id=ctx.issued.advanced,

@@ -5,11 +5,12 @@ name the field, crashes (500) on odd input, the JSON reader's edge.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
 from contract_tests import ids
-from mockserver import Behaviour, Failure, SendContext
+from mockserver import Behaviour, Failure, Reach, SendContext
 from mockserver.http import Answer
 from tests.faults.base import Catalog
 
@@ -151,13 +152,7 @@ class RangeUnchecked(Behaviour):
 )
 class UnknownContactIgnored(Behaviour):
     def check_unknown_contact(self, ctx: SendContext) -> Failure | None:
-        known = {
-            k: v
-            for k, v in ctx.recipients.get("ContactID", {}).items()
-            if k in self.state.account.contacts
-        }
-        ctx.body["Contacts"]["ContactID"] = known
-        return None
+        return None  # and `resolve` skips a contact not on the account
 
 
 @fault(
@@ -225,12 +220,12 @@ class DuplicateRecipientRefused(Behaviour):
     ids.INVALID_RECIPIENT,
 )
 class ChannelUnchecked(Behaviour):
-    def check_invalid_recipient(self, ctx: SendContext) -> Failure | None:
-        quick = ctx.body["Contacts"].get("QuickRecipients", {})
-        ctx.body["Contacts"]["QuickRecipients"] = {
-            k: (0 if (not k.startswith("+") and v in (2, 3)) else v) for k, v in quick.items()
+    def resolve(self, recipients: Mapping[str, Any]) -> Reach | Failure:
+        quick = {
+            k: (0 if (not k.startswith("+") and v in (2, 3)) else v)
+            for k, v in recipients.get("QuickRecipients", {}).items()
         }
-        return super().check_invalid_recipient(ctx)
+        return super().resolve({**recipients, "QuickRecipients": quick})
 
 
 @fault(

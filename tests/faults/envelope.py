@@ -157,12 +157,8 @@ class InsufficientWithData(Behaviour):
     ids.ACCEPT_RECIPIENT_RESOLUTION,
 )
 class WarningOn200(Behaviour):
-    def __init__(self, state: MockState) -> None:
-        super().__init__(state)
-        self._skipped: dict[int, list[str]] = {}
-
-    def check_invalid_recipient(self, ctx: SendContext) -> Failure | None:
-        failure = super().check_invalid_recipient(ctx)
+    def build_success(self, ctx: SendContext) -> dict[str, Any]:
+        payload = super().build_success(ctx)
         skipped = []
         account = self.state.account
         for guid, channel in ctx.recipients.get("GroupID", {}).items():
@@ -171,12 +167,6 @@ class WarningOn200(Behaviour):
                 phones, emails = _reach(contact.phone, contact.email, int(channel))
                 if not phones and not emails:
                     skipped.append(member)
-        self._skipped[id(ctx)] = skipped  # SendContext has slots: kept aside
-        return failure
-
-    def build_success(self, ctx: SendContext) -> dict[str, Any]:
-        payload = super().build_success(ctx)
-        skipped = self._skipped.pop(id(ctx), [])
         if skipped:
             payload["Error"] = {
                 "ErrorCode": "InvalidRecipient",
@@ -227,7 +217,7 @@ class StandardIdsEmptyScheduled(Behaviour):
     def issue_ids(self, ctx: SendContext) -> Issued:
         issued = super().issue_ids(ctx)
         if ctx.type == 1 and ctx.result == "Scheduled":
-            return replace(issued, standard={number: [] for number in ctx.sms})
+            return replace(issued, standard={number: [] for number in ctx.reach.sms})
         return issued
 
 
@@ -252,7 +242,7 @@ class RecurringNoAdvancedId(Behaviour):
 class StandardEmailOnlyAdvanced(Behaviour):
     def issue_ids(self, ctx: SendContext) -> Issued:
         issued = super().issue_ids(ctx)
-        if ctx.type == 1 and not ctx.sms:
+        if ctx.type == 1 and not ctx.reach.sms:
             return replace(issued, advanced=self.state.ids.advanced())
         return issued
 

@@ -65,7 +65,7 @@ class StandardOnAdvanced(Behaviour):
         if ctx.type == 1:
             return issued
         parts = ctx.message.count.parts
-        return replace(issued, standard={n: self.state.ids.standard(parts) for n in ctx.sms})
+        return replace(issued, standard={n: self.state.ids.standard(parts) for n in ctx.reach.sms})
 
 
 @fault(
@@ -118,9 +118,9 @@ class IdsAdvancePerRecipient(Behaviour):
         n = ctx.message.count.parts
         standard = {
             number: [f"{first + i * n + k:010d}" for k in range(n)]
-            for i, number in enumerate(ctx.sms)
+            for i, number in enumerate(ctx.reach.sms)
         }
-        ids._next = first + len(ctx.sms)
+        ids._next = first + len(ctx.reach.sms)
         return Issued(standard=standard)
 
 
@@ -135,7 +135,7 @@ class AdvancedIdHash(Behaviour):
         issued = super().issue_ids(ctx)
         if issued.advanced is None:
             return issued
-        key = "|".join([ctx.text, *sorted(ctx.sms), *sorted(ctx.emails)])
+        key = "|".join([ctx.text, *sorted(ctx.reach.sms), *sorted(ctx.reach.emails)])
         return replace(issued, advanced=str(uuid.uuid5(uuid.NAMESPACE_URL, key)))
 
 
@@ -180,7 +180,7 @@ class IdsShared(Behaviour):
         if ctx.type != 1:
             return super().issue_ids(ctx)
         shared = self.state.ids.standard(ctx.message.count.parts)
-        return Issued(standard={number: list(shared) for number in ctx.sms})
+        return Issued(standard={number: list(shared) for number in ctx.reach.sms})
 
 
 @fault(

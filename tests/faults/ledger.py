@@ -43,7 +43,7 @@ class NotDebited(Behaviour):
 )
 class PerRecipient(Behaviour):
     def price(self, ctx: SendContext) -> int:
-        return len(ctx.sms)
+        return len(ctx.reach.sms)
 
 
 @fault(
@@ -55,7 +55,7 @@ class PerRecipient(Behaviour):
 )
 class EmailsCharged(Behaviour):
     def price(self, ctx: SendContext) -> int:
-        return super().price(ctx) + len(ctx.emails)
+        return super().price(ctx) + len(ctx.reach.emails)
 
 
 @fault(
@@ -136,7 +136,7 @@ def _charge_anyway(behaviour: Behaviour, ctx: SendContext) -> None:
         text = behaviour.message_text(ctx)
     except Exception:  # an incomplete template: nothing to price
         return
-    credits = behaviour.count_parts(text).parts * len(ctx.sms)
+    credits = behaviour.count_parts(text).parts * len(ctx.reach.sms)
     behaviour.state.ledger.debit(credits)
 
 
@@ -228,7 +228,7 @@ class RecurringFree(Behaviour):
     def build_success(self, ctx: SendContext) -> dict[str, Any]:
         payload = super().build_success(ctx)
         if ctx.type == 2 and ctx.count is not None:
-            payload["ResponseData"]["Detail"]["NoOfSMS"] = str(ctx.count.parts * len(ctx.sms))
+            payload["ResponseData"]["Detail"]["NoOfSMS"] = str(ctx.count.parts * len(ctx.reach.sms))
         return payload
 
 
@@ -286,7 +286,7 @@ class LedgerPerToken(_PerToken):
 )
 class AdvancedPerMessage(Behaviour):
     def price(self, ctx: SendContext) -> int:
-        if ctx.type == 0 and ctx.sms and ctx.count is not None:
+        if ctx.type == 0 and ctx.reach.sms and ctx.count is not None:
             return ctx.count.parts
         return super().price(ctx)
 

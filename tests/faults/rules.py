@@ -6,11 +6,11 @@ RecurringOptions.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from contract_tests import ids
-from mockserver import Behaviour, Failure, SendContext
+from mockserver import Behaviour, Failure, Reach, SendContext
 from tests.faults.base import Catalog
 
 catalog = Catalog()
@@ -18,19 +18,6 @@ fault = catalog.fault
 
 
 _PLACEHOLDER = re.compile(r"\{([0-9]+)\}")
-
-
-def _with_recipients(
-    ctx: SendContext, recipients: dict[str, Any], run: Callable[[], Failure | None]
-) -> Failure | None:
-    """Run `run` with ctx.recipients replaced, then put the request's own maps back (so that
-    the counts of the 200 still come from what the client sent)."""
-    original = ctx.recipients
-    ctx.recipients = recipients
-    try:
-        return run()
-    finally:
-        ctx.recipients = original
 
 
 def _phones_reached(account: Any, number: str, channel: int) -> tuple[str, ...]:
@@ -59,11 +46,11 @@ def _emails_reached(account: Any, number: str, channel: int) -> tuple[str, ...]:
     ids.PROPERTY_VALID_REQUESTS_ACCEPTED,
 )
 class EmailPlusTagIsPhone(Behaviour):
-    def check_invalid_recipient(self, ctx: SendContext) -> Failure | None:
-        quick = dict(ctx.recipients.get("QuickRecipients", {}))
+    def resolve(self, recipients: Mapping[str, Any]) -> Reach | Failure:
+        quick = dict(recipients.get("QuickRecipients", {}))
         tagged = {k: v for k, v in quick.items() if "+" in k and not k.startswith("+")}
         if not tagged:
-            return super().check_invalid_recipient(ctx)
+            return super().resolve(recipients)
         for key, channel in tagged.items():
             if channel in (1, 3):
                 return self.fail(
@@ -71,14 +58,12 @@ class EmailPlusTagIsPhone(Behaviour):
                     f"$.Contacts.QuickRecipients[{key!r}]: channel {channel} cannot reach a "
                     "phone number",
                 )
-            ctx.sms.setdefault(key, None)
-        rest = {
-            **ctx.recipients,
-            "QuickRecipients": {k: v for k, v in quick.items() if k not in tagged},
-        }
-        return _with_recipients(
-            ctx, rest, lambda: super(EmailPlusTagIsPhone, self).check_invalid_recipient(ctx)
+        rest = super().resolve(
+            {**recipients, "QuickRecipients": {k: v for k, v in quick.items() if k not in tagged}}
         )
+        if isinstance(rest, Failure):
+            return rest
+        return Reach(sms=dict.fromkeys(tagged)).joined(rest)
 
 
 @fault(
@@ -88,23 +73,24 @@ class EmailPlusTagIsPhone(Behaviour):
     ids.FIXTURE_COUNTS,
 )
 class EmailsGroupCaseSensitive(Behaviour):
-    def check_invalid_recipient(self, ctx: SendContext) -> Failure | None:
-        failure = super().check_invalid_recipient(ctx)
-        if failure is not None:
-            return failure
+    def resolve(self, recipients: Mapping[str, Any]) -> Reach | Failure:
+        reach = super().resolve(recipients)
+        if isinstance(reach, Failure):
+            return reach
         account = self.state.account
-        given = {k for k in ctx.recipients.get("QuickRecipients", {}) if not k.startswith("+")}
-        for number, channel in ctx.recipients.get("ContactID", {}).items():
+        given = {k for k in recipients.get("QuickRecipients", {}) if not k.startswith("+")}
+        for number, channel in recipients.get("ContactID", {}).items():
             given.update(_emails_reached(account, number, int(channel)))
-        for guid, channel in ctx.recipients.get("GroupID", {}).items():
+        twice: dict[str, str] = {}
+        for guid, channel in recipients.get("GroupID", {}).items():
             for member in account.group(guid) or ():
                 for address in _emails_reached(account, member, int(channel)):
                     folded = {g.lower() for g in given}
                     if address not in given and address.lower() in folded:
                         # the exact spelling is new: a second e-mail to the same address
-                        ctx.emails.setdefault(address + "\x00group", address)
+                        twice.setdefault(address + "\x00group", address)
                     given.add(address)
-        return None
+        return reach.joined(Reach(emails=twice))
 
 
 @fault(
@@ -149,7 +135,7 @@ class EmailsContactVsGroup(Behaviour):
             for member in account.group(guid) or ():
                 via_groups.update(a.lower() for a in _emails_reached(account, member, int(channel)))
         detail = payload["ResponseData"]["Detail"]
-        detail["NoOfEmails"] = str(len(ctx.emails) + len(direct & via_groups))
+        detail["NoOfEmails"] = str(len(ctx.reach.emails) + len(direct & via_groups))
         return payload
 
 
@@ -161,14 +147,9 @@ class EmailsContactVsGroup(Behaviour):
     ids.ACCEPT_RECIPIENT_RESOLUTION,
 )
 class GroupDefaultSmsOnly(Behaviour):
-    def check_invalid_recipient(self, ctx: SendContext) -> Failure | None:
-        groups = {
-            g: (2 if int(c) == 0 else c) for g, c in ctx.recipients.get("GroupID", {}).items()
-        }
-        changed = {**ctx.recipients, "GroupID": groups} if groups else dict(ctx.recipients)
-        return _with_recipients(
-            ctx, changed, lambda: super(GroupDefaultSmsOnly, self).check_invalid_recipient(ctx)
-        )
+    def resolve(self, recipients: Mapping[str, Any]) -> Reach | Failure:
+        groups = {g: (2 if int(c) == 0 else c) for g, c in recipients.get("GroupID", {}).items()}
+        return super().resolve({**recipients, "GroupID": groups} if groups else recipients)
 
 
 @fault(
@@ -177,7 +158,7 @@ class GroupDefaultSmsOnly(Behaviour):
     ids.FIXTURE_COUNTS,
 )
 class ContactDefaultBoth(Behaviour):
-    def check_invalid_recipient(self, ctx: SendContext) -> Failure | None:
+    def resolve(self, recipients: Mapping[str, Any]) -> Reach | Failure:
         contacts = self.state.account.contacts
         named = {
             n: (
@@ -185,12 +166,9 @@ class ContactDefaultBoth(Behaviour):
                 if int(c) == 0 and n in contacts and contacts[n].phone and contacts[n].email
                 else c
             )
-            for n, c in ctx.recipients.get("ContactID", {}).items()
+            for n, c in recipients.get("ContactID", {}).items()
         }
-        changed = {**ctx.recipients, "ContactID": named} if named else dict(ctx.recipients)
-        return _with_recipients(
-            ctx, changed, lambda: super(ContactDefaultBoth, self).check_invalid_recipient(ctx)
-        )
+        return super().resolve({**recipients, "ContactID": named} if named else recipients)
 
 
 @fault(
@@ -201,7 +179,7 @@ class ContactDefaultBoth(Behaviour):
     ids.ACCEPTED_INVALID,
 )
 class ContactChannel3Partial(Behaviour):
-    def check_invalid_recipient(self, ctx: SendContext) -> Failure | None:
+    def resolve(self, recipients: Mapping[str, Any]) -> Reach | Failure:
         contacts = self.state.account.contacts
 
         def fixed(number: str, channel: Any) -> Any:
@@ -214,11 +192,8 @@ class ContactChannel3Partial(Behaviour):
                 return 1
             return channel
 
-        named = {n: fixed(n, c) for n, c in ctx.recipients.get("ContactID", {}).items()}
-        changed = {**ctx.recipients, "ContactID": named} if named else dict(ctx.recipients)
-        return _with_recipients(
-            ctx, changed, lambda: super(ContactChannel3Partial, self).check_invalid_recipient(ctx)
-        )
+        named = {n: fixed(n, c) for n, c in recipients.get("ContactID", {}).items()}
+        return super().resolve({**recipients, "ContactID": named} if named else recipients)
 
 
 # -- content and templates -----------------------------------------------------------------
@@ -342,15 +317,15 @@ class ExpiryIgnoresOffset(Behaviour):
         options = ctx.options
         if "ExpiryDate" not in options or "DateToSend" not in options:
             return super().check_invalid_expiry(ctx)
-        ctx.options = {
+        wall_clock = {
             **options,
             "DateToSend": _drop_offset(options["DateToSend"]),
             "ExpiryDate": _drop_offset(options["ExpiryDate"]),
         }
-        try:
-            return super().check_invalid_expiry(ctx)
-        finally:
-            ctx.options = options
+        # The rule judged on a request of its own, with the offsets dropped.
+        return super().check_invalid_expiry(
+            SendContext({**ctx.body, "Options": wall_clock}, ctx.now)
+        )
 
 
 @fault(

@@ -5,10 +5,11 @@ message text, the Detail counts, the user id.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from contract_tests import ids
-from mockserver import Behaviour, Failure, SendContext
+from mockserver import Behaviour, Failure, Reach, SendContext
 from mockserver.http import HttpRequest
 from mockserver.instants import instant_of, parse_instant
 from tests.faults.base import Catalog
@@ -73,7 +74,7 @@ class QuickCountsAll(Behaviour):
     def build_success(self, ctx: SendContext) -> dict[str, Any]:
         payload = super().build_success(ctx)
         payload["ResponseData"]["Detail"]["NoOfQuickRecipients"] = str(
-            len(ctx.sms) + len(ctx.emails)
+            len(ctx.reach.sms) + len(ctx.reach.emails)
         )
         return payload
 
@@ -100,12 +101,13 @@ class ContactsTwice(Behaviour):
     ids.FIXTURE_COUNTS,
 )
 class EmailsCaseSensitive(Behaviour):
-    def check_invalid_recipient(self, ctx: SendContext) -> Failure | None:
-        failure = super().check_invalid_recipient(ctx)
-        for key in ctx.recipients.get("QuickRecipients", {}):
-            if "@" in key and key != key.lower():
-                ctx.emails[key] = key
-        return failure
+    def resolve(self, recipients: Mapping[str, Any]) -> Reach | Failure:
+        reach = super().resolve(recipients)
+        if isinstance(reach, Failure):
+            return reach
+        quick = recipients.get("QuickRecipients", {})
+        spelt = {k: k for k in quick if "@" in k and k != k.lower()}
+        return reach.joined(Reach(emails=spelt))
 
 
 @fault(
@@ -124,7 +126,7 @@ class NumbersTwice(Behaviour):
 
     def _contact_phones(self, ctx: SendContext) -> set[str]:
         account = self.state.account
-        return {account.contacts[c].phone or "" for c in ctx.contacts}
+        return {account.contacts[c].phone or "" for c in ctx.reach.contacts}
 
 
 @fault(
@@ -264,7 +266,7 @@ class QuickCountAfterDedupe(Behaviour):
     def build_success(self, ctx: SendContext) -> dict[str, Any]:
         account = self.state.account
         reached: set[str] = set()
-        for number in ctx.contacts:
+        for number in ctx.reach.contacts:
             contact = account.contacts[number]
             reached |= {v.lower() for v in (contact.phone, contact.email) if v}
         quick = ctx.recipients.get("QuickRecipients", {})
@@ -282,7 +284,7 @@ class ContactsCountQuickInBook(Behaviour):
     def build_success(self, ctx: SendContext) -> dict[str, Any]:
         account = self.state.account
         quick = {k.lower() for k in ctx.recipients.get("QuickRecipients", {})}
-        found = set(ctx.contacts)
+        found = set(ctx.reach.contacts)
         for number, contact in account.contacts.items():
             if {v.lower() for v in (contact.phone, contact.email) if v} & quick:
                 found.add(number)
@@ -297,7 +299,7 @@ class ContactsCountQuickInBook(Behaviour):
 )
 class ContactsCountSkipped(Behaviour):
     def build_success(self, ctx: SendContext) -> dict[str, Any]:
-        found = set(ctx.contacts)
+        found = set(ctx.reach.contacts)
         for guid in ctx.recipients.get("GroupID", {}):
             found |= set(self.state.account.group(guid) or ())
         return _set_detail(super().build_success(ctx), "NoOfContacts", len(found))
@@ -311,10 +313,10 @@ class ContactsCountSkipped(Behaviour):
 class ContactsPerChannel(Behaviour):
     def build_success(self, ctx: SendContext) -> dict[str, Any]:
         account = self.state.account
-        n = 0
-        for number in ctx.contacts:
+        n, reach = 0, ctx.reach
+        for number in reach.contacts:
             contact = account.contacts[number]
-            both = contact.phone in ctx.sms and (contact.email or "").lower() in ctx.emails
+            both = contact.phone in reach.sms and (contact.email or "").lower() in reach.emails
             n += 2 if both else 1
         return _set_detail(super().build_success(ctx), "NoOfContacts", n)
 
