@@ -10,9 +10,11 @@ from contract_tests.core import Violation
 from contract_tests.session import Session
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Probe:
-    """A deterministic, targeted test of one rule.
+    """A deterministic, targeted test of one rule, declared by keyword: one
+    `Probe(id=..., check=..., rule=..., description=..., run=...)` row of its family's
+    table (or `probes.base.refusal` / `acceptance`, which make one from a request).
 
     `run` gets the session (see `contract_tests.session.Session`) and yields violations;
     it must make at least one request, and count them in `session.cases`. A `last` probe

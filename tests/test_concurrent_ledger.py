@@ -127,7 +127,14 @@ def test_concurrent_probes_run_side_by_side_each_counted_on_its_own() -> None:
                 session.request("GET", "/")
             return iter(())
 
-        return Probe(name, "check", name, "sends", run, concurrent=name != "serial")
+        return Probe(
+            id=name,
+            check="check",
+            rule=name,
+            description="sends",
+            run=run,
+            concurrent=name != "serial",
+        )
 
     probes = [sends("a", 30), sends("b", 20), sends("c", 10), sends("serial", 5)]
     with served(create_app(spec=SPEC, account=ACCOUNT)) as url:

@@ -62,7 +62,13 @@ def test_aggregate_files_a_violation_under_its_own_rule() -> None:
 
 
 def _probe(probe_id: str, run: object) -> Probe:
-    return Probe(probe_id, "stand-in", probe_id, f"the {probe_id} stand-in", run)  # type: ignore[arg-type]
+    return Probe(
+        id=probe_id,
+        check="stand-in",
+        rule=probe_id,
+        description=f"the {probe_id} stand-in",
+        run=run,  # type: ignore[arg-type]
+    )
 
 
 def _sends_and_passes(session: Session) -> Iterator[Violation]:

@@ -1,6 +1,6 @@
 """Deterministic probes, one or more per rule of the contract, in one registry.
 
-Each probe is a `contract_tests.core.Probe`: `probe.run(session)` sends its requests and
+Each probe is a `contract_tests.probe.Probe`: `probe.run(session)` sends its requests and
 yields the violations it saw. A probe that does not apply to the account (for example, no
 contact without an e-mail address) sends nothing and yields nothing.
 
@@ -9,6 +9,13 @@ spec, in the order a run sends them; a family's module may take some of them fro
 modules it names (transport from `http_order`, `media_types` and `json_syntax`,
 acceptance from `acceptance_options`). `registry(spec)` is every probe of a run, the `last`
 ones (the exact-balance probe) at the end, by that field alone.
+
+A family declares its probes in one form: a table (the list the family function returns)
+with one keyword call per probe, `Probe(id=..., check=..., rule=..., description=...,
+run=...)` for a probe with a run of its own, or `base.refusal(...)` / `base.acceptance(...)`
+(keyword-only, `id=` first) for one request that must be refused or accepted. A module's
+own keyword-only helper (`error_codes`' `broken`, `validation`'s `_invalid`, ...) may fix
+the fields its rows share; it returns one of those. `Probe` takes keywords only.
 """
 
 from __future__ import annotations

@@ -6,7 +6,6 @@ import base64
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
 from urllib.parse import quote_plus, urlencode
 
 from contract_tests import ids
@@ -53,58 +52,74 @@ def _non_ascii_run(session: Session) -> Iterator[Violation]:
 
 
 def auth_probes(spec: Spec) -> list[Probe]:
-    cases: list[tuple[str, Any, str]] = [
-        ("no-token", lambda s: None, "no Authorization header"),
-        (
-            "wrong-scheme",
-            lambda s: "Basic " + base64.b64encode(b"demo:demo-secret").decode(),
-            "the Basic scheme",
-        ),
-        (
-            "unknown-token",
-            lambda s: "Bearer not-a-token-this-server-issued",
-            "a token the server never issued",
-        ),
-        ("empty-bearer", lambda s: "Bearer", "an empty bearer token"),
-        ("token-without-scheme", lambda s: s.token, "a token without the Bearer scheme"),
-        ("token-with-suffix", lambda s: f"Bearer {s.token}x", "the issued token and one more byte"),
-        ("token-prefix", lambda s: f"Bearer {s.token[:-1]}", "the issued token less its last byte"),
-        ("two-tokens", lambda s: f"Bearer {s.token} {s.token}", "two tokens after Bearer"),
-    ]
-    probes = [
-        refusal(
-            f"auth-{name}",
+    unauthorized = spec.terms.status("Unauthorized")
+
+    def refused(*, id: str, header: Callable[[Session], str | None], what: str) -> Probe:
+        """A send with `header(session)` as Authorization (None: without the header), which
+        `what` describes."""
+        return refusal(
+            id=id,
             check=AUTH,
             rule=ids.AUTH_UNAUTHORIZED.rule,
             request=_authorized_by(header),
             code="Unauthorized",
-            description=f"A send with {what} gets 401 Unauthorized with WWW-Authenticate: Bearer.",
+            description=f"A send with {what} gets {unauthorized} Unauthorized with "
+            "WWW-Authenticate: Bearer.",
         )
-        for name, header, what in cases
-    ]
-    probes.append(
+
+    return [
+        refused(id="auth-no-token", header=lambda s: None, what="no Authorization header"),
+        refused(
+            id="auth-wrong-scheme",
+            header=lambda s: "Basic " + base64.b64encode(b"demo:demo-secret").decode(),
+            what="the Basic scheme",
+        ),
+        refused(
+            id="auth-unknown-token",
+            header=lambda s: "Bearer not-a-token-this-server-issued",
+            what="a token the server never issued",
+        ),
+        refused(id="auth-empty-bearer", header=lambda s: "Bearer", what="an empty bearer token"),
+        refused(
+            id="auth-token-without-scheme",
+            header=lambda s: s.token,
+            what="a token without the Bearer scheme",
+        ),
+        refused(
+            id="auth-token-with-suffix",
+            header=lambda s: f"Bearer {s.token}x",
+            what="the issued token and one more byte",
+        ),
+        refused(
+            id="auth-token-prefix",
+            header=lambda s: f"Bearer {s.token[:-1]}",
+            what="the issued token less its last byte",
+        ),
+        refused(
+            id="auth-two-tokens",
+            header=lambda s: f"Bearer {s.token} {s.token}",
+            what="two tokens after Bearer",
+        ),
         Probe(
-            "auth-non-ascii-header",
-            *ids.AUTH_UNAUTHORIZED,
-            "An Authorization header with bytes that are not ASCII gets 401, never a 5xx.",
-            _non_ascii_run,
-        )
-    )
-    probes.append(
+            id="auth-non-ascii-header",
+            check=ids.AUTH_UNAUTHORIZED.check,
+            rule=ids.AUTH_UNAUTHORIZED.rule,
+            description="An Authorization header with bytes that are not ASCII gets "
+            f"{unauthorized}, never a 5xx.",
+            run=_non_ascii_run,
+        ),
         refusal(
-            "auth-expired-token",
+            id="auth-expired-token",
             check=AUTH,
             rule=ids.AUTH_EXPIRED_TOKEN.rule,
             request=lambda s: _send_with(f"Bearer {s.expired_token}") if s.expired_token else None,
             code="Unauthorized",
-            description="A send with an expired token gets "
-            f"{spec.terms.status('Unauthorized')} (n/a over HTTP without --expired-token: a "
-            f"live server's tokens last {spec.terms.limits.token_lifetime_seconds} s).",
-        )
-    )
-    probes.append(
+            description=f"A send with an expired token gets {unauthorized} (n/a over HTTP "
+            "without --expired-token: a live server's tokens last "
+            f"{spec.terms.limits.token_lifetime_seconds} s).",
+        ),
         refusal(
-            "auth-before-media-type",
+            id="auth-before-media-type",
             check=ids.ORDER,
             rule=ids.order_rule(ids.AUTH, ids.TRANSPORT_MEDIA_TYPE).rule,
             request=lambda s: Raw(
@@ -113,18 +128,17 @@ def auth_probes(spec: Spec) -> list[Probe]:
                 auth=False,
             ),
             code="Unauthorized",
-            description="Auth is checked before the media type: no token and a form body is 401.",
-        )
-    )
-    probes.append(
+            description="Auth is checked before the media type: no token and a form body is "
+            f"{unauthorized}.",
+        ),
         Probe(
-            "token-endpoint",
-            *ids.TOKEN_RFC6749,
-            "POST /Token answers as RFC 6749 and docs/contract.md say.",
-            _token_run,
-        )
-    )
-    return probes
+            id="token-endpoint",
+            check=ids.TOKEN_RFC6749.check,
+            rule=ids.TOKEN_RFC6749.rule,
+            description="POST /Token answers as RFC 6749 and docs/contract.md say.",
+            run=_token_run,
+        ),
+    ]
 
 
 FORM = "application/x-www-form-urlencoded"

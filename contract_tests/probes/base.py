@@ -240,8 +240,8 @@ def send_any(session: Session, request: Any) -> Exchange | None:
 
 
 def refusal(
-    probe_id: str,
     *,
+    id: str,
     check: str,
     rule: str,
     request: Body,
@@ -263,18 +263,21 @@ def refusal(
             session, exchange, check=check, rule=rule, status=status, code=expected, names=wanted
         )
 
-    return Probe(probe_id, check, rule, description, run)
+    return Probe(id=id, check=check, rule=rule, description=description, run=run)
 
 
 def acceptance(
-    probe_id: str,
     *,
+    id: str,
     check: str,
     rule: str,
     request: Body,
     description: str,
     then: Callable[[Session, Exchange], Iterable[Violation]] | None = None,
 ) -> Probe:
+    """A probe whose request must be accepted (see `expect_acceptance`); `then` judges
+    the 200 further."""
+
     def run(session: Session) -> Iterator[Violation]:
         exchange = send_any(session, request(session))
         if exchange is None:
@@ -284,7 +287,7 @@ def acceptance(
         if then is not None and exchange.response.status == 200:
             yield from then(session, exchange)
 
-    return Probe(probe_id, check, rule, description, run)
+    return Probe(id=id, check=check, rule=rule, description=description, run=run)
 
 
 # -- values at the spec's bounds ----------------------------------------------------------

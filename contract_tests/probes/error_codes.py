@@ -30,6 +30,8 @@ from twosms_contract.spec import Spec
 
 RULES, VALIDATION, ORDER = ids.ERROR_CODES, ids.VALIDATION, ids.ORDER
 Build = Callable[[Session], Any]
+# What a refusal's ErrorReason must name one of (or, callable, read from the session).
+Names = Sequence[str] | Callable[[Session], Sequence[str]]
 
 
 def _nobody_left(session: Session) -> Any:
@@ -83,227 +85,240 @@ def _recurring(**recurring: Any) -> dict[str, Any]:
 def error_code_probes(spec: Spec) -> list[Probe]:
     """One probe per business rule: breaking only it gets its code and status, naming the
     field."""
-    table: list[tuple[str, str, Build, Sequence[str] | Callable[[Session], Sequence[str]]]] = [
-        (
-            "no-recipients-empty-contacts",
-            ids.NO_RECIPIENTS.rule,
-            lambda s: base_request(Contacts={}),
-            ["Contacts", "recipient"],
-        ),
-        (
-            "no-recipients-empty-maps",
-            ids.NO_RECIPIENTS.rule,
-            lambda s: base_request(
-                Contacts={"QuickRecipients": {}, "ContactID": {}, "GroupID": {}}
-            ),
-            ["Contacts", "recipient"],
-        ),
-        (
-            "no-recipients-nobody-left",
-            ids.NO_RECIPIENTS.rule,
-            _nobody_left,
-            ["Contacts", "recipient", "GroupID"],
-        ),
-        (
-            "unknown-contact",
-            ids.UNKNOWN_CONTACT.rule,
-            unknown_contact_request,
-            lambda s: ["ContactID", unknown_contact(s.account)],
-        ),
-        (
-            "unknown-group",
-            ids.UNKNOWN_GROUP.rule,
-            lambda s: base_request(Contacts={"GroupID": {UNKNOWN_GUID: 0}}),
-            ["GroupID", UNKNOWN_GUID],
-        ),
-        (
-            "invalid-recipient-number-by-email",
-            ids.INVALID_RECIPIENT.rule,
-            lambda s: base_request(Contacts={"QuickRecipients": {QUICK_NUMBER: 1}}),
-            ["QuickRecipients", QUICK_NUMBER],
-        ),
-        (
-            "invalid-recipient-number-by-both",
-            ids.INVALID_RECIPIENT.rule,
-            lambda s: base_request(Contacts={"QuickRecipients": {QUICK_NUMBER: 3}}),
-            ["QuickRecipients", QUICK_NUMBER],
-        ),
-        (
-            "invalid-recipient-email-by-sms",
-            ids.INVALID_RECIPIENT.rule,
-            lambda s: base_request(Contacts={"QuickRecipients": {QUICK_EMAIL: 2}}),
-            ["QuickRecipients", QUICK_EMAIL],
-        ),
-        (
-            "invalid-recipient-email-by-both",
-            ids.INVALID_RECIPIENT.rule,
-            lambda s: base_request(Contacts={"QuickRecipients": {QUICK_EMAIL: 3}}),
-            ["QuickRecipients", QUICK_EMAIL],
-        ),
-        (
-            "invalid-recipient-contact-without-phone",
-            ids.INVALID_RECIPIENT.rule,
-            contact_request(phone=False, email=True, channel=2),
-            lambda s: ["ContactID", contact_with(s.account, phone=False, email=True) or "?"],
-        ),
-        (
-            "invalid-recipient-contact-without-email",
-            ids.INVALID_RECIPIENT.rule,
-            contact_request(phone=True, email=False, channel=1),
-            lambda s: ["ContactID", contact_with(s.account, phone=True, email=False) or "?"],
-        ),
-        (
-            "invalid-recipient-contact-both-lacks-one",
-            ids.INVALID_RECIPIENT.rule,
-            contact_request(phone=True, email=False, channel=3),
-            lambda s: ["ContactID", contact_with(s.account, phone=True, email=False) or "?"],
-        ),
-        (
-            "no-content-missing",
-            ids.NO_CONTENT.rule,
-            lambda s: {k: v for k, v in base_request().items() if k != "Content"},
-            ["Content"],
-        ),
-        ("no-content-empty", ids.NO_CONTENT.rule, lambda s: base_request(Content=""), ["Content"]),
-        (
-            "unknown-template",
-            ids.UNKNOWN_TEMPLATE.rule,
-            lambda s: base_request(Template={"ID": UNKNOWN_GUID, "PlaceHolders": {}}),
-            ["Template", UNKNOWN_GUID],
-        ),
-        (
-            "missing-placeholder",
-            ids.MISSING_PLACEHOLDER.rule,
-            missing_placeholder,
-            _missing_placeholder_names,
-        ),
-        (
-            "missing-placeholders-map",
-            ids.MISSING_PLACEHOLDER.rule,
-            _no_placeholders,
-            ["PlaceHolders", "placeholder"],
-        ),
-        (
-            "invalid-sender-too-long",
-            ids.INVALID_SENDER.rule,
-            lambda s: with_options(Sender=too_long_sender(s)),
-            ["Sender"],
-        ),
-        (
-            "invalid-sender-empty",
-            ids.INVALID_SENDER.rule,
-            lambda s: with_options(Sender=""),
-            ["Sender"],
-        ),
-        (
-            "invalid-sender-no-letter",
-            ids.INVALID_SENDER.rule,
-            lambda s: with_options(Sender="   "),
-            ["Sender"],
-        ),
-        (
-            "invalid-sender-punctuation",
-            ids.INVALID_SENDER.rule,
-            lambda s: with_options(Sender="Ab-cd"),
-            ["Sender"],
-        ),
-        (
-            "invalid-sender-too-many-digits",
-            ids.INVALID_SENDER.rule,
-            lambda s: with_options(Sender=too_long_sender(s, "1")),
-            ["Sender"],
-        ),
-        (
-            "invalid-sender-plus-too-many-digits",
-            ids.INVALID_SENDER.rule,
-            lambda s: with_options(Sender=too_long_sender(s, "1", "+")),
-            ["Sender"],
-        ),
-        *(
-            (f"invalid-sender-{name}", ids.INVALID_SENDER.rule, _sender(sender), ["Sender"])
-            for name, sender in (
-                ("digits-and-space", "12 34"),
-                ("plus-and-space", "+44 7700"),
-                ("letters-and-plus", "+Clinic"),
-            )
-        ),
-        *(
-            (
-                f"unknown-contact-{name}",
-                ids.UNKNOWN_CONTACT.rule,
-                lambda s, key=key: base_request(Contacts={"ContactID": {key: 0}}),
-                ["ContactID", key],
-            )
-            for name, key in (("one-digit", "7"),)
-        ),
-        (
-            "invalid-reference",
-            ids.INVALID_REFERENCE.rule,
-            lambda s: with_options(Reference=too_long_reference(s)),
-            ["Reference"],
-        ),
-        (
-            "invalid-reference-accented",
-            ids.INVALID_REFERENCE.rule,
-            lambda s: with_options(Reference=too_long_reference(s, "é")),
-            ["Reference"],
-        ),
-        (
-            "invalid-expiry-by-offset",
-            ids.INVALID_EXPIRY.rule,
-            lambda s: with_options(
-                DateToSend=at_offset(2 * DAY, "10:00:00", "+00:00"),
-                ExpiryDate=at_offset(2 * DAY, "12:00:00", "+05:00"),  # 07:00 UTC: before
-            ),
-            ["ExpiryDate"],
-        ),
-        (
-            "invalid-expiry-before-send",
-            ids.INVALID_EXPIRY.rule,
-            lambda s: with_options(DateToSend=iso(2 * DAY), ExpiryDate=iso(DAY)),
-            ["ExpiryDate"],
-        ),
-        (
-            "invalid-expiry-equal-send",
-            ids.INVALID_EXPIRY.rule,
-            _expiry_equal_to_send,
-            ["ExpiryDate"],
-        ),
-        (
-            "invalid-expiry-in-the-past",
-            ids.INVALID_EXPIRY.rule,
-            lambda s: with_options(ExpiryDate=iso(-DAY)),
-            ["ExpiryDate"],
-        ),
-        (
-            "missing-recurring-options",
-            ids.MISSING_RECURRING_OPTIONS.rule,
-            lambda s: base_request(Type=2),
-            ["RecurringOptions"],
-        ),
-        (
-            "missing-recurring-occurrences",
-            ids.MISSING_RECURRING_OPTIONS.rule,
-            lambda s: _recurring(Range=1),
-            ["OccurrencesEnd", "RecurringOptions"],
-        ),
-        (
-            "missing-recurring-expiry",
-            ids.MISSING_RECURRING_OPTIONS.rule,
-            lambda s: _recurring(Range=2),
-            ["ExpiryDate", "RecurringOptions"],
-        ),
-    ]
-    return [
-        refusal(
-            probe_id,
+
+    def broken(*, id: str, code: str, request: Build, names: Names) -> Probe:
+        """`request` breaks only the rule of `code`; its ErrorReason names one of `names`."""
+        return refusal(
+            id=id,
             check=RULES,
             rule=code,
-            request=build,
+            request=request,
             code=code,
             names=names,
             description=f"Breaking only the {code} rule gets {spec.terms.status(code)} {code}, "
             "naming the field.",
         )
-        for probe_id, code, build, names in table
+
+    return [
+        broken(
+            id="no-recipients-empty-contacts",
+            code=ids.NO_RECIPIENTS.rule,
+            request=lambda s: base_request(Contacts={}),
+            names=["Contacts", "recipient"],
+        ),
+        broken(
+            id="no-recipients-empty-maps",
+            code=ids.NO_RECIPIENTS.rule,
+            request=lambda s: base_request(
+                Contacts={"QuickRecipients": {}, "ContactID": {}, "GroupID": {}}
+            ),
+            names=["Contacts", "recipient"],
+        ),
+        broken(
+            id="no-recipients-nobody-left",
+            code=ids.NO_RECIPIENTS.rule,
+            request=_nobody_left,
+            names=["Contacts", "recipient", "GroupID"],
+        ),
+        broken(
+            id="unknown-contact",
+            code=ids.UNKNOWN_CONTACT.rule,
+            request=unknown_contact_request,
+            names=lambda s: ["ContactID", unknown_contact(s.account)],
+        ),
+        broken(
+            id="unknown-group",
+            code=ids.UNKNOWN_GROUP.rule,
+            request=lambda s: base_request(Contacts={"GroupID": {UNKNOWN_GUID: 0}}),
+            names=["GroupID", UNKNOWN_GUID],
+        ),
+        broken(
+            id="invalid-recipient-number-by-email",
+            code=ids.INVALID_RECIPIENT.rule,
+            request=lambda s: base_request(Contacts={"QuickRecipients": {QUICK_NUMBER: 1}}),
+            names=["QuickRecipients", QUICK_NUMBER],
+        ),
+        broken(
+            id="invalid-recipient-number-by-both",
+            code=ids.INVALID_RECIPIENT.rule,
+            request=lambda s: base_request(Contacts={"QuickRecipients": {QUICK_NUMBER: 3}}),
+            names=["QuickRecipients", QUICK_NUMBER],
+        ),
+        broken(
+            id="invalid-recipient-email-by-sms",
+            code=ids.INVALID_RECIPIENT.rule,
+            request=lambda s: base_request(Contacts={"QuickRecipients": {QUICK_EMAIL: 2}}),
+            names=["QuickRecipients", QUICK_EMAIL],
+        ),
+        broken(
+            id="invalid-recipient-email-by-both",
+            code=ids.INVALID_RECIPIENT.rule,
+            request=lambda s: base_request(Contacts={"QuickRecipients": {QUICK_EMAIL: 3}}),
+            names=["QuickRecipients", QUICK_EMAIL],
+        ),
+        broken(
+            id="invalid-recipient-contact-without-phone",
+            code=ids.INVALID_RECIPIENT.rule,
+            request=contact_request(phone=False, email=True, channel=2),
+            names=lambda s: ["ContactID", contact_with(s.account, phone=False, email=True) or "?"],
+        ),
+        broken(
+            id="invalid-recipient-contact-without-email",
+            code=ids.INVALID_RECIPIENT.rule,
+            request=contact_request(phone=True, email=False, channel=1),
+            names=lambda s: ["ContactID", contact_with(s.account, phone=True, email=False) or "?"],
+        ),
+        broken(
+            id="invalid-recipient-contact-both-lacks-one",
+            code=ids.INVALID_RECIPIENT.rule,
+            request=contact_request(phone=True, email=False, channel=3),
+            names=lambda s: ["ContactID", contact_with(s.account, phone=True, email=False) or "?"],
+        ),
+        broken(
+            id="no-content-missing",
+            code=ids.NO_CONTENT.rule,
+            request=lambda s: {k: v for k, v in base_request().items() if k != "Content"},
+            names=["Content"],
+        ),
+        broken(
+            id="no-content-empty",
+            code=ids.NO_CONTENT.rule,
+            request=lambda s: base_request(Content=""),
+            names=["Content"],
+        ),
+        broken(
+            id="unknown-template",
+            code=ids.UNKNOWN_TEMPLATE.rule,
+            request=lambda s: base_request(Template={"ID": UNKNOWN_GUID, "PlaceHolders": {}}),
+            names=["Template", UNKNOWN_GUID],
+        ),
+        broken(
+            id="missing-placeholder",
+            code=ids.MISSING_PLACEHOLDER.rule,
+            request=missing_placeholder,
+            names=_missing_placeholder_names,
+        ),
+        broken(
+            id="missing-placeholders-map",
+            code=ids.MISSING_PLACEHOLDER.rule,
+            request=_no_placeholders,
+            names=["PlaceHolders", "placeholder"],
+        ),
+        broken(
+            id="invalid-sender-too-long",
+            code=ids.INVALID_SENDER.rule,
+            request=lambda s: with_options(Sender=too_long_sender(s)),
+            names=["Sender"],
+        ),
+        broken(
+            id="invalid-sender-empty",
+            code=ids.INVALID_SENDER.rule,
+            request=lambda s: with_options(Sender=""),
+            names=["Sender"],
+        ),
+        broken(
+            id="invalid-sender-no-letter",
+            code=ids.INVALID_SENDER.rule,
+            request=lambda s: with_options(Sender="   "),
+            names=["Sender"],
+        ),
+        broken(
+            id="invalid-sender-punctuation",
+            code=ids.INVALID_SENDER.rule,
+            request=lambda s: with_options(Sender="Ab-cd"),
+            names=["Sender"],
+        ),
+        broken(
+            id="invalid-sender-too-many-digits",
+            code=ids.INVALID_SENDER.rule,
+            request=lambda s: with_options(Sender=too_long_sender(s, "1")),
+            names=["Sender"],
+        ),
+        broken(
+            id="invalid-sender-plus-too-many-digits",
+            code=ids.INVALID_SENDER.rule,
+            request=lambda s: with_options(Sender=too_long_sender(s, "1", "+")),
+            names=["Sender"],
+        ),
+        broken(
+            id="invalid-sender-digits-and-space",
+            code=ids.INVALID_SENDER.rule,
+            request=_sender("12 34"),
+            names=["Sender"],
+        ),
+        broken(
+            id="invalid-sender-plus-and-space",
+            code=ids.INVALID_SENDER.rule,
+            request=_sender("+44 7700"),
+            names=["Sender"],
+        ),
+        broken(
+            id="invalid-sender-letters-and-plus",
+            code=ids.INVALID_SENDER.rule,
+            request=_sender("+Clinic"),
+            names=["Sender"],
+        ),
+        broken(
+            id="unknown-contact-one-digit",
+            code=ids.UNKNOWN_CONTACT.rule,
+            request=lambda s: base_request(Contacts={"ContactID": {"7": 0}}),
+            names=["ContactID", "7"],
+        ),
+        broken(
+            id="invalid-reference",
+            code=ids.INVALID_REFERENCE.rule,
+            request=lambda s: with_options(Reference=too_long_reference(s)),
+            names=["Reference"],
+        ),
+        broken(
+            id="invalid-reference-accented",
+            code=ids.INVALID_REFERENCE.rule,
+            request=lambda s: with_options(Reference=too_long_reference(s, "é")),
+            names=["Reference"],
+        ),
+        broken(
+            id="invalid-expiry-by-offset",
+            code=ids.INVALID_EXPIRY.rule,
+            request=lambda s: with_options(
+                DateToSend=at_offset(2 * DAY, "10:00:00", "+00:00"),
+                ExpiryDate=at_offset(2 * DAY, "12:00:00", "+05:00"),  # 07:00 UTC: before
+            ),
+            names=["ExpiryDate"],
+        ),
+        broken(
+            id="invalid-expiry-before-send",
+            code=ids.INVALID_EXPIRY.rule,
+            request=lambda s: with_options(DateToSend=iso(2 * DAY), ExpiryDate=iso(DAY)),
+            names=["ExpiryDate"],
+        ),
+        broken(
+            id="invalid-expiry-equal-send",
+            code=ids.INVALID_EXPIRY.rule,
+            request=_expiry_equal_to_send,
+            names=["ExpiryDate"],
+        ),
+        broken(
+            id="invalid-expiry-in-the-past",
+            code=ids.INVALID_EXPIRY.rule,
+            request=lambda s: with_options(ExpiryDate=iso(-DAY)),
+            names=["ExpiryDate"],
+        ),
+        broken(
+            id="missing-recurring-options",
+            code=ids.MISSING_RECURRING_OPTIONS.rule,
+            request=lambda s: base_request(Type=2),
+            names=["RecurringOptions"],
+        ),
+        broken(
+            id="missing-recurring-occurrences",
+            code=ids.MISSING_RECURRING_OPTIONS.rule,
+            request=lambda s: _recurring(Range=1),
+            names=["OccurrencesEnd", "RecurringOptions"],
+        ),
+        broken(
+            id="missing-recurring-expiry",
+            code=ids.MISSING_RECURRING_OPTIONS.rule,
+            request=lambda s: _recurring(Range=2),
+            names=["ExpiryDate", "RecurringOptions"],
+        ),
     ]

@@ -209,11 +209,11 @@ def _run(session: Session) -> Iterator[Violation]:
 def field_probes(_spec: Spec) -> list[Probe]:
     return [
         Probe(
-            "validation-every-field",
-            "validation",
-            FIELD_CONSTRAINTS,
-            "Each constraint of each request field, read from the spec: just outside it is "
-            "a ValidationError, each bound and enum member is accepted.",
-            _run,
+            id="validation-every-field",
+            check=ids.VALIDATION,
+            rule=FIELD_CONSTRAINTS,
+            description="Each constraint of each request field, read from the spec: just "
+            "outside it is a ValidationError, each bound and enum member is accepted.",
+            run=_run,
         )
     ]

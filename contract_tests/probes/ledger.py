@@ -19,7 +19,7 @@ from contract_tests.probes.base import (
 )
 from contract_tests.session import NO_ANSWER, Session
 from contract_tests.sms import counter_for
-from twosms_contract.spec import Spec
+from twosms_contract.spec import Spec, load_spec
 
 LEDGER = ids.LEDGER
 _BURST, _THREADS = 32, 8
@@ -94,7 +94,8 @@ def _insufficient(session: Session) -> Iterator[Violation]:
         yield violation(
             after,
             *ids.LEDGER_INSUFFICIENT_CREDITS,
-            "a refused send (402) changed the balance",
+            f"a refused send ({session.spec.terms.status('InsufficientCredits')}) changed the "
+            "balance",
             detail["PreTransaction"],
             str(balance),
         )
@@ -161,31 +162,37 @@ def _concurrent(session: Session) -> Iterator[Violation]:
         )
 
 
-def ledger_probes(_spec: Spec) -> list[Probe]:
+def ledger_probes(spec: Spec) -> list[Probe]:
+    insufficient = spec.terms.status("InsufficientCredits")
     return [
         Probe(
-            "ledger-series",
-            *ids.LEDGER_SERIES,
-            "Five sends in series: each PreTransaction is the previous PostTransaction, "
-            "and no message ID repeats.",
-            _series,
+            id="ledger-series",
+            check=ids.LEDGER_SERIES.check,
+            rule=ids.LEDGER_SERIES.rule,
+            description="Five sends in series: each PreTransaction is the previous "
+            "PostTransaction, and no message ID repeats.",
+            run=_series,
             whole_account=True,
         ),
         Probe(
-            "ledger-insufficient-credits",
-            *ids.LEDGER_INSUFFICIENT_CREDITS,
-            "A send the balance cannot cover gets 402 InsufficientCredits and spends nothing.",
-            _insufficient,
+            id="ledger-insufficient-credits",
+            check=ids.LEDGER_INSUFFICIENT_CREDITS.check,
+            rule=ids.LEDGER_INSUFFICIENT_CREDITS.rule,
+            description=f"A send the balance cannot cover gets {insufficient} "
+            "InsufficientCredits and spends nothing.",
+            run=_insufficient,
             whole_account=True,
         ),
         Probe(
-            "ledger-concurrent-sends",
-            *ids.LEDGER_CONCURRENT_SENDS,
-            f"{_BURST} sends from {_THREADS} threads at once: unique IDs, an exact balance.",
-            _concurrent,
+            id="ledger-concurrent-sends",
+            check=ids.LEDGER_CONCURRENT_SENDS.check,
+            rule=ids.LEDGER_CONCURRENT_SENDS.rule,
+            description=f"{_BURST} sends from {_THREADS} threads at once: unique IDs, an exact "
+            "balance.",
+            run=_concurrent,
             whole_account=True,
         ),
-        exact_balance_probe(),
+        exact_balance_probe(spec),
     ]
 
 
@@ -252,15 +259,17 @@ def _exact_balance(session: Session) -> Iterator[Violation]:
         )
 
 
-def exact_balance_probe() -> Probe:
-    """The probe that spends the whole balance: marked `last`, so the runner runs it after
-    every stage (`runner.ClosingProbes`)."""
+def exact_balance_probe(spec: Spec | None = None) -> Probe:
+    """The probe that spends the whole balance (over `spec`, default the project's): marked
+    `last`, so the runner runs it after every stage (`runner.ClosingProbes`)."""
+    insufficient = (spec if spec is not None else load_spec()).terms.status("InsufficientCredits")
     return Probe(
         id="ledger-exact-balance",
         check=LEDGER,
         rule=ids.LEDGER_EXACT_BALANCE.rule,
         description="A send costing exactly the balance is accepted, leaving 0; then one credit "
-        "more is 402, and an e-mail (free) is still accepted. Spends every credit: it runs last.",
+        f"more is {insufficient}, and an e-mail (free) is still accepted. Spends every credit: "
+        "it runs last.",
         run=_exact_balance,
         last=True,
     )

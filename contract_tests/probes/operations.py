@@ -26,6 +26,7 @@ from contract_tests.operations import (
 )
 from contract_tests.probe import Probe
 from contract_tests.session import Session
+from twosms_contract.contract import Contract
 from twosms_contract.spec import Spec, pointer_escape, resolve_pointer
 
 _BEARER = re.compile(r"(^|,)\s*bearer(\s|,|$)", re.IGNORECASE)
@@ -246,8 +247,8 @@ def _send(
     )
 
 
-def security_probe(operation: SpecOperation) -> Probe:
-    """`security:<operation>` (see the module docstring)."""
+def security_probe(operation: SpecOperation, *, terms: Contract) -> Probe:
+    """`security:<operation>` (see the module docstring), described with `terms`' statuses."""
 
     def run(session: Session) -> Iterator[Violation]:
         spec = session.spec
@@ -267,7 +268,7 @@ def security_probe(operation: SpecOperation) -> Probe:
                 rule,
                 f"{operation.name} without a token answered {status}",
                 f"{status} {exchange.response.body[:200].decode('utf-8', 'replace')}",
-                "401: the operation declares security",
+                f"{unauthorized}: the operation declares security",
             )
         elif _challenges_bearer(spec, operation):
             challenge = exchange.response.header("www-authenticate") or ""
@@ -276,7 +277,7 @@ def security_probe(operation: SpecOperation) -> Probe:
                     exchange,
                     CHECK,
                     rule,
-                    f"{operation.name}'s 401 has no Bearer challenge",
+                    f"{operation.name}'s {unauthorized} has no Bearer challenge",
                     challenge or "(no WWW-Authenticate)",
                     "WWW-Authenticate: Bearer",
                 )
@@ -300,7 +301,7 @@ def security_probe(operation: SpecOperation) -> Probe:
                 CHECK,
                 rule,
                 f"{operation.name} refused the run's token",
-                f"401 {exchange.response.body[:200].decode('utf-8', 'replace')}",
+                f"{unauthorized} {exchange.response.body[:200].decode('utf-8', 'replace')}",
                 "the token that the send endpoint takes",
             )
 
@@ -308,11 +309,12 @@ def security_probe(operation: SpecOperation) -> Probe:
         id=f"operation-security-{operation.name}",
         check=CHECK,
         rule=operation.security_rule,
-        description=f"{operation.name}: 401 without a token, a documented answer with one",
+        description=f"{operation.name}: {terms.check('auth').status} without a token, a "
+        "documented answer with one",
         run=run,
     )
 
 
 def operation_probes(spec: Spec) -> list[Probe]:
     """One security probe per operation that declares security."""
-    return [security_probe(op) for op in spec_operations(spec) if op.secured]
+    return [security_probe(op, terms=spec.terms) for op in spec_operations(spec) if op.secured]

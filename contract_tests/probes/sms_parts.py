@@ -290,18 +290,22 @@ def _sweep_family(key: str, session: Session) -> Iterator[Violation]:
 def parts_probes(_spec: Spec) -> list[Probe]:
     return [
         Probe(
-            "sms-part-boundaries",
-            *ids.PARTS_BOUNDARIES,
-            "Texts below, at and above every part boundary of docs/contract.md, by one SMS each.",
-            _run,
+            id="sms-part-boundaries",
+            check=ids.PARTS_BOUNDARIES.check,
+            rule=ids.PARTS_BOUNDARIES.rule,
+            description="Texts below, at and above every part boundary of docs/contract.md, "
+            "by one SMS each.",
+            run=_run,
         ),
+        # One probe per family of the sweep (`SWEEP_FAMILIES`, which `sweep_families` reads).
         *(
             Probe(
-                f"sms-part-sweep-{key}",
-                *ids.PARTS_SWEEP,
-                f"The sweep, {family}, up to several parts (a two-unit character across the "
-                "multipart boundaries), by one SMS each.",
-                _sweep(key),
+                id=f"sms-part-sweep-{key}",
+                check=ids.PARTS_SWEEP.check,
+                rule=ids.PARTS_SWEEP.rule,
+                description=f"The sweep, {family}, up to several parts (a two-unit character "
+                "across the multipart boundaries), by one SMS each.",
+                run=_sweep(key),
                 concurrent=True,
             )
             for key, family in SWEEP_FAMILIES.items()

@@ -77,7 +77,7 @@ def _size_run(session: Session) -> Iterator[Violation]:
                 code="PayloadTooLarge",
             )
             ok = not found
-            expected = "413 PayloadTooLarge"
+            expected = f"{session.spec.terms.status('PayloadTooLarge')} PayloadTooLarge"
         session.boundaries.append(
             BoundaryObservation(
                 f"body size ({limit} bytes)",
@@ -105,51 +105,61 @@ def _unknown_path_request(path: str | None) -> Callable[[Session], Raw]:
 def _paths_and_methods(spec: Spec) -> list[Probe]:
     send_path = spec.terms.operation(SEND_OPERATION)[0]
     token_path = spec.terms.operation(TOKEN_OPERATION)[0]
-    probes = [
-        acceptance(
-            f"path-{name}",
+    not_found = spec.terms.status("NotFound")
+    not_allowed = spec.terms.status("MethodNotAllowed")
+
+    def reaches(*, id: str, path: str, written: str) -> Probe:
+        return acceptance(
+            id=id,
             check=TRANSPORT,
             rule=ids.PATH_MATCHING.rule,
             request=constant(
                 Raw(path=path, content=json_bytes(base_request()), headers=JSON_HEADERS)
             ),
-            description=f"The send path written {name} reaches the endpoint.",
+            description=f"The send path written {written} reaches the endpoint.",
         )
-        for name, path in (
-            ("upper-case", send_path.upper()),
-            ("trailing-slash", send_path + "/"),
-        )
-    ]
-    unknown: tuple[tuple[str, str | None, str], ...] = (
-        ("path-unknown-suffix", None, "a path below the send path that the spec does not have"),
-        ("path-unknown", "/api/v2/sms/nothing", "an unknown path"),
-        ("path-unknown-root", "/", "/, not a path of the API,"),
-        ("path-unknown-outside-the-api", "/messages", "/messages, not a path of the API,"),
-        ("path-unknown-v1", "/api/v1/sms/messages", "the v1 path"),
-    )
-    probes += [
-        refusal(
-            probe_id,
+
+    def unknown(*, id: str, path: str | None, what: str) -> Probe:
+        """`what` (the path, in words) starts the description."""
+        return refusal(
+            id=id,
             check=TRANSPORT,
             rule=ids.NOT_FOUND.rule,
             request=_unknown_path_request(path),
             code="NotFound",
-            description=f"{what[0].upper()}{what[1:]} gets 404 NotFound in the envelope.",
+            description=f"{what[0].upper()}{what[1:]} gets {not_found} NotFound in the envelope.",
         )
-        for probe_id, path, what in unknown
+
+    probes = [
+        reaches(id="path-upper-case", path=send_path.upper(), written="upper-case"),
+        reaches(id="path-trailing-slash", path=send_path + "/", written="trailing-slash"),
+        unknown(
+            id="path-unknown-suffix",
+            path=None,
+            what="a path below the send path that the spec does not have",
+        ),
+        unknown(id="path-unknown", path="/api/v2/sms/nothing", what="an unknown path"),
+        unknown(id="path-unknown-root", path="/", what="/, not a path of the API,"),
+        unknown(
+            id="path-unknown-outside-the-api",
+            path="/messages",
+            what="/messages, not a path of the API,",
+        ),
+        unknown(id="path-unknown-v1", path="/api/v1/sms/messages", what="the v1 path"),
     ]
-    for path in (send_path, token_path):
-        for method in ("GET", "PUT", "PATCH", "DELETE", "OPTIONS"):
-            probes.append(
-                refusal(
-                    f"method-{method.lower()}-{path.strip('/').replace('/', '-').lower()}",
-                    check=TRANSPORT,
-                    rule=ids.METHOD_NOT_ALLOWED.rule,
-                    request=constant(Raw(method=method, path=path)),
-                    code="MethodNotAllowed",
-                    description=f"{method} {path} gets 405 with Allow: POST.",
-                )
-            )
+    # Every other method on the spec's two paths: one probe each.
+    probes += [
+        refusal(
+            id=f"method-{method.lower()}-{path.strip('/').replace('/', '-').lower()}",
+            check=TRANSPORT,
+            rule=ids.METHOD_NOT_ALLOWED.rule,
+            request=constant(Raw(method=method, path=path)),
+            code="MethodNotAllowed",
+            description=f"{method} {path} gets {not_allowed} with Allow: POST.",
+        )
+        for path in (send_path, token_path)
+        for method in ("GET", "PUT", "PATCH", "DELETE", "OPTIONS")
+    ]
     return probes
 
 
@@ -163,13 +173,14 @@ def _head_run(session: Session) -> Iterator[Violation]:
         wanted = path_methods(session.spec, path) or ["POST"]
         if "HEAD" in wanted:
             continue  # the spec documents HEAD there: not this probe's case
-        if status != session.spec.terms.check("method").status or methods != set(wanted):
+        not_allowed = session.spec.terms.check("method").status
+        if status != not_allowed or methods != set(wanted):
             yield violation(
                 exchange,
                 *ids.METHOD_NOT_ALLOWED,
                 f"HEAD {path} is another method",
                 f"{status}, Allow: {allow or '(none)'}",
-                f"405, Allow: {', '.join(wanted)}",
+                f"{not_allowed}, Allow: {', '.join(wanted)}",
             )
 
 
@@ -203,27 +214,31 @@ def _malformed_http_run(session: Session) -> Iterator[Violation]:
 
 
 def transport_probes(spec: Spec) -> list[Probe]:
-    limit = spec.terms.limits.max_body_bytes
-    too_large = spec.terms.status("PayloadTooLarge")
+    terms = spec.terms
+    limit = terms.limits.max_body_bytes
+    too_large = terms.status("PayloadTooLarge")
     return [
         Probe(
-            "malformed-http",
-            *ids.BAD_REQUEST,
-            "Malformed HTTP (a Content-Length that is not one number) is 400 BadRequest.",
-            _malformed_http_run,
+            id="malformed-http",
+            check=ids.BAD_REQUEST.check,
+            rule=ids.BAD_REQUEST.rule,
+            description="Malformed HTTP (a Content-Length that is not one number) is "
+            f"{terms.status('BadRequest')} BadRequest.",
+            run=_malformed_http_run,
         ),
         *http_order_probes(),
         *_paths_and_methods(spec),
-        *media_type_probes(),
-        *json_probes(),
+        *media_type_probes(spec),
+        *json_probes(spec),
         Probe(
-            "body-size-boundary",
-            *ids.PAYLOAD_TOO_LARGE,
-            f"A body of {limit} bytes is accepted, {limit + 1} bytes is {too_large}.",
-            _size_run,
+            id="body-size-boundary",
+            check=ids.PAYLOAD_TOO_LARGE.check,
+            rule=ids.PAYLOAD_TOO_LARGE.rule,
+            description=f"A body of {limit} bytes is accepted, {limit + 1} bytes is {too_large}.",
+            run=_size_run,
         ),
         refusal(
-            "body-size-chunked",
+            id="body-size-chunked",
             check=TRANSPORT,
             rule=ids.PAYLOAD_TOO_LARGE.rule,
             request=lambda s: Raw(content=oversized(s), headers=JSON_HEADERS, chunked=True),
@@ -232,15 +247,18 @@ def transport_probes(spec: Spec) -> list[Probe]:
             f"{too_large} too.",
         ),
         Probe(
-            "method-head",
-            *ids.METHOD_NOT_ALLOWED,
-            "HEAD on the send and token paths gets 405 with Allow: POST.",
-            _head_run,
+            id="method-head",
+            check=ids.METHOD_NOT_ALLOWED.check,
+            rule=ids.METHOD_NOT_ALLOWED.rule,
+            description="HEAD on the send and token paths gets "
+            f"{terms.status('MethodNotAllowed')} with Allow: POST.",
+            run=_head_run,
         ),
         Probe(
-            "accept-negotiation",
-            *ids.ACCEPT_NEGOTIATION,
-            "Accept: text/json gets text/json; any other Accept gets application/json.",
-            accept_run,
+            id="accept-negotiation",
+            check=ids.ACCEPT_NEGOTIATION.check,
+            rule=ids.ACCEPT_NEGOTIATION.rule,
+            description="Accept: text/json gets text/json; any other Accept gets application/json.",
+            run=accept_run,
         ),
     ]

@@ -21,8 +21,6 @@ from contract_tests.session import Session
 from twosms_contract.fixtures import Account
 
 Build = Callable[[Session], Any]
-# A row of the acceptance tables: probe id, rule, the request, the description.
-Row = tuple[str, str, Build, str]
 
 
 def template(upper: bool) -> Build:

@@ -84,189 +84,274 @@ def _seed_sample() -> Any:
     return json.loads(project_file("examples/seed-request.json").read_text())
 
 
+def _invalid(*, name: str, request: Build, names: Sequence[str]) -> Probe:
+    """`request` breaks one schema rule (`name` says which); the reason names one of
+    `names`."""
+    return refusal(
+        id=f"validation-{name}",
+        check=VALIDATION,
+        rule=ids.VALIDATION_ERROR.rule,
+        request=request,
+        code="ValidationError",
+        names=names,
+        description=f"A schema violation ({name}) is ValidationError naming its JSON path.",
+    )
+
+
+def _top_level(*, kind: str, value: Any) -> Probe:
+    """A body of JSON that is not an object (`value`, a JSON `kind`)."""
+    return refusal(
+        id=f"validation-top-level-{kind}",
+        check=VALIDATION,
+        rule=ids.VALIDATION_ERROR.rule,
+        request=constant(
+            Raw(content=json_bytes(value), headers={"Content-Type": "application/json"})
+        ),
+        code="ValidationError",
+        description=f"A top-level JSON {kind} is a ValidationError, not InvalidJson.",
+    )
+
+
 def validation_probes(_spec: Spec) -> list[Probe]:
     """One probe per schema rule of the request; the help page's sample; top-level JSON that
     is not an object."""
-    table: list[tuple[str, Build, Sequence[str]]] = [
-        ("type-missing", _without("Type"), ["Type"]),
-        ("contacts-missing", _without("Contacts"), ["Contacts"]),
-        ("options-missing", _without("Options"), ["Options"]),
-        ("type-out-of-enum", _set("Type", above("$.Type")), ["Type"]),
-        ("type-as-text", _set("Type", "Standard"), ["Type"]),
-        ("content-not-a-string", _set("Content", 5), ["Content"]),
-        ("content-null", _set("Content", None), ["Content"]),
-        ("options-null", _set("Options", None), ["Options"]),
-        ("template-null", _set("Template", None), ["Template"]),
-        ("sender-null", _set("Options.Sender", None), ["Sender"]),
-        ("quick-recipients-null", _set("Contacts.QuickRecipients", None), ["QuickRecipients"]),
-        (
-            "channel-null",
-            _set("Contacts.QuickRecipients", {QUICK_NUMBER: None}),
-            [QUICK_NUMBER, "QuickRecipients"],
+    return [
+        _invalid(name="type-missing", request=_without("Type"), names=["Type"]),
+        _invalid(name="contacts-missing", request=_without("Contacts"), names=["Contacts"]),
+        _invalid(name="options-missing", request=_without("Options"), names=["Options"]),
+        _invalid(name="type-out-of-enum", request=_set("Type", above("$.Type")), names=["Type"]),
+        _invalid(name="type-as-text", request=_set("Type", "Standard"), names=["Type"]),
+        _invalid(name="content-not-a-string", request=_set("Content", 5), names=["Content"]),
+        _invalid(name="content-null", request=_set("Content", None), names=["Content"]),
+        _invalid(name="options-null", request=_set("Options", None), names=["Options"]),
+        _invalid(name="template-null", request=_set("Template", None), names=["Template"]),
+        _invalid(name="sender-null", request=_set("Options.Sender", None), names=["Sender"]),
+        _invalid(
+            name="quick-recipients-null",
+            request=_set("Contacts.QuickRecipients", None),
+            names=["QuickRecipients"],
         ),
-        (
-            "channel-out-of-enum",
-            _set("Contacts.QuickRecipients", {QUICK_NUMBER: above("$.Contacts.QuickRecipients.*")}),
-            [QUICK_NUMBER, "QuickRecipients"],
+        _invalid(
+            name="channel-null",
+            request=_set("Contacts.QuickRecipients", {QUICK_NUMBER: None}),
+            names=[QUICK_NUMBER, "QuickRecipients"],
         ),
-        (
-            "channel-negative",
-            _set("Contacts.QuickRecipients", {QUICK_NUMBER: -1}),
-            [QUICK_NUMBER, "QuickRecipients"],
+        _invalid(
+            name="channel-out-of-enum",
+            request=_set(
+                "Contacts.QuickRecipients", {QUICK_NUMBER: above("$.Contacts.QuickRecipients.*")}
+            ),
+            names=[QUICK_NUMBER, "QuickRecipients"],
         ),
-        ("src-port-above", _set("Options.SrcPort", above("$.Options.SrcPort")), ["SrcPort"]),
-        ("src-port-below", _set("Options.SrcPort", below("$.Options.SrcPort")), ["SrcPort"]),
-        ("src-port-huge", _set("Options.SrcPort", 10**30), ["SrcPort"]),
-        ("dst-port-above", _set("Options.DstPort", above("$.Options.DstPort")), ["DstPort"]),
-        ("frequency-below", _set("Options.Repeat.Frequency", below(_FREQUENCY)), ["Frequency"]),
-        ("frequency-above", _set("Options.Repeat.Frequency", above(_FREQUENCY)), ["Frequency"]),
-        (
-            "repetitions-above",
-            _set("Options.Repeat.Repetitions", above(_REPETITIONS)),
-            ["Repetitions"],
+        _invalid(
+            name="channel-negative",
+            request=_set("Contacts.QuickRecipients", {QUICK_NUMBER: -1}),
+            names=[QUICK_NUMBER, "QuickRecipients"],
         ),
-        (
-            "repetitions-below",
-            _set("Options.Repeat.Repetitions", below(_REPETITIONS)),
-            ["Repetitions"],
+        _invalid(
+            name="src-port-above",
+            request=_set("Options.SrcPort", above("$.Options.SrcPort")),
+            names=["SrcPort"],
         ),
-        (
-            "response-alert-out-of-enum",
-            _set("Options.ResponseAlert", above("$.Options.ResponseAlert")),
-            ["ResponseAlert"],
+        _invalid(
+            name="src-port-below",
+            request=_set("Options.SrcPort", below("$.Options.SrcPort")),
+            names=["SrcPort"],
         ),
-        ("reads-negative", _set("Options.Reads", below("$.Options.Reads")), ["Reads"]),
-        (
-            "response-limit-negative",
-            _set("Options.ResponseLimit", below("$.Options.ResponseLimit")),
-            ["ResponseLimit"],
+        _invalid(name="src-port-huge", request=_set("Options.SrcPort", 10**30), names=["SrcPort"]),
+        _invalid(
+            name="dst-port-above",
+            request=_set("Options.DstPort", above("$.Options.DstPort")),
+            names=["DstPort"],
         ),
-        (
-            "occurrences-zero",
-            _recurring_set({"Range": 1, "OccurrencesEnd": below(_RECURRING + "OccurrencesEnd")}),
-            ["OccurrencesEnd"],
+        _invalid(
+            name="frequency-below",
+            request=_set("Options.Repeat.Frequency", below(_FREQUENCY)),
+            names=["Frequency"],
         ),
-        (
-            "schedule-days-above",
-            _recurring_set({"PatternScheduleDays": above(_RECURRING + "PatternScheduleDays")}),
-            ["PatternScheduleDays"],
+        _invalid(
+            name="frequency-above",
+            request=_set("Options.Repeat.Frequency", above(_FREQUENCY)),
+            names=["Frequency"],
         ),
-        (
-            "schedule-days-below",
-            _recurring_set({"PatternScheduleDays": below(_RECURRING + "PatternScheduleDays")}),
-            ["PatternScheduleDays"],
+        _invalid(
+            name="repetitions-above",
+            request=_set("Options.Repeat.Repetitions", above(_REPETITIONS)),
+            names=["Repetitions"],
         ),
-        ("range-out-of-enum", _recurring_set({"Range": above(_RECURRING + "Range")}), ["Range"]),
-        ("date-not-a-date", _set("Options.DateToSend", "tomorrow"), ["DateToSend"]),
-        ("boolean-as-string", _set("Options.DeliveryReceipt", "maybe"), ["DeliveryReceipt"]),
-        ("src-port-fraction", _set("Options.SrcPort", 80.5), ["SrcPort"]),
-        (
-            "quick-key-not-e164",
-            _set("Contacts.QuickRecipients", {"447700900123": 2}),
-            ["QuickRecipients", "447700900123"],
+        _invalid(
+            name="repetitions-below",
+            request=_set("Options.Repeat.Repetitions", below(_REPETITIONS)),
+            names=["Repetitions"],
         ),
-        (
-            "quick-key-too-few-digits",
-            lambda s: base_request(Contacts={"QuickRecipients": {_short_e164(s): 2}}),
-            ["QuickRecipients", "+1"],
+        _invalid(
+            name="response-alert-out-of-enum",
+            request=_set("Options.ResponseAlert", above("$.Options.ResponseAlert")),
+            names=["ResponseAlert"],
         ),
-        (
-            "quick-key-too-many-digits",
-            lambda s: base_request(Contacts={"QuickRecipients": {_long_e164(s): 2}}),
-            ["QuickRecipients", "+1"],
+        _invalid(
+            name="reads-negative",
+            request=_set("Options.Reads", below("$.Options.Reads")),
+            names=["Reads"],
         ),
-        (
-            "quick-key-seed-placeholder",
-            _set("Contacts.QuickRecipients", {"sample string 1": 0}),
-            ["QuickRecipients", "sample string 1"],
+        _invalid(
+            name="response-limit-negative",
+            request=_set("Options.ResponseLimit", below("$.Options.ResponseLimit")),
+            names=["ResponseLimit"],
         ),
-        (
-            "contact-key-not-digits",
-            _set("Contacts.ContactID", {"sample string 1": 0}),
-            ["ContactID", "sample string 1"],
+        _invalid(
+            name="occurrences-zero",
+            request=_recurring_set(
+                {"Range": 1, "OccurrencesEnd": below(_RECURRING + "OccurrencesEnd")}
+            ),
+            names=["OccurrencesEnd"],
         ),
-        (
-            "group-key-not-guid",
-            _set("Contacts.GroupID", {"sample string 1": 0}),
-            ["GroupID", "sample string 1"],
+        _invalid(
+            name="schedule-days-above",
+            request=_recurring_set(
+                {"PatternScheduleDays": above(_RECURRING + "PatternScheduleDays")}
+            ),
+            names=["PatternScheduleDays"],
         ),
-        (
-            "email-from-address",
-            _set("Options.EmailOptions", {"FromAddress": "not an address"}),
-            ["FromAddress"],
+        _invalid(
+            name="schedule-days-below",
+            request=_recurring_set(
+                {"PatternScheduleDays": below(_RECURRING + "PatternScheduleDays")}
+            ),
+            names=["PatternScheduleDays"],
+        ),
+        _invalid(
+            name="range-out-of-enum",
+            request=_recurring_set({"Range": above(_RECURRING + "Range")}),
+            names=["Range"],
+        ),
+        _invalid(
+            name="date-not-a-date",
+            request=_set("Options.DateToSend", "tomorrow"),
+            names=["DateToSend"],
+        ),
+        _invalid(
+            name="boolean-as-string",
+            request=_set("Options.DeliveryReceipt", "maybe"),
+            names=["DeliveryReceipt"],
+        ),
+        _invalid(
+            name="src-port-fraction", request=_set("Options.SrcPort", 80.5), names=["SrcPort"]
+        ),
+        _invalid(
+            name="quick-key-not-e164",
+            request=_set("Contacts.QuickRecipients", {"447700900123": 2}),
+            names=["QuickRecipients", "447700900123"],
+        ),
+        _invalid(
+            name="quick-key-too-few-digits",
+            request=lambda s: base_request(Contacts={"QuickRecipients": {_short_e164(s): 2}}),
+            names=["QuickRecipients", "+1"],
+        ),
+        _invalid(
+            name="quick-key-too-many-digits",
+            request=lambda s: base_request(Contacts={"QuickRecipients": {_long_e164(s): 2}}),
+            names=["QuickRecipients", "+1"],
+        ),
+        _invalid(
+            name="quick-key-seed-placeholder",
+            request=_set("Contacts.QuickRecipients", {"sample string 1": 0}),
+            names=["QuickRecipients", "sample string 1"],
+        ),
+        _invalid(
+            name="contact-key-not-digits",
+            request=_set("Contacts.ContactID", {"sample string 1": 0}),
+            names=["ContactID", "sample string 1"],
+        ),
+        _invalid(
+            name="group-key-not-guid",
+            request=_set("Contacts.GroupID", {"sample string 1": 0}),
+            names=["GroupID", "sample string 1"],
+        ),
+        _invalid(
+            name="email-from-address",
+            request=_set("Options.EmailOptions", {"FromAddress": "not an address"}),
+            names=["FromAddress"],
         ),
         # null is not absent, at every depth (docs/contract.md "null is not absent").
-        ("type-null", _set("Type", None), ["Type"]),
-        ("contacts-null", _set("Contacts", None), ["Contacts"]),
-        ("contact-ids-null", _set("Contacts.ContactID", None), ["ContactID"]),
-        ("group-ids-null", _set("Contacts.GroupID", None), ["GroupID"]),
-        ("repeat-null", _set("Options.Repeat", None), ["Repeat"]),
-        ("frequency-null", _set("Options.Repeat", {"Frequency": None}), ["Frequency"]),
-        ("recurring-options-null", _set("Options.RecurringOptions", None), ["RecurringOptions"]),
-        ("email-options-null", _set("Options.EmailOptions", None), ["EmailOptions"]),
-        ("reply-to-null", _set("Options.EmailOptions", {"ReplyTo": None}), ["ReplyTo"]),
-        ("date-to-send-null", _set("Options.DateToSend", None), ["DateToSend"]),
-        ("reference-null", _set("Options.Reference", None), ["Reference"]),
-        ("template-id-null", _set("Template", {"ID": None}), ["Template"]),
-        (
-            "placeholder-null",
-            _set("Template", {"ID": UNKNOWN_GUID, "PlaceHolders": {"1": None}}),
-            ["PlaceHolders"],
+        _invalid(name="type-null", request=_set("Type", None), names=["Type"]),
+        _invalid(name="contacts-null", request=_set("Contacts", None), names=["Contacts"]),
+        _invalid(
+            name="contact-ids-null", request=_set("Contacts.ContactID", None), names=["ContactID"]
         ),
-        (
-            "range-null",
-            _recurring_set({"Range": None}),
-            ["Range"],
+        _invalid(name="group-ids-null", request=_set("Contacts.GroupID", None), names=["GroupID"]),
+        _invalid(name="repeat-null", request=_set("Options.Repeat", None), names=["Repeat"]),
+        _invalid(
+            name="frequency-null",
+            request=_set("Options.Repeat", {"Frequency": None}),
+            names=["Frequency"],
+        ),
+        _invalid(
+            name="recurring-options-null",
+            request=_set("Options.RecurringOptions", None),
+            names=["RecurringOptions"],
+        ),
+        _invalid(
+            name="email-options-null",
+            request=_set("Options.EmailOptions", None),
+            names=["EmailOptions"],
+        ),
+        _invalid(
+            name="reply-to-null",
+            request=_set("Options.EmailOptions", {"ReplyTo": None}),
+            names=["ReplyTo"],
+        ),
+        _invalid(
+            name="date-to-send-null", request=_set("Options.DateToSend", None), names=["DateToSend"]
+        ),
+        _invalid(
+            name="reference-null", request=_set("Options.Reference", None), names=["Reference"]
+        ),
+        _invalid(
+            name="template-id-null", request=_set("Template", {"ID": None}), names=["Template"]
+        ),
+        _invalid(
+            name="placeholder-null",
+            request=_set("Template", {"ID": UNKNOWN_GUID, "PlaceHolders": {"1": None}}),
+            names=["PlaceHolders"],
+        ),
+        _invalid(
+            name="range-null",
+            request=_recurring_set({"Range": None}),
+            names=["Range"],
         ),
         # An address key must be an address: one @, something on each side, no space.
-        *(
-            (
-                f"quick-key-address-{name}",
-                _set("Contacts.QuickRecipients", {key: 1}),
-                ["QuickRecipients", key],
-            )
-            for name, key in (
-                ("no-domain", "bob@"),
-                ("no-local-part", "@example.com"),
-                ("two-ats", "ann@bob@example.com"),
-                ("space", "ann smith@example.com"),
-            )
+        _invalid(
+            name="quick-key-address-no-domain",
+            request=_set("Contacts.QuickRecipients", {"bob@": 1}),
+            names=["QuickRecipients", "bob@"],
         ),
-    ]
-    probes = [
+        _invalid(
+            name="quick-key-address-no-local-part",
+            request=_set("Contacts.QuickRecipients", {"@example.com": 1}),
+            names=["QuickRecipients", "@example.com"],
+        ),
+        _invalid(
+            name="quick-key-address-two-ats",
+            request=_set("Contacts.QuickRecipients", {"ann@bob@example.com": 1}),
+            names=["QuickRecipients", "ann@bob@example.com"],
+        ),
+        _invalid(
+            name="quick-key-address-space",
+            request=_set("Contacts.QuickRecipients", {"ann smith@example.com": 1}),
+            names=["QuickRecipients", "ann smith@example.com"],
+        ),
+        _top_level(kind="array", value=[]),
+        _top_level(kind="string", value="text"),
+        _top_level(kind="number", value=1),
+        _top_level(kind="null", value=None),
         refusal(
-            f"validation-{probe_id}",
-            check=VALIDATION,
-            rule=ids.VALIDATION_ERROR.rule,
-            request=build,
-            code="ValidationError",
-            names=names,
-            description=f"A schema violation ({probe_id}) is ValidationError naming its JSON path.",
-        )
-        for probe_id, build, names in table
-    ]
-    for kind, value in (("array", []), ("string", "text"), ("number", 1), ("null", None)):
-        probes.append(
-            refusal(
-                f"validation-top-level-{kind}",
-                check=VALIDATION,
-                rule=ids.VALIDATION_ERROR.rule,
-                request=constant(
-                    Raw(content=json_bytes(value), headers={"Content-Type": "application/json"})
-                ),
-                code="ValidationError",
-                description=f"A top-level JSON {kind} is a ValidationError, not InvalidJson.",
-            )
-        )
-    probes.append(
-        refusal(
-            "validation-seed-sample",
+            id="validation-seed-sample",
             check=VALIDATION,
             rule=ids.VALIDATION_ERROR.rule,
             request=lambda s: _seed_sample(),
             code="ValidationError",
             names=["sample string", "ContactID", "GroupID", "QuickRecipients"],
             description="The help page's request sample: its placeholder keys fail the patterns.",
-        )
-    )
-    return probes
+        ),
+    ]
