@@ -206,6 +206,8 @@ class DuplicateRecipientRefused(Behaviour):
     def check_invalid_recipient(self, ctx: SendContext) -> Failure | None:
         named = {k: v for k, v in ctx.recipients.items() if k != "QuickRecipients"}
         reach = self.resolve(named)
+        if isinstance(reach, Failure):  # a named recipient is refused anyway
+            return super().check_invalid_recipient(ctx)
         for key in ctx.recipients.get("QuickRecipients", {}):
             if key in reach.sms or key.lower() in reach.emails:
                 return self.fail(
