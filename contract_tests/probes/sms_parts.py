@@ -50,8 +50,10 @@ def boundary_texts(sizes: PartSizes) -> list[tuple[str, str, str]]:
         (multi, "below", "a" * (2 * gm - 1)),
         (multi, "at", "a" * (2 * gm)),
         (multi, "above", "a" * (2 * gm + 1)),
-        (second, "below",
-         "a" * (gm - 1) + "b" * gm),
+        # A full first part, then part 2 one septet short of, at and over a full part.
+        (second, "below", "a" * gm + "b" * (gm - 1)),
+        (second, "at", "a" * gm + "b" * gm),
+        (second, "above", "a" * gm + "b" * (gm + 1)),
         (ids.PARTS_GSM7_NATIONAL.rule, "at",
          (_NATIONAL * (g1 // len(_NATIONAL) + 1))[:g1]),
         (ids.PARTS_BACKTICK_NOT_GSM7.rule, "at", "`" + "a" * (u1 - 1)),
