@@ -10,7 +10,12 @@ from urllib.parse import quote_plus, urlencode
 
 from contract_tests import ids
 from contract_tests.core import TOKEN_OPERATION, Exchange, Violation, violation
-from contract_tests.operations import media_documented, media_type_of, response_media_types
+from contract_tests.operations import (
+    media_documented,
+    media_type_of,
+    response_media_types,
+    statuses_of_schema,
+)
 from contract_tests.probe import Probe
 from contract_tests.probes.base import Raw, base_request, expect_refusal, json_bytes, refusal
 from contract_tests.session import Session
@@ -268,28 +273,30 @@ def _check_token_answer(
         body = json.loads(response.body)
     except ValueError:
         body = None
+    # The statuses the spec gives the token and the RFC 6749 error answers.
+    schema = "TokenResponse" if error is None else "TokenError"
+    statuses = statuses_of_schema(session.spec, TOKEN_OPERATION, schema)
+    shown = " or ".join(map(str, statuses))
     if error is None:
-        schema = "TokenResponse"
-        if response.status != 200:
+        if response.status not in statuses:
             yield violation(
                 exchange,
                 *ids.TOKEN_ISSUED,
                 f"a token request with {what} was refused",
                 f"{response.status} {response.body[:120]!r}",
-                "200 with a bearer token",
+                f"{shown} with a bearer token",
             )
             return
     else:
-        schema = "TokenError"
         got = body.get("error") if isinstance(body, dict) else None
-        if response.status != 400 or got != error:
+        if response.status not in statuses or got != error:
             yield violation(
                 exchange,
                 TOKEN,
                 error,
                 f"a token request with {what}",
                 f"{response.status} {got}",
-                f"400 {error}",
+                f"{shown} {error}",
             )
             return
     errors = [e.message for e in session.spec.schema_validator(schema).iter_errors(body)]
