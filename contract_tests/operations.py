@@ -190,24 +190,6 @@ def response_media_types(spec: Spec, operation_id: str, status: int) -> tuple[st
     return tuple(str(name) for name in content)
 
 
-def statuses_of_schema(spec: Spec, operation_id: str, schema: str) -> tuple[int, ...]:
-    """The statuses whose documented answer of the operation is the component schema
-    `schema` (a `$ref` to it under any media type), in the spec's order."""
-    operation = next(op for op in spec_operations(spec) if op.operation_id == operation_id)
-    wanted = f"#/components/schemas/{schema}"
-    found: list[int] = []
-    for key, node in (operation.node.get("responses") or {}).items():
-        if not str(key).isdigit():
-            continue
-        response, _ = follow(spec, node, operation.pointer)
-        content = response.get("content") if isinstance(response, dict) else None
-        for media in (content or {}).values():
-            if isinstance(media, dict) and (media.get("schema") or {}).get("$ref") == wanted:
-                found.append(int(key))
-                break
-    return tuple(found)
-
-
 def media_documented(kind: str, documented: tuple[str, ...]) -> bool:
     """Whether the media type `kind` (a Content-Type's, parameters ignored) is one of
     `documented` (ranges like `application/*` match)."""

@@ -33,7 +33,7 @@ from mockserver.rules import _reach
 from mockserver.served import planned_response
 from mockserver.state import MockState
 from mockserver.steps import SendSteps
-from mockserver.token import TokenEndpoint
+from mockserver.token import TOKEN_OPERATION, TokenEndpoint
 
 __all__ = [
     "_DECODER",
@@ -76,8 +76,9 @@ class Behaviour(SendSteps, TokenEndpoint, ServedOperations):
         # spec (`serve_operation`).
         self.operations: dict[str, Callable[[HttpRequest, str], Awaitable[Answer | None]]] = {
             SEND: self.handle_send,
-            "getToken": self.token,
+            TOKEN_OPERATION: self.token,
         }
+        self.token_statuses  # noqa: B018  # read from the spec now, not on a first request
         # The answers of the operations served from the spec, worked out now (cached per
         # spec): not on a first request, which may come from inside a Hypothesis test.
         for operation in self.routes.operations():

@@ -1,16 +1,20 @@
 """`POST /Token`: the client-credentials grant of RFC 6749 (sections 4.4 and 5), with
-its own error answers (`token_error`: 400 with `error` and `error_description`)."""
+its own error answers (`token_error`: `error` and `error_description`). The statuses of a
+token and of an error are those the spec gives `TokenResponse` and `TokenError`."""
 
 from __future__ import annotations
 
 import base64
 import binascii
 from collections.abc import Mapping
+from functools import cached_property
 from urllib.parse import parse_qsl, unquote_plus
 
 from mockserver.http import Answer, BodyMismatch, BodyTooLarge, ClientGone, HttpRequest
 from mockserver.http_checks import HttpChecks
+from twosms_contract.contract import ContractError
 
+TOKEN_OPERATION = "getToken"
 _NO_STORE = (("Cache-Control", "no-store"), ("Pragma", "no-cache"))
 
 
@@ -60,7 +64,7 @@ class TokenEndpoint(HttpChecks):
         token = self.state.tokens.issue(account.client_id)
         lifetime = int(self.state.tokens.lifetime.total_seconds())
         payload = {"access_token": token.value, "token_type": "bearer", "expires_in": lifetime}
-        return Answer(200, payload, "application/json", _NO_STORE)
+        return Answer(self.token_statuses[0], payload, "application/json", _NO_STORE)
 
     @staticmethod
     def client_credentials(request: HttpRequest, form: Mapping[str, str]) -> tuple[str, str] | str:
@@ -86,4 +90,19 @@ class TokenEndpoint(HttpChecks):
 
     def token_error(self, error: str, description: str) -> Answer:
         payload = {"error": error, "error_description": description}
-        return Answer(400, payload, "application/json", _NO_STORE)
+        return Answer(self.token_statuses[1], payload, "application/json", _NO_STORE)
+
+    @cached_property
+    def token_statuses(self) -> tuple[int, int]:
+        """(a token's status, an error's): the first the spec answers the token endpoint
+        with `TokenResponse` and with `TokenError` (`Behaviour` reads them when it is made,
+        so that a spec without them fails then, not on a request)."""
+        terms = self.state.spec.terms
+        found = []
+        for schema in ("TokenResponse", "TokenError"):
+            statuses = terms.statuses_answering(TOKEN_OPERATION, schema)
+            if not statuses:
+                path = terms.operation(TOKEN_OPERATION)[0].replace("/", "~1")
+                raise ContractError(f"#/paths/{path}/post/responses", f"no answer is a {schema}")
+            found.append(statuses[0])
+        return found[0], found[1]

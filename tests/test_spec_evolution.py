@@ -135,6 +135,13 @@ EDITS = [
         ids.VALIDATION_FIRST_LISTED.key,
     ),
     Edit(
+        # RFC 6749 lets invalid_client be a 401; the token endpoint's errors move there.
+        "token-error-status-changed",
+        "        '400':\n          description: An RFC 6749 section 5.2 error. (decided)",
+        "        '401':\n          description: An RFC 6749 section 5.2 error. (decided)",
+        ids.TOKEN_INVALID_CLIENT.key,
+    ),
+    Edit(
         "check-order-changed",
         MEDIA_TYPE_THEN_SIZE,
         "\n".join(reversed(MEDIA_TYPE_THEN_SIZE.split("\n"))),

@@ -323,6 +323,35 @@ class Contract:
             self._statuses[key] = found
         return found
 
+    def statuses_answering(self, operation_id: str, schema: str) -> tuple[int, ...]:
+        """The statuses whose documented answer of the operation is the component schema
+        `schema` (a `$ref` to it under any media type), in the spec's order: the token
+        endpoint's 200 (`TokenResponse`) and its RFC 6749 errors' status (`TokenError`)."""
+        path, method = self.operation(operation_id)
+        item = (self.spec.document.get("paths") or {}).get(path) or {}
+        responses = (item.get(method.lower()) or {}).get("responses") or {}
+        wanted = f"#/components/schemas/{schema}"
+        found: list[int] = []
+        for code, response in responses.items():
+            content = self._local(response).get("content") or {}
+            if str(code).isdigit() and any(
+                isinstance(media, dict) and (media.get("schema") or {}).get("$ref") == wanted
+                for media in content.values()
+            ):
+                found.append(int(code))
+        return tuple(found)
+
+    def _local(self, node: Any) -> dict[str, Any]:
+        """A node, or the node of the document its local `$ref` names."""
+        while isinstance(node, dict) and isinstance(node.get("$ref"), str):
+            target: Any = self.spec.document
+            for part in node["$ref"].removeprefix("#/").split("/"):
+                target = target.get(part.replace("~1", "/").replace("~0", "~"), {})
+                if not isinstance(target, dict):
+                    return {}
+            node = target
+        return node if isinstance(node, dict) else {}
+
     # -- schema overrides -------------------------------------------------------------------
 
     def override_at(self, path: tuple[str, ...]) -> Override | None:

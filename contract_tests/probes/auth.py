@@ -14,7 +14,6 @@ from contract_tests.operations import (
     media_documented,
     media_type_of,
     response_media_types,
-    statuses_of_schema,
 )
 from contract_tests.probe import Probe
 from contract_tests.probes.base import Raw, base_request, expect_refusal, json_bytes, refusal
@@ -275,7 +274,7 @@ def _check_token_answer(
         body = None
     # The statuses the spec gives the token and the RFC 6749 error answers.
     schema = "TokenResponse" if error is None else "TokenError"
-    statuses = statuses_of_schema(session.spec, TOKEN_OPERATION, schema)
+    statuses = session.spec.terms.statuses_answering(TOKEN_OPERATION, schema)
     shown = " or ".join(map(str, statuses))
     if error is None:
         if response.status not in statuses:
