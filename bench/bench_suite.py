@@ -28,6 +28,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import socket
 import statistics
 import subprocess
@@ -61,6 +62,8 @@ class Sample:
     cases: int
     seconds: float
     stages: dict[str, tuple[int, float]]  # ours: stage -> (cases, seconds)
+    cpu: float = 0.0  # CPU seconds of the peer's processes (its forks included)
+    server_cpu: float = 0.0  # CPU seconds of the server over the run (HTTP peers)
 
     @property
     def rate(self) -> float:
@@ -133,6 +136,17 @@ def _server_latency(sends: int = 400) -> float:
         mock.wait(timeout=10)
 
 
+def _process_cpu(pid: int) -> float:
+    """CPU seconds (user and system) a running process has used (Linux `/proc`)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _peers() -> list[Peer]:
     """The peers; an HTTP peer's command holds `BASE_URL` and `TOKEN`, filled in per run."""
     base_url, token = BASE_URL, TOKEN
@@ -199,12 +213,16 @@ def _run(peer: Peer, workdir: Path) -> Sample:
         mock = _start_mock(port)
         token = _token(base_url)
         command = [c.replace(BASE_URL, base_url).replace(TOKEN, token) for c in command]
+    server_before = _process_cpu(mock.pid) if mock is not None else 0.0
     try:
+        cpu_before = _children_cpu()
         started = time.perf_counter()
         run = subprocess.run(
             command, cwd=workdir, capture_output=True, text=True, timeout=900, check=False
         )
         seconds = time.perf_counter() - started
+        cpu = _children_cpu() - cpu_before  # the peer and the processes it waited for
+        server_cpu = _process_cpu(mock.pid) - server_before if mock is not None else 0.0
     finally:
         if mock is not None:
             mock.terminate()
@@ -222,7 +240,7 @@ def _run(peer: Peer, workdir: Path) -> Sample:
     if peer.kind == "ours":
         summary = flat[match.start() :]
         stages = {m[1]: (int(m[2]), float(m[3])) for m in _OUR_STAGE.finditer(summary)}
-    return Sample(int(match.group(1)), seconds, stages)
+    return Sample(int(match.group(1)), seconds, stages, cpu, server_cpu)
 
 
 def _table(rows: list[tuple[Peer, list[Sample]]], repeats: int) -> str:
@@ -280,6 +298,14 @@ def main() -> None:
         ss for p, ss in rows if (p.name, p.settings) == ("our suite, in process", "ci, serial")
     )
     stages = _stage_table(serial_samples)
+    http_samples = next(
+        ss
+        for p, ss in rows
+        if (p.name, p.settings) == ("our suite, loopback HTTP", "defaults (ci)")
+    )
+    suite_cpu = statistics.median(s.cpu for s in http_samples)
+    server_cpu = statistics.median(s.server_cpu for s in http_samples)
+    http_cases = statistics.median(s.cases for s in http_samples)
     cpus = os.cpu_count()
     text = f"""# Contract suite: cases per second
 
@@ -304,7 +330,12 @@ peers share (the mock on uvicorn) answers a send in {latency:.2f} ms (median, on
 connection, stdlib `http.client`): over HTTP our suite sends its 5,000 requests in series
 but for the forked Schemathesis processes and the sweep's two threads, so the server's
 answer and the suite's own cost per case (building the request, judging the answer
-against every rule) add up, on 2 cores shared by every process.
+against every rule) add up, on {cpus} cores shared by every process.
+
+What bounds it is CPU, not waiting: one default run over HTTP costs {suite_cpu:.1f} s of CPU
+in the suite's processes (its forks included) and {server_cpu:.1f} s in the server's (medians),
+so on {cpus} cores its wall time cannot go below {(suite_cpu + server_cpu) / (cpus or 1):.1f} s
+however the work is spread; 10 times `st run` needs {http_cases / (10 * st):.1f} s.
 
 The cases differ in kind: `st run` sends only Schemathesis's cases; ours adds the probes
 (among them the SMS part sweep: every length up to 8 parts and every two-unit character
