@@ -31,10 +31,11 @@ class BusinessRules(BehaviourCore):
         self.business_rule_ids = tuple(check.id for check in terms.business_rules)
         self._rule_method_names = _rule_method_names(self.business_rule_ids)
         self._rule_getter = _attributes_getter(self._rule_method_names)
-        # The Sender and Reference rules are their schemas' (the fields their checks name).
-        reference = terms.field(self.checks["invalid-reference"].field or "$")
+        # The Sender and Reference rules are their schemas' (the fields their checks name;
+        # a spec without one of those checks never runs its method).
+        reference = terms.field(_field_of(self.checks.get("invalid-reference"), "Reference"))
         self.reference_max = reference.max_length if reference.max_length is not None else 1 << 30
-        sender = terms.field(self.checks["invalid-sender"].field or "$")
+        sender = terms.field(_field_of(self.checks.get("invalid-sender"), "Sender"))
         self.sender_pattern = re.compile(sender.pattern.pattern if sender.pattern else ".*")
         self.sender_lengths = (sender.min_length or 0, sender.max_length or 1 << 30)
         # How the reason says the rule: the longest sender of letters and of digits it allows.
@@ -76,7 +77,9 @@ class BusinessRules(BehaviourCore):
 
     def check_invalid_recipient(self, ctx: SendContext) -> Failure | None:
         """A quick recipient or a contact named directly that the asked channel cannot
-        reach; else who the recipients reach (`resolve`) is the send's `reach`."""
+        reach; else who the recipients reach (`resolve`) is the send's `reach`. It runs for
+        a spec without the invalid-recipient check too, to resolve (`_rule_method_names`),
+        and then refuses nobody."""
         reach = self.resolve(ctx.recipients)
         if isinstance(reach, Failure):
             return reach
@@ -99,8 +102,11 @@ class BusinessRules(BehaviourCore):
         contacts reached; a group member without the asked channel is skipped. The first
         quick recipient or contact named directly that its channel cannot reach is the
         invalid-recipient failure instead. Contacts and groups not on the account reach
-        nobody (their own rules). An override that resolves otherwise returns another
-        `Reach` (`Reach.joined`, `dataclasses.replace`) or resolves other maps."""
+        nobody (their own rules). Where the spec has no invalid-recipient check, what a
+        channel cannot reach is skipped instead. An override that resolves otherwise
+        returns another `Reach` (`Reach.joined`, `dataclasses.replace`) or resolves other
+        maps."""
+        refuse = INVALID_RECIPIENT in self.checks
         sms: dict[str, None] = {}
         emails: dict[str, str] = {}
         contacts: dict[str, None] = {}
@@ -108,10 +114,14 @@ class BusinessRules(BehaviourCore):
             # A number is refused an e-mail channel (1, 3), an address an SMS one (2, 3).
             if key.startswith("+"):
                 if channel in (1, 3):
-                    return self._unreachable_quick(key, channel, "a phone number")
+                    if refuse:
+                        return self._unreachable_quick(key, channel, "a phone number")
+                    continue
                 sms[key] = None
             elif channel in (2, 3):
-                return self._unreachable_quick(key, channel, "an e-mail address")
+                if refuse:
+                    return self._unreachable_quick(key, channel, "an e-mail address")
+                continue
             else:
                 emails.setdefault(key.lower(), key)
         account = self.state.account
@@ -123,6 +133,8 @@ class BusinessRules(BehaviourCore):
             wants_sms = channel in (2, 3) or (channel == 0 and contact.phone is not None)
             wants_email = channel in (1, 3) or (channel == 0 and contact.phone is None)
             if (wants_sms and not phones) or (wants_email and not addresses):
+                if not refuse:
+                    continue
                 has = [
                     n for n, v in (("phone", contact.phone), ("e-mail", contact.email)) if v
                 ] or ["nothing"]
@@ -281,12 +293,24 @@ NO_RECIPIENTS, INVALID_RECIPIENT = "no-recipients", "invalid-recipient"
 def _rule_method_names(rule_ids: tuple[str, ...]) -> tuple[str, ...]:
     """`check_<id>` for each rule, in order, with `check_nobody_left` (the half of
     no-recipients that needs the resolution) right after the later of no-recipients and
-    invalid-recipient."""
+    invalid-recipient, where the spec has no-recipients."""
     names = ["check_" + rule.replace("-", "_") for rule in rule_ids]
-    after = [rule_ids.index(r) for r in (NO_RECIPIENTS, INVALID_RECIPIENT) if r in rule_ids]
-    if after:
-        names.insert(max(after) + 1, "check_nobody_left")
+    if INVALID_RECIPIENT not in rule_ids:
+        # Who the send reaches is resolved by that rule's method: without the rule, it
+        # still runs (refusing nobody), after no-recipients or first.
+        at = rule_ids.index(NO_RECIPIENTS) + 1 if NO_RECIPIENTS in rule_ids else 0
+        names.insert(at, "check_invalid_recipient")
+        rule_ids = (*rule_ids[:at], INVALID_RECIPIENT, *rule_ids[at:])
+    if NO_RECIPIENTS in rule_ids:
+        after = max(rule_ids.index(NO_RECIPIENTS), rule_ids.index(INVALID_RECIPIENT))
+        names.insert(after + 1, "check_nobody_left")
     return tuple(names)
+
+
+def _field_of(check: Any, name: str) -> str:
+    """The field a check names, or `$.Options.<name>` for a spec without that check."""
+    field = getattr(check, "field", None)
+    return str(field) if field else f"$.Options.{name}"
 
 
 def _attributes_getter(names: tuple[str, ...]) -> Callable[[object], tuple[Any, ...]]:

@@ -198,3 +198,29 @@ def test_the_mock_enforces_a_changed_limit(tmp_path: Path) -> None:
     refused = MockClient(spec=ORIGINAL, account=ACCOUNT).send(body).json()
     assert refused["Error"]["ErrorCode"] == "InvalidReference"
     assert "at most 64" in refused["Error"]["ErrorReason"]
+
+
+_RULE_LINES = {
+    check.id: next(line for line in _CHECKS if line.startswith(f"    - {{id: {check.id},"))
+    for check in ORIGINAL.terms.business_rules
+}
+
+
+@pytest.mark.parametrize("rule", sorted(_RULE_LINES))
+def test_a_spec_without_one_business_rule_is_served(rule: str, tmp_path: Path) -> None:
+    """A spec that drops one business rule (lint-clean) is served: the mock starts, sends
+    the public example, and answers what that rule refused without a 5xx (who a send
+    reaches is still resolved when the invalid-recipient rule is gone)."""
+    edited = Edit(f"without-{rule}", _RULE_LINES[rule] + "\n", "", "").apply(tmp_path)
+    assert [f.render() for f in lint_document(edited)] == []
+    client = MockClient(create_app(spec=edited, account=ACCOUNT))
+    assert client.send(public_request()).status_code == 200
+    unreachable = {"Contacts": {"QuickRecipients": {"someone@example.com": 2}}}
+    for body in (
+        public_request(**unreachable),
+        public_request(Contacts={}),
+        public_request(Options={"Sender": "far-too-long-a-sender"}),
+        public_request(Options={"Reference": "r" * 1000}),
+        public_request(Template={"ID": "00000000-0000-0000-0000-000000000000"}),
+    ):
+        assert client.send(body).status_code < 500
