@@ -98,6 +98,21 @@ INVALID_REFERENCE = RuleId(ERROR_CODES, "InvalidReference")
 INVALID_EXPIRY = RuleId(ERROR_CODES, "InvalidExpiry")
 MISSING_RECURRING_OPTIONS = RuleId(ERROR_CODES, "MissingRecurringOptions")
 REASON_NAMES_VALUE = RuleId(ERROR_CODES, "reason-names-value")
+# The business rules' codes the suite has probes for; a spec without one of them (the rule
+# dropped) runs none of that code's probes, nor the order probes that name it.
+BUSINESS_RULE_CODES = (
+    NO_RECIPIENTS,
+    UNKNOWN_CONTACT,
+    UNKNOWN_GROUP,
+    INVALID_RECIPIENT,
+    NO_CONTENT,
+    UNKNOWN_TEMPLATE,
+    MISSING_PLACEHOLDER,
+    INVALID_SENDER,
+    INVALID_REFERENCE,
+    INVALID_EXPIRY,
+    MISSING_RECURRING_OPTIONS,
+)
 
 # -- the ledger --------------------------------------------------------------------------
 

@@ -151,13 +151,16 @@ class _Resolver:
         return None
 
 
-def _recipients(body: dict[str, Any], account: Account) -> list[Refusal] | _Resolver:
-    """Every recipient rule the body breaks (each rule's first case), or the resolution."""
+def _recipients(
+    body: dict[str, Any], account: Account, rules: frozenset[str]
+) -> list[Refusal] | _Resolver:
+    """Every recipient rule of `rules` (the spec's) the body breaks (each rule's first
+    case), or the resolution."""
     contacts = body["Contacts"]
     quick: dict[str, int] = contacts.get("QuickRecipients", {})
     by_id: dict[str, int] = contacts.get("ContactID", {})
     groups: dict[str, int] = contacts.get("GroupID", {})
-    if not (quick or by_id or groups):
+    if not (quick or by_id or groups) and "no-recipients" in rules:
         return [Refusal("no-recipients", "Contacts", "no recipient in the three maps")]
     found: list[Refusal] = []
     unknown = [number for number in by_id if number not in account.contacts]
@@ -177,28 +180,32 @@ def _recipients(body: dict[str, Any], account: Account) -> list[Refusal] | _Reso
         ):
             invalid.append(refusal)
     found.extend(invalid[:1])
+    found = [refusal for refusal in found if refusal.check in rules]
     if found:
         return found
     for guid, channel in groups.items():
         for member in account.group(guid) or ():
             resolver.contact(member, channel, in_group=True)
-    if not (resolver.sms or resolver.emails):
+    if not (resolver.sms or resolver.emails) and "no-recipients" in rules:
         return [Refusal("no-recipients", "Contacts", "nobody left after resolution")]
     return resolver
 
 
-def _text(body: dict[str, Any], account: Account) -> Refusal | str:
+def _text(body: dict[str, Any], account: Account, rules: frozenset[str]) -> Refusal | str:
+    """The text sent, or the first content rule of `rules` (the spec's) the body breaks.
+    Without its rule, an unknown template sends `Content` and a placeholder without a
+    value stays as written."""
     template = body.get("Template")
-    if template is None:
-        content = body.get("Content")
-        if not content:
-            return Refusal("no-content", "Content", "no Content and no Template")
-        return str(content)
-    text = account.template(str(template.get("ID", "")))
-    if text is None:
+    text = account.template(str(template.get("ID", ""))) if template is not None else None
+    if template is not None and text is None and "unknown-template" in rules:
         return Refusal("unknown-template", "Template", "unknown template")
-    rendered, missing = render(text, template.get("PlaceHolders", {}))
-    if missing is not None:
+    if text is None:
+        content = body.get("Content")
+        if not content and template is None and "no-content" in rules:
+            return Refusal("no-content", "Content", "no Content and no Template")
+        return str(content or "")
+    rendered, missing = render(text, template.get("PlaceHolders", {}))  # type: ignore[union-attr]
+    if missing is not None and "missing-placeholder" in rules:
         return Refusal("missing-placeholder", "PlaceHolders", f"{{{missing}}} has no value")
     return rendered
 
@@ -209,12 +216,19 @@ def _options(body: dict[str, Any], now: datetime, terms: Contract) -> list[Refus
     Sender and Reference rules are the schemas of the fields their checks name."""
     options = body["Options"]
     found: list[Refusal] = []
+    rules = {check.id for check in terms.checks}
     sender = options.get("Sender")
-    if sender is not None and not _field_of(terms, "invalid-sender").accepts_string(sender):
+    if (
+        sender is not None
+        and "invalid-sender" in rules
+        and not _field_of(terms, "invalid-sender").accepts_string(sender)
+    ):
         found.append(Refusal("invalid-sender", "Sender", f"{sender!r}"))
     reference = options.get("Reference")
-    if reference is not None and not _field_of(terms, "invalid-reference").accepts_string(
-        reference
+    if (
+        reference is not None
+        and "invalid-reference" in rules
+        and not _field_of(terms, "invalid-reference").accepts_string(reference)
     ):
         found.append(Refusal("invalid-reference", "Reference", f"{len(reference)} characters"))
     send_at = parse_time(options["DateToSend"]) if "DateToSend" in options else None
@@ -252,12 +266,13 @@ def judge(
     if errors := schema_errors(spec, body):
         return _answer(terms, Refusal("schema", errors[0].split(":")[0], "; ".join(errors[:3])))
     # Each business rule is judged on its own; the spec's order of checks picks the answer.
-    resolved = _recipients(body, account)
-    text = _text(body, account)
+    rules = frozenset(check.id for check in terms.checks)
+    resolved = _recipients(body, account, rules)
+    text = _text(body, account, rules)
     refusals = [
         *(resolved if isinstance(resolved, list) else []),
         *([text] if isinstance(text, Refusal) else []),
-        *_options(body, now, terms),
+        *(refusal for refusal in _options(body, now, terms) if refusal.check in rules),
     ]
     if refusals:
         order = {check.id: index for index, check in enumerate(terms.checks)}

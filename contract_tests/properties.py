@@ -219,14 +219,17 @@ def valid_requests_accepted(
 def one_rule_broken(session: Session, *, max_examples: int, seed_value: int | None) -> Outcome:
     """A valid request with one rule broken gets that rule's code, for every breaker.
 
-    Each breaker (`BREAKERS`) is a Hypothesis run of its own, with an equal share of the
-    examples (one at least): drawn from one `sampled_from`, the engine keeps mutating the
-    breaker it found first and draws the others a few times in a run, or never. A broken
+    Each breaker (`BREAKERS`) of a rule the spec has is a Hypothesis run of its own, with
+    an equal share of the examples (one at least): drawn from one `sampled_from`, the engine
+    keeps mutating the breaker it found first and draws the others a few times in a run, or
+    never. A broken
     rule ends its breaker's run, not the others'.
     """
     outcome = Outcome(*ids.PROPERTY_ONE_RULE_BROKEN)
-    share = max(1, max_examples // len(BREAKERS))
-    for breaker in BREAKERS:
+    codes = {check.code for check in session.spec.terms.checks}
+    breakers = [breaker for breaker in BREAKERS if breaker.code in codes]  # the spec's rules
+    share = max(1, max_examples // max(1, len(breakers)))
+    for breaker in breakers:
         last: list[Violation] = []
         _run(_breaking(session, breaker, outcome, last, share, seed_value), outcome, last)
     return outcome

@@ -288,6 +288,7 @@ def _add(
 
 
 NO_RECIPIENTS, INVALID_RECIPIENT = "no-recipients", "invalid-recipient"
+_RECIPIENT_RULES = (NO_RECIPIENTS, "unknown-contact", "unknown-group")
 
 
 def _rule_method_names(rule_ids: tuple[str, ...]) -> tuple[str, ...]:
@@ -297,8 +298,9 @@ def _rule_method_names(rule_ids: tuple[str, ...]) -> tuple[str, ...]:
     names = ["check_" + rule.replace("-", "_") for rule in rule_ids]
     if INVALID_RECIPIENT not in rule_ids:
         # Who the send reaches is resolved by that rule's method: without the rule, it
-        # still runs (refusing nobody), after no-recipients or first.
-        at = rule_ids.index(NO_RECIPIENTS) + 1 if NO_RECIPIENTS in rule_ids else 0
+        # still runs (refusing nobody), after the other recipient rules (or first).
+        before = [i for i, rule in enumerate(rule_ids) if rule in _RECIPIENT_RULES]
+        at = max(before) + 1 if before else 0
         names.insert(at, "check_invalid_recipient")
         rule_ids = (*rule_ids[:at], INVALID_RECIPIENT, *rule_ids[at:])
     if NO_RECIPIENTS in rule_ids:

@@ -45,7 +45,9 @@ class SendSteps(BusinessRules):
         if text is None:
             return str(ctx.body.get("Content", ""))
         values = ctx.body["Template"].get("PlaceHolders", {})
-        return _PLACEHOLDER.sub(lambda m: str(values[m.group(1)]), text)
+        # A placeholder without a value stays as written (the missing-placeholder rule, where
+        # the spec has it, refused the send before).
+        return _PLACEHOLDER.sub(lambda m: str(values.get(m.group(1), m.group(0))), text)
 
     def count_parts(self, text: str) -> PartCount:
         return self.state.parts.count(text)

@@ -224,3 +224,16 @@ def test_a_spec_without_one_business_rule_is_served(rule: str, tmp_path: Path) -
         public_request(Template={"ID": "00000000-0000-0000-0000-000000000000"}),
     ):
         assert client.send(body).status_code < 500
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("rule", ["invalid-recipient", "unknown-template", "missing-placeholder"])
+def test_the_suite_follows_a_dropped_business_rule(rule: str, tmp_path: Path) -> None:
+    """Judging by a spec that drops a business rule, the suite runs none of its probes
+    (the rule's code, the orders that name it, its breaker, its reason) and passes the
+    mock that serves that spec."""
+    edited = Edit(f"without-{rule}", _RULE_LINES[rule] + "\n", "", "").apply(tmp_path)
+    result = _run(edited, edited)
+    assert _failed(result) == set(), [r.violations[:1] for r in result.failed]
+    code = ORIGINAL.terms.check(rule).code
+    assert ids.RuleId(ids.ERROR_CODES, code) not in {(r.check, r.rule) for r in result.rules}

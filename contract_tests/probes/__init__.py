@@ -61,12 +61,37 @@ def registry(spec: Spec | None = None) -> list[Probe]:
     from twosms_contract.spec import load_spec
 
     spec = spec if spec is not None else load_spec()
-    probes = [probe for family in FAMILIES for probe in family(spec)]
+    dropped = _dropped_codes(spec)
+    probes = [
+        probe
+        for family in FAMILIES
+        for probe in family(spec)
+        if not (dropped and _names_one_of(probe, dropped))
+    ]
     names = [probe.id for probe in probes]
     duplicates = {i for i in names if names.count(i) > 1}
     if duplicates:
         raise ValueError(f"probe ids must be unique: {sorted(duplicates)}")
     return sorted(probes, key=lambda probe: probe.last)
+
+
+def _dropped_codes(spec: Spec) -> frozenset[str]:
+    """The business rules' codes the suite has probes for that the spec has no check of."""
+    from contract_tests.ids import BUSINESS_RULE_CODES
+
+    codes = {check.code for check in spec.terms.checks}
+    return frozenset(rule.rule for rule in BUSINESS_RULE_CODES if rule.rule not in codes)
+
+
+def _names_one_of(probe: Probe, codes: frozenset[str]) -> bool:
+    """Whether the probe's rule is one of `codes`' or the order of one of them."""
+    from contract_tests.ids import ERROR_CODES, ORDER
+
+    if probe.check == ERROR_CODES:
+        return probe.rule in codes
+    if probe.check == ORDER:
+        return any(side in codes for side in probe.rule.split("-before-"))
+    return False
 
 
 def all_probes(spec: Spec | None = None) -> list[Probe]:
