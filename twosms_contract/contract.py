@@ -12,225 +12,63 @@ Each fact has one home in the spec. A limit the schema can state (a length, a ra
 in the schema only: `Contract.field("$.Options.Reference").max_length` reads it there. Where
 `x-contract` must repeat a schema fact (the token lifetime and `expires_in`, the error codes
 and the `ErrorCode` enum), `lint` refuses a disagreement and names both pointers
-(`agreement_findings`).
+(`twosms_contract.contract_agreement`).
 
 A spec whose `x-contract` is missing or malformed raises `ContractError` naming the JSON
 pointer and the value.
+
+This module holds `Contract` and its queries, and is where code imports the model's names
+from. Beside it: `contract_records` (the frozen records: `Check`, `Limits`, `Field`, ...),
+`contract_reader` (reading and checking `x-contract` into them), `contract_agreement`
+(lint's check that `x-contract` and the schema agree); `ContractError` lives in `errors`.
 """
 
 from __future__ import annotations
 
-import functools
-import re
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from twosms_contract.errors import ContractKitError
+from twosms_contract.contract_reader import ROOT, XContract, join_path, read_x_contract, split_path
+from twosms_contract.contract_records import (
+    Check,
+    Decision,
+    Field,
+    Invariant,
+    Limits,
+    MediaTypes,
+    Override,
+    PartSizes,
+)
+from twosms_contract.errors import ContractError
 
 if TYPE_CHECKING:
     from twosms_contract.spec import Spec
 
-ROOT = "#/x-contract"
 _HTTP_METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
 REQUEST_SCHEMA = "MessageV2"
 #: The checks that frame the business rules in `x-contract.checks`: the rules are the ids
 #: after `schema` and before `balance`.
 SCHEMA_CHECK, BALANCE_CHECK = "schema", "balance"
-#: Where the send's answer to a token request says how long the token lasts.
-EXPIRES_IN = "#/components/schemas/TokenResponse/properties/expires_in"
 ERROR_CODE_ENUM = "#/components/schemas/ContractError/properties/ErrorCode/enum"
-
-
-class ContractError(ContractKitError):
-    """The spec's `x-contract` (or a schema fact it relies on) is missing or malformed."""
-
-    def __init__(self, pointer: str, message: str, value: Any = None) -> None:
-        self.pointer = pointer
-        self.value = value
-        shown = "" if value is None else f" (value: {value!r})"
-        super().__init__(f"{pointer}: {message}{shown}")
-
-
-@dataclass(frozen=True, slots=True)
-class Check:
-    """One entry of `x-contract.checks`: what fails, with which status and code."""
-
-    id: str
-    status: int
-    code: str
-    source: str
-    rule: str
-    field: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class Override:
-    """A schema path whose violations answer with a business rule's code."""
-
-    path: tuple[str, ...]  # ("Options", "Sender") for $.Options.Sender
-    code: str
-    when: str | None
-
-    @property
-    def json_path(self) -> str:
-        return "$." + ".".join(self.path)
-
-
-@dataclass(frozen=True, slots=True)
-class Limits:
-    """`x-contract.limits`: the facts the schema cannot state."""
-
-    max_body_bytes: int
-    token_lifetime_seconds: int
-    validation_errors_listed: int
-    max_json_depth: int
-
-
-@dataclass(frozen=True, slots=True)
-class MediaTypes:
-    """`x-contract.mediaTypes`, lower-cased."""
-
-    request: tuple[str, ...]
-    response: tuple[str, ...]
-    charsets: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class PartSizes:
-    """`x-contract.smsParts`: units a part carries, single and in a multipart message."""
-
-    gsm7_single: int
-    gsm7_multi: int
-    gsm7_extension: frozenset[str]
-    ucs2_single: int
-    ucs2_multi: int
-    empty: int
-
-
-@dataclass(frozen=True, slots=True)
-class Invariant:
-    """One entry of `x-contract.successInvariants`."""
-
-    id: str
-    rule: str
-
-
-@dataclass(frozen=True, slots=True)
-class Decision:
-    """One entry of `x-contract.decisions`: what the project decided where the sources are
-    silent or ambiguous."""
-
-    id: str
-    decision: str
-
-
-@dataclass(frozen=True, slots=True)
-class Field:
-    """A request field's constraints as the schema states them (`$ref`s followed)."""
-
-    path: tuple[str, ...]
-    pointer: str
-    schema: Mapping[str, Any]
-
-    @property
-    def type(self) -> str | None:
-        kind = self.schema.get("type")
-        return kind if isinstance(kind, str) else None
-
-    @property
-    def minimum(self) -> int | None:
-        return _number(self.schema, "minimum")
-
-    @property
-    def maximum(self) -> int | None:
-        return _number(self.schema, "maximum")
-
-    @property
-    def min_length(self) -> int | None:
-        return _number(self.schema, "minLength")
-
-    @property
-    def max_length(self) -> int | None:
-        return _number(self.schema, "maxLength")
-
-    @property
-    def enum(self) -> tuple[Any, ...] | None:
-        values = self.schema.get("enum")
-        return tuple(values) if isinstance(values, list) else None
-
-    @property
-    def pattern(self) -> re.Pattern[str] | None:
-        text = self.schema.get("pattern")
-        return _compiled(text) if isinstance(text, str) else None
-
-    def accepts_string(self, value: str) -> bool:
-        """Whether a string meets this field's length bounds and pattern (JSON Schema's
-        `pattern` is a search, not a full match; the spec's patterns are anchored)."""
-        low, high = self.min_length, self.max_length
-        if low is not None and len(value) < low:
-            return False
-        if high is not None and len(value) > high:
-            return False
-        return self.pattern is None or self.pattern.search(value) is not None
-
-    def longest(self, unit: str, *, prefix: str = "") -> int:
-        """The largest n for which `prefix + unit * n` is a valid value (0 when none is),
-        searched up to the schema's maxLength (or 4096): e.g. the longest all-letter Sender."""
-        high = self.max_length if self.max_length is not None else 4096
-        best = 0
-        for n in range(1, high + 1):
-            if self.accepts_string(prefix + unit * n):
-                best = n
-        return best
-
-    def bounds(self) -> tuple[int, int]:
-        """(minimum, maximum) of an integer field; ContractError when either is missing."""
-        if self.minimum is None or self.maximum is None:
-            raise ContractError(self.pointer, "needs both minimum and maximum", dict(self.schema))
-        return self.minimum, self.maximum
-
-
-@functools.lru_cache(maxsize=256)
-def _compiled(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
-
-
-def _number(schema: Mapping[str, Any], key: str) -> int | None:
-    value = schema.get(key)
-    return int(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
 class Contract:
     """The spec's contract, typed. Build it with `Contract.from_spec(spec)` (or read
     `spec.terms`, which builds it once per loaded spec)."""
 
-    def __init__(
-        self,
-        spec: Spec,
-        *,
-        checks: tuple[Check, ...],
-        statuses: dict[str, int],
-        overrides: tuple[Override, ...],
-        limits: Limits,
-        media_types: MediaTypes,
-        parts: PartSizes,
-        invariants: tuple[Invariant, ...],
-        decisions: tuple[Decision, ...] = (),
-    ) -> None:
+    def __init__(self, spec: Spec, x_contract: XContract) -> None:
         self.spec = spec
-        self.checks = checks
-        self.statuses = statuses
-        self.overrides = overrides
-        self.limits = limits
-        self.media_types = media_types
-        self.parts = parts
-        self.invariants = invariants
-        self.decisions = decisions
-        self._by_id = {check.id: check for check in checks}
+        self.checks = x_contract.checks
+        self.statuses = x_contract.statuses
+        self.overrides = x_contract.overrides
+        self.limits = x_contract.limits
+        self.media_types = x_contract.media_types
+        self.parts = x_contract.parts
+        self.invariants = x_contract.invariants
+        self.decisions = x_contract.decisions
+        self._by_id = {check.id: check for check in self.checks}
         self._by_code: dict[str, Check] = {}
-        for check in checks:
+        for check in self.checks:
             self._by_code.setdefault(check.code, check)
         self._fields: dict[tuple[str, ...], Field] = {}
         self._operations: dict[str, tuple[str, str]] = {}
@@ -372,7 +210,7 @@ class Contract:
     def field(self, where: str | tuple[str, ...]) -> Field:
         """A request field by JSON path (`"$.Options.Reference"`) or tuple of names; map
         values are `*` (`"$.Contacts.QuickRecipients.*"`)."""
-        path = _split(where) if isinstance(where, str) else tuple(where)
+        path = split_path(where) if isinstance(where, str) else tuple(where)
         found = self._fields.get(path)
         if found is None:
             found = self._resolve_field(path)
@@ -390,7 +228,7 @@ class Contract:
                 child = (node.get("properties") or {}).get(name)
                 step = f"properties/{name}"
             if not isinstance(child, dict):
-                raise ContractError(pointer, f"the request has no field {_join(path)!r}")
+                raise ContractError(pointer, f"the request has no field {join_path(path)!r}")
             pointer = str(child["$ref"]) if "$ref" in child else f"{pointer}/{step}"
             node = self._deref(pointer) if "$ref" in child else child
         return Field(path=path, pointer=pointer, schema=node)
@@ -411,200 +249,18 @@ class Contract:
     @classmethod
     def from_spec(cls, spec: Spec) -> Contract:
         """Read `x-contract` (ContractError, with the pointer, where it is malformed)."""
-        raw = spec.document.get("x-contract")
-        if not isinstance(raw, dict):
-            raise ContractError(ROOT, "the spec has no x-contract mapping", raw)
-        reader = _Reader(raw)
-        checks = tuple(
-            Check(
-                id=reader.text(item, "id", at),
-                status=reader.integer(item, "status", at),
-                code=reader.text(item, "code", at),
-                source=str(item.get("source", "decided")),
-                rule=str(item.get("rule", "")),
-                field=str(item["field"]) if item.get("field") is not None else None,
-            )
-            for at, item in reader.entries("checks")
-        )
-        statuses = {
-            reader.text(item, "code", at): reader.integer(item, "status", at)
-            for at, item in reader.entries("errorCodes")
-        }
-        overrides = tuple(
-            Override(
-                path=_split(reader.text(item, "path", at)),
-                code=reader.text(item, "code", at),
-                when=str(item["when"]) if item.get("when") is not None else None,
-            )
-            for at, item in reader.entries("schemaRuleOverrides")
-        )
-        limits_at, limits = reader.mapping(raw, "limits", ROOT)
-        media_at, media = reader.mapping(raw, "mediaTypes", ROOT)
-        parts_at, parts = reader.mapping(raw, "smsParts", ROOT)
-        gsm7_at, gsm7 = reader.mapping(parts, "gsm7", parts_at)
-        ucs2_at, ucs2 = reader.mapping(parts, "ucs2", parts_at)
-        return cls(
-            spec,
-            checks=checks,
-            statuses=statuses,
-            overrides=overrides,
-            limits=Limits(
-                max_body_bytes=reader.integer(limits, "maxBodyBytes", limits_at),
-                token_lifetime_seconds=reader.integer(limits, "tokenLifetimeSeconds", limits_at),
-                validation_errors_listed=reader.integer(
-                    limits, "validationErrorsListed", limits_at
-                ),
-                max_json_depth=reader.integer(limits, "maxJsonDepth", limits_at),
-            ),
-            media_types=MediaTypes(
-                request=reader.texts(media, "request", media_at),
-                response=reader.texts(media, "response", media_at),
-                charsets=reader.texts(media, "charsets", media_at),
-            ),
-            parts=PartSizes(
-                gsm7_single=reader.integer(gsm7, "single", gsm7_at),
-                gsm7_multi=reader.integer(gsm7, "multi", gsm7_at),
-                gsm7_extension=frozenset(reader.text(gsm7, "extension", gsm7_at)),
-                ucs2_single=reader.integer(ucs2, "single", ucs2_at),
-                ucs2_multi=reader.integer(ucs2, "multi", ucs2_at),
-                empty=reader.integer(parts, "empty", parts_at),
-            ),
-            invariants=tuple(
-                Invariant(id=reader.text(item, "id", at), rule=str(item.get("rule", "")))
-                for at, item in reader.entries("successInvariants")
-            ),
-            decisions=tuple(
-                Decision(id=reader.text(item, "id", at), decision=reader.text(item, "decision", at))
-                for at, item in (reader.entries("decisions") if "decisions" in raw else ())
-            ),
-        )
-
-
-class _Reader:
-    """Reads `x-contract` values, raising ContractError with the pointer of what is wrong."""
-
-    def __init__(self, raw: Mapping[str, Any]) -> None:
-        self.raw = raw
-
-    def entries(self, key: str) -> Iterator[tuple[str, Mapping[str, Any]]]:
-        items = self.raw.get(key)
-        if not isinstance(items, list):
-            raise ContractError(f"{ROOT}/{key}", "must be a list", items)
-        for index, item in enumerate(items):
-            at = f"{ROOT}/{key}/{index}"
-            if not isinstance(item, dict):
-                raise ContractError(at, "must be a mapping", item)
-            yield at, item
-
-    def mapping(self, parent: Mapping[str, Any], key: str, at: str) -> tuple[str, Any]:
-        value = parent.get(key)
-        if not isinstance(value, dict):
-            raise ContractError(f"{at}/{key}", "must be a mapping", value)
-        return f"{at}/{key}", value
-
-    def integer(self, parent: Mapping[str, Any], key: str, at: str) -> int:
-        value = parent.get(key)
-        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            raise ContractError(f"{at}/{key}", "must be a whole number, 0 or more", value)
-        return value
-
-    def text(self, parent: Mapping[str, Any], key: str, at: str) -> str:
-        value = parent.get(key)
-        if not isinstance(value, str) or not value:
-            raise ContractError(f"{at}/{key}", "must be a non-empty string", value)
-        return value
-
-    def texts(self, parent: Mapping[str, Any], key: str, at: str) -> tuple[str, ...]:
-        value = parent.get(key)
-        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-            raise ContractError(f"{at}/{key}", "must be a list of strings", value)
-        return tuple(v.lower() for v in value)
-
-
-def _split(path: str) -> tuple[str, ...]:
-    """`$.Options.Reference` -> ("Options", "Reference"); `$` -> ()."""
-    if path == "$":
-        return ()
-    if not path.startswith("$."):
-        raise ContractError(ROOT, f"a JSON path must start with '$.': {path!r}")
-    return tuple(path[2:].split("."))
-
-
-def _join(path: tuple[str, ...]) -> str:
-    return "$." + ".".join(path) if path else "$"
-
-
-def agreement_findings(spec: Spec) -> Iterator[tuple[str, str, str, Any]]:
-    """Where `x-contract` repeats a schema fact and the two disagree: (pointer in
-    x-contract, pointer in the schema, what differs, the two values)."""
-    from twosms_contract.spec import resolve_pointer
-
-    raw = spec.document.get("x-contract") or {}
-    lifetime = (raw.get("limits") or {}).get("tokenLifetimeSeconds")
-    try:
-        expires = spec.deref(resolve_pointer(spec.document, EXPIRES_IN))
-    except KeyError:
-        expires = None
-    if isinstance(expires, dict) and lifetime is not None and expires.get("maximum") != lifetime:
-        yield (
-            f"{ROOT}/limits/tokenLifetimeSeconds",
-            f"{EXPIRES_IN}/maximum",
-            "the token lifetime and the most expires_in may say differ",
-            (lifetime, expires.get("maximum")),
-        )
-    codes = [e.get("code") for e in raw.get("errorCodes") or [] if isinstance(e, dict)]
-    pattern_at = "#/components/schemas/Error/properties/ErrorCode/pattern"
-    try:
-        pattern = resolve_pointer(spec.document, pattern_at)
-    except KeyError:
-        pattern = None
-    if isinstance(pattern, str) and codes:
-        compiled = re.compile(pattern)
-        unmatched = [c for c in codes if isinstance(c, str) and not compiled.search(c)]
-        if unmatched:
-            yield (
-                f"{ROOT}/errorCodes",
-                pattern_at,
-                "error codes the ErrorCode pattern does not admit",
-                unmatched,
-            )
-    declared = {
-        e.get("code"): e.get("status") for e in raw.get("errorCodes") or [] if isinstance(e, dict)
-    }
-    for at, item in enumerate(raw.get("checks") or []):
-        if not isinstance(item, dict):
-            continue
-        code, status = item.get("code"), item.get("status")
-        if code in declared and declared[code] != status:
-            yield (
-                f"{ROOT}/checks/{at}/status",
-                f"{ROOT}/errorCodes",
-                f"check {item.get('id')!r} answers {code} with another status than errorCodes",
-                (status, declared[code]),
-            )
-    for at, item in enumerate(raw.get("schemaRuleOverrides") or []):
-        if not isinstance(item, dict) or not isinstance(item.get("path"), str):
-            continue
-        try:
-            spec.terms.field(item["path"])
-        except ContractError as exc:
-            yield (
-                f"{ROOT}/schemaRuleOverrides/{at}/path",
-                exc.pointer,
-                "the override's path is not a field of the request schema",
-                item["path"],
-            )
+        return cls(spec, read_x_contract(spec.document))
 
 
 __all__ = [
     "Check",
     "Contract",
     "ContractError",
+    "Decision",
     "Field",
     "Invariant",
     "Limits",
     "MediaTypes",
     "Override",
     "PartSizes",
-    "agreement_findings",
 ]

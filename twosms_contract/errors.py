@@ -3,9 +3,13 @@
 ContractKitError
  +-- SpecLoadError       the spec file cannot be read or parsed (exit 2)
  +-- FixturesError       a fixtures file cannot be read or is invalid (exit 2)
+ +-- ContractError       the spec's x-contract is missing or malformed: names the JSON
+                         pointer and the value (exit 2)
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 
 class ContractKitError(Exception):
@@ -32,3 +36,13 @@ class SpecLoadError(ContractKitError):
 
 class FixturesError(ContractKitError):
     """A fixtures file (the account facts) is missing or invalid."""
+
+
+class ContractError(ContractKitError):
+    """The spec's `x-contract` (or a schema fact it relies on) is missing or malformed."""
+
+    def __init__(self, pointer: str, message: str, value: Any = None) -> None:
+        self.pointer = pointer
+        self.value = value
+        shown = "" if value is None else f" (value: {value!r})"
+        super().__init__(f"{pointer}: {message}{shown}")

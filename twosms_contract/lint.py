@@ -12,7 +12,8 @@ from typing import Any
 import jsonschema
 from openapi_spec_validator import OpenAPIV31SpecValidator
 
-from twosms_contract.contract import ContractError, agreement_findings
+from twosms_contract.contract import ERROR_CODE_ENUM, ContractError
+from twosms_contract.contract_agreement import agreement_findings
 from twosms_contract.spec import SPEC_URI, Spec, pointer_escape, resolve_pointer
 
 _HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -323,7 +324,7 @@ def _contract_findings(spec: Spec) -> Iterator[Finding]:
             exc.pointer,
             str(exc).split(": ", 1)[-1],
             exc.value,
-            "see twosms_contract/contract.py for the shape the mock and the suite read",
+            "see twosms_contract/contract_reader.py for the shape the mock and the suite read",
         )
         return
     for pointer, other, message, values in agreement_findings(spec):
@@ -388,7 +389,7 @@ def _error_code_findings(spec: Spec) -> Iterator[Finding]:
 
 
 def _error_enum_findings(spec: Spec, declared: set[Any]) -> Iterator[Finding]:
-    pointer = "#/components/schemas/ContractError/properties/ErrorCode/enum"
+    pointer = ERROR_CODE_ENUM
     try:
         enum = resolve_pointer(spec.document, pointer)
     except KeyError:

@@ -34,7 +34,10 @@ _SOURCES = (
     Path(__file__).resolve(),
     Path(__file__).resolve().parent / "diff" / "rules.py",
     Path(__file__).resolve().parent / "diff" / "model.py",
-    Path(__file__).resolve().parent.parent / "twosms_contract" / "contract.py",
+    *(
+        Path(__file__).resolve().parent.parent / "twosms_contract" / name
+        for name in ("contract.py", "contract_records.py", "contract_reader.py")
+    ),
 )
 
 _HEADER = re.compile(
