@@ -206,12 +206,28 @@ _RULE_LINES = {
 }
 
 
+def _without(rule: str, folder: Path) -> Spec:
+    """The spec without one business rule: its check, and the schema overrides that answer
+    with its code (an override must name a check's code)."""
+    code = ORIGINAL.terms.check(rule).code
+    dropped = [_RULE_LINES[rule]] + [
+        line for line in _CHECKS if line.startswith("    - {path: ") and f"code: {code}" in line
+    ]
+    text = ORIGINAL_TEXT
+    for line in dropped:
+        assert text.count(line + "\n") == 1
+        text = text.replace(line + "\n", "")
+    path = folder / "twosms-v2.yaml"
+    path.write_text(text, encoding="utf-8")
+    return load_spec(path)
+
+
 @pytest.mark.parametrize("rule", sorted(_RULE_LINES))
 def test_a_spec_without_one_business_rule_is_served(rule: str, tmp_path: Path) -> None:
     """A spec that drops one business rule (lint-clean) is served: the mock starts, sends
     the public example, and answers what that rule refused without a 5xx (who a send
     reaches is still resolved when the invalid-recipient rule is gone)."""
-    edited = Edit(f"without-{rule}", _RULE_LINES[rule] + "\n", "", "").apply(tmp_path)
+    edited = _without(rule, tmp_path)
     assert [f.render() for f in lint_document(edited)] == []
     client = MockClient(create_app(spec=edited, account=ACCOUNT))
     assert client.send(public_request()).status_code == 200
@@ -227,13 +243,33 @@ def test_a_spec_without_one_business_rule_is_served(rule: str, tmp_path: Path) -
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("rule", ["invalid-recipient", "unknown-template", "missing-placeholder"])
+@pytest.mark.parametrize(
+    "rule", ["invalid-recipient", "unknown-template", "missing-placeholder", "invalid-reference"]
+)
 def test_the_suite_follows_a_dropped_business_rule(rule: str, tmp_path: Path) -> None:
     """Judging by a spec that drops a business rule, the suite runs none of its probes
     (the rule's code, the orders that name it, its breaker, its reason) and passes the
     mock that serves that spec."""
-    edited = Edit(f"without-{rule}", _RULE_LINES[rule] + "\n", "", "").apply(tmp_path)
+    edited = _without(rule, tmp_path)
+    assert [f.render() for f in lint_document(edited)] == []
     result = _run(edited, edited)
     assert _failed(result) == set(), [r.violations[:1] for r in result.failed]
     code = ORIGINAL.terms.check(rule).code
     assert ids.RuleId(ids.ERROR_CODES, code) not in {(r.check, r.rule) for r in result.rules}
+
+
+def test_lint_refuses_a_spec_without_a_framing_check_or_with_an_orphan_override(
+    tmp_path: Path,
+) -> None:
+    """The checks that frame a send cannot be dropped, and an override must name a code a
+    check answers with: lint says which, where."""
+    size = next(line for line in _CHECKS if line.startswith("    - {id: size,"))
+    edited = Edit("without-size", size + "\n", "", "").apply(tmp_path)
+    assert [f.render().splitlines()[0] for f in lint_document(edited)] == [
+        "#/x-contract/checks: [contract-model] needs a check with id 'size'"
+    ]
+    reference = _RULE_LINES["invalid-reference"]
+    edited = Edit("orphan-override", reference + "\n", "", "").apply(tmp_path)
+    (finding,) = lint_document(edited)
+    assert finding.pointer == "#/x-contract/schemaRuleOverrides/1"
+    assert "InvalidReference" in finding.render()

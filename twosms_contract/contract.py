@@ -49,6 +49,10 @@ REQUEST_SCHEMA = "MessageV2"
 #: The checks that frame the business rules in `x-contract.checks`: the rules are the ids
 #: after `schema` and before `balance`.
 SCHEMA_CHECK, BALANCE_CHECK = "schema", "balance"
+#: The checks a spec cannot drop: without them an unknown path, another method, a body over
+#: the limit, a charset or JSON the server cannot read has no answer, and the business rules
+#: no frame (decision `required-checks`). A business rule may be dropped.
+REQUIRED_CHECKS = ("path", "method", "size", "charset", "json", SCHEMA_CHECK, BALANCE_CHECK)
 ERROR_CODE_ENUM = "#/components/schemas/ContractError/properties/ErrorCode/enum"
 
 
@@ -104,11 +108,21 @@ class Contract:
 
     @cached_property
     def business_rules(self) -> tuple[Check, ...]:
-        """The checks after `schema` and before `balance`, in the spec's order."""
+        """The checks after `schema` and before `balance`, in the spec's order (a spec
+        without one of `REQUIRED_CHECKS`, or with an override whose code no check answers
+        with, is a ContractError: lint reads this)."""
         ids = [check.id for check in self.checks]
-        for required in (SCHEMA_CHECK, BALANCE_CHECK):
+        for required in REQUIRED_CHECKS:
             if required not in ids:
                 raise ContractError(f"{ROOT}/checks", f"needs a check with id {required!r}")
+        codes = {check.code for check in self.checks}
+        for index, override in enumerate(self.overrides):
+            if override.code not in codes:
+                raise ContractError(
+                    f"{ROOT}/schemaRuleOverrides/{index}",
+                    "answers with a code no check answers with",
+                    override.code,
+                )
         return self.checks[ids.index(SCHEMA_CHECK) + 1 : ids.index(BALANCE_CHECK)]
 
     @cached_property
