@@ -49,10 +49,22 @@ REQUEST_SCHEMA = "MessageV2"
 #: The checks that frame the business rules in `x-contract.checks`: the rules are the ids
 #: after `schema` and before `balance`.
 SCHEMA_CHECK, BALANCE_CHECK = "schema", "balance"
-#: The checks a spec cannot drop: without them an unknown path, another method, a body over
-#: the limit, a charset or JSON the server cannot read has no answer, and the business rules
-#: no frame (decision `required-checks`). A business rule may be dropped.
-REQUIRED_CHECKS = ("path", "method", "size", "charset", "json", SCHEMA_CHECK, BALANCE_CHECK)
+#: The checks a spec cannot drop: the HTTP checks (without them an unknown path, another
+#: method, broken framing, no token, another media type, a body over the limit, a charset or
+#: JSON the server cannot read has no answer), and the two that frame the business rules
+#: (decision `required-checks`). A business rule may be dropped.
+REQUIRED_CHECKS = (
+    "path",
+    "method",
+    "http",
+    "auth",
+    "media-type",
+    "size",
+    "charset",
+    "json",
+    SCHEMA_CHECK,
+    BALANCE_CHECK,
+)
 ERROR_CODE_ENUM = "#/components/schemas/ContractError/properties/ErrorCode/enum"
 
 
