@@ -20,7 +20,8 @@ from generator.naming import (
     snake_case,
     unique,
 )
-from generator.schemas import SCHEMAS, Normalizer, Schema, discriminated, ref_name
+from generator.normalize import Normalizer
+from generator.schemas import SCHEMAS, Schema, discriminated, ref_name
 from twosms_contract.spec import pointer_escape, pointer_unescape, resolve_pointer
 
 JSON_TYPES = re.compile(r"^(application|text)/([\w.+-]*\+)?json(;.*)?$")
