@@ -10,8 +10,10 @@ import jinja2
 
 from generator import MODULES
 from generator.errors import GeneratorError, UnsupportedConstruct
-from generator.ir import Body, Operation, Outcome, Parameter, Project
+from generator.ir import Project
 from generator.naming import CLIENT_MODULE_NAMES
+from generator.operations import Body, Operation, Outcome
+from generator.parameters import Parameter
 from generator.schemas import SCHEMAS
 from twosms_contract.spec import pointer_escape
 
