@@ -4,7 +4,9 @@ A *check* is a family of rules; a rule id is a `RuleId(check, rule)`, which comp
 to the `(check, rule)` pair the runner aggregates by, and whose `key` is the
 `"check/rule"` string the report and the fault catalog write. The probes, the invariants,
 the properties, the client stage and the tests import these constants, so that one grep of
-a constant finds where its rule is checked and where it is tested.
+a constant finds where its rule is checked and where it is tested. Each check of the spec's
+`x-contract.checks` has a constant whose rule is the check's code (or its id, where the
+code is shared), and the mock serves it in `Behaviour.check_<id>` (`tests/test_where.py`).
 
 Rules made from the spec (one per error code, per pair of checks, per operation, per
 Schemathesis check) are made by the functions at the end, from the spec's names.
