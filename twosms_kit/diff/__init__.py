@@ -1,8 +1,10 @@
 """Breaking-change report between two versions of the spec (`twosms-contract diff`).
 
 Pipeline: `source` (a file or `REV:path` → `Spec`) → `engine` (`operations`, `security`, `schemas`,
-`contract` emit classified `Change`s, each with a rule of `rules`) → `report` (joins the
-changes with the generated code's surface from `codegen`, recommends bumps) → `render`.
+`contract` emit classified `Change`s, each with a rule of `rules`; `schemas` walks a schema
+pair with the keyword comparisons of `schema_values`, `schema_objects` and
+`schema_composition` over `schema_base`) → `report` (joins the changes with the generated
+code's surface from `codegen`, recommends bumps) → `render`.
 
 Errors: `DiffInputError` (a `ContractKitError`: exit 2) for unreadable OLD or NEW.
 """

@@ -9,7 +9,7 @@ from typing import Any, Final
 from twosms_kit.diff.model import ABSENT, Change
 from twosms_kit.diff.pointers import canonical, join, leaf_changes
 from twosms_kit.diff.rules import rule
-from twosms_kit.diff.schemas import ANNOTATIONS, Emit
+from twosms_kit.diff.schema_base import ANNOTATIONS, Emit
 
 ROOT: Final = "#/x-contract"
 # change(rule id, pointer, message, old, new)

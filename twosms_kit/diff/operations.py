@@ -8,7 +8,8 @@ from typing import Any, Final
 from twosms_kit.diff.model import ABSENT, Change
 from twosms_kit.diff.pointers import canonical, deref_object, join
 from twosms_kit.diff.rules import rule
-from twosms_kit.diff.schemas import ANNOTATIONS, Context, Emit, SchemaComparer
+from twosms_kit.diff.schema_base import ANNOTATIONS, Context, Emit
+from twosms_kit.diff.schemas import SchemaComparer
 from twosms_kit.diff.security import compare_security, compare_security_schemes
 
 METHODS: Final = ("get", "put", "post", "delete", "options", "head", "patch", "trace")

@@ -7,7 +7,7 @@ from typing import Any
 
 from twosms_kit.diff.model import ABSENT
 from twosms_kit.diff.pointers import deref_object, join, leaf_changes
-from twosms_kit.diff.schemas import ANNOTATIONS
+from twosms_kit.diff.schema_base import ANNOTATIONS
 
 # change(rule id, pointer, message, old, new, operations)
 ChangeFn = Callable[[str, str, str, Any, Any, tuple[str, ...]], None]
