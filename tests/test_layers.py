@@ -53,3 +53,17 @@ def test_the_check_sees_an_import_from_above(tmp_path: Path) -> None:
     module = tmp_path / "m.py"
     module.write_text("def f() -> None:\n    from twosms_kit.diff import RULES\n")
     assert imported_packages(module) == {"twosms_kit"}
+
+
+#: "About 400 lines" a module (ARCHITECTURE.md): a room a newcomer can read in one sitting.
+MODULE_LINES = 420
+
+
+def test_no_module_of_the_packages_is_much_over_400_lines() -> None:
+    long = {
+        str(path.relative_to(ROOT)): lines
+        for package in PROJECT
+        for path in sorted((ROOT / package).rglob("*.py"))
+        if (lines := len(path.read_text(encoding="utf-8").splitlines())) > MODULE_LINES
+    }
+    assert long == {}, f"split these by concern: {long}"
