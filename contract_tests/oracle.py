@@ -210,13 +210,14 @@ def _text(body: dict[str, Any], account: Account, rules: frozenset[str]) -> Refu
     return rendered
 
 
-def _options(body: dict[str, Any], now: datetime, terms: Contract) -> list[Refusal]:
-    """Every option rule the body breaks. (Whether the message is scheduled is
-    the success invariants' business: `Result` is judged there, with a clock slack.) The
-    Sender and Reference rules are the schemas of the fields their checks name."""
+def _options(
+    body: dict[str, Any], now: datetime, terms: Contract, rules: frozenset[str]
+) -> list[Refusal]:
+    """Every option rule of `rules` (the spec's) the body breaks. (Whether the message is
+    scheduled is the success invariants' business: `Result` is judged there, with a clock
+    slack.) The Sender and Reference rules are the schemas of the fields their checks name."""
     options = body["Options"]
     found: list[Refusal] = []
-    rules = {check.id for check in terms.checks}
     sender = options.get("Sender")
     if (
         sender is not None
@@ -272,7 +273,7 @@ def judge(
     refusals = [
         *(resolved if isinstance(resolved, list) else []),
         *([text] if isinstance(text, Refusal) else []),
-        *(refusal for refusal in _options(body, now, terms) if refusal.check in rules),
+        *(refusal for refusal in _options(body, now, terms, rules) if refusal.check in rules),
     ]
     if refusals:
         order = {check.id: index for index, check in enumerate(terms.checks)}
