@@ -197,24 +197,14 @@ class Contract:
         wanted = f"#/components/schemas/{schema}"
         found: list[int] = []
         for code, response in responses.items():
-            content = self._local(response).get("content") or {}
+            resolved = self.spec.deref(response)
+            content = (resolved.get("content") if isinstance(resolved, dict) else None) or {}
             if str(code).isdigit() and any(
                 isinstance(media, dict) and (media.get("schema") or {}).get("$ref") == wanted
                 for media in content.values()
             ):
                 found.append(int(code))
         return tuple(found)
-
-    def _local(self, node: Any) -> dict[str, Any]:
-        """A node, or the node of the document its local `$ref` names."""
-        while isinstance(node, dict) and isinstance(node.get("$ref"), str):
-            target: Any = self.spec.document
-            for part in node["$ref"].removeprefix("#/").split("/"):
-                target = target.get(part.replace("~1", "/").replace("~0", "~"), {})
-                if not isinstance(target, dict):
-                    return {}
-            node = target
-        return node if isinstance(node, dict) else {}
 
     # -- schema overrides -------------------------------------------------------------------
 
