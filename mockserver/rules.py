@@ -33,9 +33,9 @@ class BusinessRules(BehaviourCore):
         self._rule_getter = _attributes_getter(self._rule_method_names)
         # The Sender and Reference rules are their schemas' (the fields their checks name;
         # a spec without one of those checks never runs its method).
-        reference = terms.field(_field_of(self.checks.get("invalid-reference"), "Reference"))
+        reference = terms.field(_field_of(self.checks.get("invalid-reference")))
         self.reference_max = reference.max_length if reference.max_length is not None else 1 << 30
-        sender = terms.field(_field_of(self.checks.get("invalid-sender"), "Sender"))
+        sender = terms.field(_field_of(self.checks.get("invalid-sender")))
         self.sender_pattern = re.compile(sender.pattern.pattern if sender.pattern else ".*")
         self.sender_lengths = (sender.min_length or 0, sender.max_length or 1 << 30)
         # How the reason says the rule: the longest sender of letters and of digits it allows.
@@ -309,10 +309,11 @@ def _rule_method_names(rule_ids: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(names)
 
 
-def _field_of(check: Any, name: str) -> str:
-    """The field a check names, or `$.Options.<name>` for a spec without that check."""
+def _field_of(check: Any) -> str:
+    """The field a check names: the whole request (`$`) for a check that names none, or
+    for a spec without that check (whose method then never runs)."""
     field = getattr(check, "field", None)
-    return str(field) if field else f"$.Options.{name}"
+    return str(field) if field else "$"
 
 
 def _attributes_getter(names: tuple[str, ...]) -> Callable[[object], tuple[Any, ...]]:
