@@ -204,7 +204,7 @@ def _text(body: dict[str, Any], account: Account, rules: frozenset[str]) -> Refu
         if not content and template is None and "no-content" in rules:
             return Refusal("no-content", "Content", "no Content and no Template")
         return str(content or "")
-    rendered, missing = render(text, template.get("PlaceHolders", {}))  # type: ignore[union-attr]
+    rendered, missing = render(text, (template or {}).get("PlaceHolders", {}))
     if missing is not None and "missing-placeholder" in rules:
         return Refusal("missing-placeholder", "PlaceHolders", f"{{{missing}}} has no value")
     return rendered
